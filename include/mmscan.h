@@ -1,0 +1,373 @@
+/*
+ * mmscan.h - the public interface of libmmscan.
+ *
+ * libmmscan makes one pass over a file of any size, including files much
+ * larger than RAM, through a sliding window of memory maps, and feeds every
+ * window to the processors attached to an engine.  This header is the whole
+ * public interface and its manual.
+ *
+ * Conventions
+ * - Every name starts with mms_ (types, functions) or MMS_ (macros).
+ * - Handles are opaque.  Each mms_X_new() has an mms_X_free(), and every
+ *   mms_X_free() accepts NULL.
+ * - Functions that can fail return int: 0 on success, a negative MMS_E* code
+ *   on failure.  The codes are stable.  When the caller passes an mms_error,
+ *   the failing function fills it with the code, the errno of the system call
+ *   that failed (if any) and a one-line message.  mms_error may be NULL.
+ * - The library never prints and never exits.  It installs exactly one signal
+ *   handler, for SIGBUS (see "SIGBUS" below).
+ * - Thread safety: distinct handles may be used on distinct threads at the
+ *   same time; one handle must not be used by two threads at once.
+ *
+ * A minimal program:
+ *
+ *     mms_error err;
+ *     mms_engine *engine = NULL;
+ *     mms_processor *wc = NULL;
+ *     mms_wc_counts counts;
+ *     if (mms_engine_new(&engine, &err) < 0 ||
+ *         mms_wc_new(&wc, MMS_WC_LINES, &err) < 0 ||
+ *         mms_engine_add(engine, wc, &err) < 0 ||
+ *         mms_engine_scan_path(engine, "big.log", &err) < 0)
+ *         fprintf(stderr, "big.log: %s\n", err.message);
+ *     else if (mms_wc_get_counts(wc, &counts) == 0)
+ *         printf("%llu lines\n", (unsigned long long)counts.lines);
+ *     mms_engine_free(engine);
+ *     mms_processor_free(wc);
+ */
+#ifndef MMSCAN_H
+#define MMSCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define MMS_API __attribute__((visibility("default")))
+#else
+#define MMS_API
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Version                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/** The version of the library the program runs with, e.g. "0.1.0". */
+MMS_API const char *mms_version(void);
+
+/* ------------------------------------------------------------------------ */
+/* Errors                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/** Error codes.  Negative, stable across releases; new codes are appended. */
+enum {
+    MMS_OK = 0,
+    MMS_EINVAL = -1,     /**< an argument is out of range or malformed */
+    MMS_ENOMEM = -2,     /**< memory allocation failed */
+    MMS_EOPEN = -3,      /**< the input could not be opened (see sys_errno) */
+    MMS_EISDIR = -4,     /**< the input is a directory */
+    MMS_EIO = -5,        /**< read, map, stat or sync failed (see sys_errno) */
+    MMS_ETRUNCATED = -6, /**< the file shrank while it was being scanned */
+    MMS_ETHREAD = -7,    /**< a thread could not be started */
+    MMS_EABI = -8,       /**< a processor table has an unknown abi value */
+    MMS_EPROC = -9,      /**< a processor reported a failure of its own */
+    MMS_EBUSY = -10,     /**< the handle is in use (e.g. attached twice) */
+};
+
+/** The size of mms_error.message, terminating NUL included. */
+#define MMS_ERROR_MESSAGE_SIZE 256
+
+/**
+ * Where a failure is described.  The caller owns it (usually on the stack);
+ * a failing function overwrites all its fields, a succeeding one leaves it
+ * untouched.
+ */
+typedef struct mms_error {
+    int code;       /**< the MMS_E* code the function returned */
+    int sys_errno;  /**< errno of the failing system call, 0 if none */
+    uint64_t offset; /**< file offset concerned, or UINT64_MAX if none */
+    /** One line, no path, no trailing newline, e.g. "No such file or
+     *  directory" or "file shrank to 4096 bytes while being scanned". */
+    char message[MMS_ERROR_MESSAGE_SIZE];
+} mms_error;
+
+/** A static description of an MMS_E* code ("unknown error" otherwise). */
+MMS_API const char *mms_strerror(int code);
+
+/** Resets err to "no error" (code 0, empty message).  Accepts NULL. */
+MMS_API void mms_error_clear(mms_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Sizes                                                                     */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * Parses a size such as "4096", "64K", "1.5G" or "2T" (suffixes K, M, G, T,
+ * P are powers of 1024, upper or lower case, optionally followed by "iB" or
+ * "B").  Leading and trailing blanks are refused.
+ * @param text  the text to parse
+ * @param out   receives the size in bytes
+ * @return 0, or MMS_EINVAL for junk, a negative number or an overflow.
+ */
+MMS_API int mms_parse_size(const char *text, uint64_t *out, mms_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Processors                                                                */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * One window of input as a processor sees it.
+ *
+ * data[overlap .. len) are new bytes; data[0 .. overlap) are the input bytes
+ * just before them, already given as new bytes in an earlier chunk (of this
+ * part or, at the start of a part, of the part before; see
+ * MMS_PROC_SPLITTABLE).  overlap is what the processor asked for, or less
+ * near the start of the input.  Invariants: overlap < len; every byte of the
+ * input is given as a new byte exactly once.  Something up to overlap + 1
+ * bytes long that crosses a window edge is therefore seen whole, in the
+ * chunk where it ends.
+ */
+typedef struct mms_chunk {
+    const unsigned char *data; /**< the bytes; valid during the call only */
+    size_t len;                /**< number of bytes at data */
+    uint64_t offset;           /**< input offset of data[0] */
+    size_t overlap;            /**< leading bytes already seen */
+} mms_chunk;
+
+/** The value of mms_processor_ops.abi for tables written against this header. */
+#define MMS_PROCESSOR_ABI 1
+
+/** The processor needs the input in order, on one thread. */
+#define MMS_PROC_ORDERED    (1u << 0)
+/**
+ * The processor can work on several contiguous parts of the input at once.
+ * With more than one thread, the engine cuts the input into contiguous
+ * parts, gives each part its own state made by split(), feeds each part's
+ * chunks in order, and at the end calls merge(self, part) for every part in
+ * input order: self always covers the input just before part.
+ */
+#define MMS_PROC_SPLITTABLE (1u << 1)
+/** The processor changes the bytes it is given (reserved for edits). */
+#define MMS_PROC_WRITES     (1u << 2)
+
+/**
+ * The table of functions that makes a processor.  Fill it with designated
+ * initializers in a static const object.  The table only ever grows by
+ * appending members; abi tells the engine which members exist.
+ *
+ * Every function that returns int returns 0 or a negative MMS_E* code and,
+ * on failure, fills err (MMS_EPROC for failures of the processor's own).
+ * A failure stops the scan; the engine then calls no other member but
+ * destroy (for part states).
+ */
+typedef struct mms_processor_ops {
+    /** MMS_PROCESSOR_ABI when the table was written. */
+    unsigned abi;
+    /** A short lowercase name ("wc", "xxh64"), for messages. */
+    const char *name;
+    /** MMS_PROC_* flags. */
+    unsigned flags;
+    /** Bytes of the previous chunk to repeat at the start of the next one
+     *  (see mms_chunk.overlap).  NULL means 0. */
+    size_t (*overlap)(const void *self);
+    /** Consumes one chunk.  Required. */
+    int (*chunk)(void *self, const mms_chunk *chunk, mms_error *err);
+    /** SPLITTABLE only: a new, empty state with self's settings, or NULL
+     *  when out of memory. */
+    void *(*split)(const void *self);
+    /** SPLITTABLE only: folds the results of part, which covers the input
+     *  right after what self covers, into self.  part is destroyed after. */
+    int (*merge)(void *self, void *part, mms_error *err);
+    /** End of input: compute final results.  NULL means nothing to do. */
+    int (*finish)(void *self, mms_error *err);
+    /** Frees a state (self or a part).  NULL means nothing to free. */
+    void (*destroy)(void *self);
+} mms_processor_ops;
+
+/** A processor: an ops table and the state it works on. */
+typedef struct mms_processor mms_processor;
+
+/**
+ * Wraps a user-written processor.
+ * @param out   receives the new processor
+ * @param ops   the table; must outlive the processor
+ * @param self  the state; ownership passes to the processor, which calls
+ *              ops->destroy(self) when freed (also when this call fails)
+ * @return 0, MMS_EINVAL (NULL ops or chunk, SPLITTABLE without split and
+ *         merge), MMS_EABI (abi is 0 or newer than this library) or MMS_ENOMEM.
+ */
+MMS_API int mms_processor_new(mms_processor **out, const mms_processor_ops *ops,
+                              void *self, mms_error *err);
+
+/** Frees a processor and its state.  Accepts NULL. */
+MMS_API void mms_processor_free(mms_processor *proc);
+
+/** The state given to mms_processor_new(). */
+MMS_API void *mms_processor_state(const mms_processor *proc);
+
+/** The ops table of a processor. */
+MMS_API const mms_processor_ops *mms_processor_get_ops(const mms_processor *proc);
+
+/* ------------------------------------------------------------------------ */
+/* Built-in processor: wc (lines, words, bytes)                              */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * Counts as GNU wc does in the C locale: lines are '\n' bytes; a word is a
+ * run of printable characters (0x21-0x7e) between white space (space, \t,
+ * \n, \v, \f, \r); other bytes neither start nor end a word.
+ */
+typedef struct mms_wc_counts {
+    uint64_t lines;
+    uint64_t words;
+    uint64_t bytes;
+} mms_wc_counts;
+
+/** What a wc processor counts (bytes are always counted; they cost nothing). */
+enum {
+    MMS_WC_LINES = 1u << 0,
+    MMS_WC_WORDS = 1u << 1,
+    MMS_WC_BYTES = 1u << 2,
+    MMS_WC_ALL = MMS_WC_LINES | MMS_WC_WORDS | MMS_WC_BYTES,
+};
+
+/**
+ * Makes a wc processor (splittable).  Counting only lines is faster than
+ * counting words too; a count that was not asked for reads as 0.
+ * @param what  MMS_WC_* flags, at least one
+ * @return 0, MMS_EINVAL (no or unknown flags) or MMS_ENOMEM.
+ */
+MMS_API int mms_wc_new(mms_processor **out, unsigned what, mms_error *err);
+
+/**
+ * The counts of a wc processor after a scan.  The counts of several scans
+ * with the same processor add up.
+ * @return 0, or MMS_EINVAL if proc is not a wc processor.
+ */
+MMS_API int mms_wc_get_counts(const mms_processor *proc, mms_wc_counts *out);
+
+/* ------------------------------------------------------------------------ */
+/* The engine                                                                */
+/* ------------------------------------------------------------------------ */
+
+/** Access advice for mapped windows. */
+typedef enum mms_advice {
+    /** MADV_SEQUENTIAL, and a read-ahead thread that maps and populates the
+     *  next window while the current one is processed.  The default. */
+    MMS_ADVICE_AUTO = 0,
+    /** MADV_SEQUENTIAL only: the kernel's read-ahead, no extra thread. */
+    MMS_ADVICE_SEQUENTIAL,
+    /** MADV_SEQUENTIAL, and MADV_WILLNEED on the next window. */
+    MMS_ADVICE_WILLNEED,
+    /** MADV_RANDOM: no read-ahead at all. */
+    MMS_ADVICE_RANDOM,
+    /** No advice: the kernel's defaults. */
+    MMS_ADVICE_NONE,
+} mms_advice;
+
+/**
+ * Parses "auto", "sequential", "willneed", "random" or "none".
+ * @return 0 or MMS_EINVAL.
+ */
+MMS_API int mms_advice_parse(const char *name, mms_advice *out, mms_error *err);
+
+/** How the last scan read its input. */
+typedef enum mms_input_mode {
+    MMS_INPUT_NONE = 0, /**< no scan yet */
+    MMS_INPUT_MAP,      /**< memory-mapped windows */
+    MMS_INPUT_STREAM,   /**< read() into a buffer (pipes, /proc, ...) */
+} mms_input_mode;
+
+/** What the last scan did; for reports and tests. */
+typedef struct mms_scan_info {
+    mms_input_mode mode;
+    uint64_t bytes;        /**< input bytes given to the processors */
+    uint64_t map_calls;    /**< mmap() calls made */
+    uint64_t bytes_mapped; /**< sum of the lengths of all maps */
+    uint64_t chunks;       /**< chunks given to each processor */
+    unsigned parts;        /**< contiguous parts scanned at once */
+} mms_scan_info;
+
+/** The default window: 64 MiB. */
+#define MMS_DEFAULT_WINDOW (64u << 20)
+
+/** An engine: settings, attached processors, and the scan loop. */
+typedef struct mms_engine mms_engine;
+
+/** Makes an engine with default settings.  @return 0 or MMS_ENOMEM. */
+MMS_API int mms_engine_new(mms_engine **out, mms_error *err);
+
+/** Frees an engine (not its processors).  Accepts NULL. */
+MMS_API void mms_engine_free(mms_engine *engine);
+
+/**
+ * Sets the window size: the new bytes each chunk brings (the last chunk may
+ * bring fewer).  It is rounded up to a multiple of the page size.
+ * @return 0, or MMS_EINVAL if bytes is below one page or above 1 TiB; the
+ *         setting is then unchanged.
+ */
+MMS_API int mms_engine_set_window(mms_engine *engine, uint64_t bytes, mms_error *err);
+
+/** The window size in bytes, after rounding. */
+MMS_API uint64_t mms_engine_get_window(const mms_engine *engine);
+
+/** Sets the access advice (default MMS_ADVICE_AUTO). */
+MMS_API void mms_engine_set_advice(mms_engine *engine, mms_advice advice);
+
+/**
+ * Sets how many threads may scan parts of one file at once (splittable
+ * processors only).  0, the default, means the number of online CPUs.
+ */
+MMS_API void mms_engine_set_threads(mms_engine *engine, unsigned threads);
+
+/**
+ * Attaches a processor: every later scan feeds it.  The engine does not take
+ * ownership; the processor must outlive the engine or be detached first.
+ * @return 0, MMS_EBUSY (already attached) or MMS_ENOMEM.
+ */
+MMS_API int mms_engine_add(mms_engine *engine, mms_processor *proc, mms_error *err);
+
+/** Detaches every processor. */
+MMS_API void mms_engine_clear(mms_engine *engine);
+
+/**
+ * Scans one input in one pass, feeding every attached processor, then calls
+ * their finish().  If every processor is splittable and more than one thread
+ * is allowed, contiguous parts of a mapped file are scanned at once.
+ * @param path  a file, "-" for standard input, or "shm:NAME" for the POSIX
+ *              shared memory object NAME
+ * @return 0, or MMS_EOPEN, MMS_EISDIR, MMS_EIO, MMS_ETRUNCATED, MMS_ENOMEM,
+ *         MMS_ETHREAD, or what a processor returned.  After a failure the
+ *         processors hold partial results; free them or scan again.
+ */
+MMS_API int mms_engine_scan_path(mms_engine *engine, const char *path, mms_error *err);
+
+/**
+ * Like mms_engine_scan_path(), for an open descriptor (not closed, and its
+ * file position is not used; a stream is read from its current position).
+ */
+MMS_API int mms_engine_scan_fd(mms_engine *engine, int fd, mms_error *err);
+
+/** What the last scan did (zeros before the first scan). */
+MMS_API void mms_engine_get_info(const mms_engine *engine, mms_scan_info *out);
+
+/*
+ * SIGBUS
+ * A mapped file that shrinks under a scan makes the kernel send SIGBUS when
+ * a processor reads past the new end.  The first scan of a mapped input
+ * installs (once per process) a SIGBUS handler with sigaction(SA_SIGINFO |
+ * SA_ONSTACK | SA_NODEFER).  It acts only when the fault address lies in a
+ * window that a processor is reading on the faulting thread: the scan then
+ * returns MMS_ETRUNCATED.  Any other SIGBUS goes to the handler that was
+ * installed before (or the default action).
+ */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MMSCAN_H */

@@ -1,0 +1,172 @@
+/*
+ * cmd_wc.c - mmscan wc: lines, words and bytes, output byte for byte as
+ * GNU wc prints it in the C locale (column widths included).
+ */
+#include "config.h"
+#include "cli/cli.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+static const char wc_help[] =
+    "Usage: mmscan wc [OPTIONS] [FILE...]\n"
+    "Print newline, word and byte counts for each FILE, and a total line if\n"
+    "more than one FILE is given, exactly as GNU wc does in the C locale.\n"
+    "With no FILE, or when FILE is -, read standard input.  A word is a run of\n"
+    "printable ASCII characters between white space.\n"
+    "\n"
+    "  -l, --lines           print the newline counts\n"
+    "  -w, --words           print the word counts\n"
+    "  -m, --chars           print the character counts (bytes in the C locale)\n"
+    "  -c, --bytes           print the byte counts\n"
+    "With none of -l, -w, -m, -c: -l -w -c.\n"
+    "\n";
+
+typedef struct wc_columns {
+    bool lines, words, chars, bytes;
+} wc_columns;
+
+static int column_count(const wc_columns *cols)
+{
+    return cols->lines + cols->words + cols->chars + cols->bytes;
+}
+
+/*
+ * The width of every number, as GNU wc computes it: the digits of the
+ * total size of the regular files, at least 7 if any input is not a regular
+ * file, and 1 when only one number is printed for one input or the first
+ * input cannot be stat'ed.
+ */
+static int number_width(char **files, int nfiles, const wc_columns *cols)
+{
+    if (nfiles == 1 && column_count(cols) == 1)
+        return 1;
+    int minimum = 1;
+    uint64_t regular_total = 0;
+    for (int i = 0; i < nfiles; i++) {
+        struct stat st;
+        if (cli_stat_input(files[i], &st) < 0) {
+            if (i == 0)
+                return 1;
+            continue;
+        }
+        if (S_ISREG(st.st_mode))
+            regular_total += (uint64_t)st.st_size;
+        else
+            minimum = 7;
+    }
+    int width = 1;
+    for (; regular_total >= 10; regular_total /= 10)
+        width++;
+    return width < minimum ? minimum : width;
+}
+
+static void print_counts(const mms_wc_counts *c, const wc_columns *cols, int width,
+                         const char *name)
+{
+    const char *sep = "";
+    if (cols->lines) {
+        printf("%s%*" PRIu64, sep, width, c->lines);
+        sep = " ";
+    }
+    if (cols->words) {
+        printf("%s%*" PRIu64, sep, width, c->words);
+        sep = " ";
+    }
+    if (cols->chars) {
+        printf("%s%*" PRIu64, sep, width, c->bytes);
+        sep = " ";
+    }
+    if (cols->bytes)
+        printf("%s%*" PRIu64, sep, width, c->bytes);
+    if (name)
+        printf(" %s", name);
+    putchar('\n');
+}
+
+static unsigned processor_flags(const wc_columns *cols)
+{
+    return (cols->lines ? MMS_WC_LINES : 0) | (cols->words ? MMS_WC_WORDS : 0) | MMS_WC_BYTES;
+}
+
+/* Counts one input; reports and returns false on failure. */
+static bool count_input(mms_engine *engine, const wc_columns *cols, const char *path,
+                        mms_wc_counts *out)
+{
+    mms_error err;
+    mms_processor *proc = NULL;
+    bool ok = mms_wc_new(&proc, processor_flags(cols), &err) == 0 &&
+              mms_engine_add(engine, proc, &err) == 0 &&
+              mms_engine_scan_path(engine, path, &err) == 0 &&
+              mms_wc_get_counts(proc, out) == 0;
+    if (!ok)
+        cli_error_path("wc", path, &err);
+    mms_engine_clear(engine);
+    mms_processor_free(proc);
+    return ok;
+}
+
+int cmd_wc(int argc, char **argv)
+{
+    static const struct option long_options[] = {
+        {"lines", no_argument, NULL, 'l'},
+        {"words", no_argument, NULL, 'w'},
+        {"chars", no_argument, NULL, 'm'},
+        {"bytes", no_argument, NULL, 'c'},
+        CLI_ENGINE_LONG_OPTIONS,
+        {NULL, 0, NULL, 0},
+    };
+    wc_columns cols = {0};
+    cli_engine_settings settings;
+    cli_engine_settings_init(&settings);
+    opterr = 0;
+    int opt;
+    while ((opt = getopt_long(argc, argv, "+lwmc", long_options, NULL)) != -1) {
+        switch (opt) {
+        case 'l': cols.lines = true; break;
+        case 'w': cols.words = true; break;
+        case 'm': cols.chars = true; break;
+        case 'c': cols.bytes = true; break;
+        case CLI_OPT_HELP:
+            fputs(wc_help, stdout);
+            fputs(cli_engine_options_help, stdout);
+            return CLI_OK;
+        default: {
+            int handled = cli_engine_option("wc", opt, optarg, &settings);
+            if (handled == 0)
+                return cli_bad_option("wc", argv);
+            if (handled != 1)
+                return handled;
+        }
+        }
+    }
+    if (column_count(&cols) == 0)
+        cols.lines = cols.words = cols.bytes = true;
+
+    static char *stdin_only[] = {"-", NULL};
+    bool named = optind < argc;
+    char **files = named ? argv + optind : stdin_only;
+    int nfiles = named ? argc - optind : 1;
+
+    mms_engine *engine = cli_engine_new("wc", &settings);
+    if (!engine)
+        return CLI_ERROR;
+    int width = number_width(files, nfiles, &cols);
+    mms_wc_counts total = {0};
+    int status = CLI_OK;
+    for (int i = 0; i < nfiles; i++) {
+        mms_wc_counts counts;
+        if (!count_input(engine, &cols, files[i], &counts)) {
+            status = CLI_ERROR;
+            continue;
+        }
+        print_counts(&counts, &cols, width, named ? files[i] : NULL);
+        total.lines += counts.lines;
+        total.words += counts.words;
+        total.bytes += counts.bytes;
+    }
+    if (nfiles > 1)
+        print_counts(&total, &cols, width, "total");
+    mms_engine_free(engine);
+    return status;
+}

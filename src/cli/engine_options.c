@@ -1,0 +1,75 @@
+/* engine_options.c - the options every scanning command shares. */
+#include "config.h"
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char cli_engine_options_help[] =
+    "Scan options:\n"
+    "      --window SIZE     new bytes mapped per window (default 64M; K, M, G, T\n"
+    "                        suffixes are powers of 1024; at least one page)\n"
+    "      --advice MODE     auto: read the next window ahead on a helper thread\n"
+    "                        (default); sequential, willneed, random: that madvise\n"
+    "                        hint only; none: no hint\n"
+    "      --threads N       threads for work that can be split (default: one per\n"
+    "                        CPU; 1 scans in order on one thread)\n"
+    "      --help            show this help and exit\n";
+
+void cli_engine_settings_init(cli_engine_settings *settings)
+{
+    settings->window = MMS_DEFAULT_WINDOW;
+    settings->advice = MMS_ADVICE_AUTO;
+    settings->threads = 0;
+}
+
+int cli_engine_option(const char *cmd, int opt, const char *arg, cli_engine_settings *settings)
+{
+    mms_error err;
+    switch (opt) {
+    case CLI_OPT_WINDOW:
+        if (mms_parse_size(arg, &settings->window, &err) < 0)
+            return cli_usage_error(cmd, "--window: %s", err.message);
+        return 1;
+    case CLI_OPT_ADVICE:
+        if (mms_advice_parse(arg, &settings->advice, &err) < 0)
+            return cli_usage_error(cmd, "--advice: %s", err.message);
+        return 1;
+    case CLI_OPT_THREADS: {
+        char *end;
+        errno = 0;
+        unsigned long n = strtoul(arg, &end, 10);
+        if (arg[0] < '0' || arg[0] > '9' || *end || errno || n < 1 || n > 1024)
+            return cli_usage_error(cmd, "--threads: invalid thread count '%s' (1 to 1024)", arg);
+        settings->threads = (unsigned)n;
+        return 1;
+    }
+    default:
+        return 0;
+    }
+}
+
+mms_engine *cli_engine_new(const char *cmd, const cli_engine_settings *settings)
+{
+    mms_error err;
+    mms_engine *engine = NULL;
+    if (mms_engine_new(&engine, &err) < 0 ||
+        mms_engine_set_window(engine, settings->window, &err) < 0) {
+        cli_error(cmd, "%s", err.message);
+        mms_engine_free(engine);
+        return NULL;
+    }
+    mms_engine_set_advice(engine, settings->advice);
+    mms_engine_set_threads(engine, settings->threads);
+    return engine;
+}
+
+int cli_bad_option(const char *cmd, char **argv)
+{
+    const char *word = argv[optind - 1];
+    if (optopt && optopt < CLI_OPT_WINDOW && word[0] == '-' && word[1] != '-')
+        return cli_usage_error(cmd, "invalid option or missing argument for '-%c'", optopt);
+    return cli_usage_error(cmd, "invalid option or missing argument '%s'", word);
+}

@@ -1,0 +1,25 @@
+/* input.c - what the command needs to know about an input operand. */
+#include "config.h"
+#include "cli/cli.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+int cli_stat_input(const char *path, struct stat *st)
+{
+    if (strcmp(path, "-") == 0)
+        return fstat(STDIN_FILENO, st);
+    if (strncmp(path, "shm:", 4) == 0) {
+        char name[256];
+        snprintf(name, sizeof name, "/%s", path + 4 + (path[4] == '/'));
+        int fd = shm_open(name, O_RDONLY, 0);
+        if (fd < 0)
+            return -1;
+        int rc = fstat(fd, st);
+        close(fd);
+        return rc;
+    }
+    return stat(path, st);
+}

@@ -1,0 +1,56 @@
+/* main.c - the mmscan command: global options and the table of subcommands. */
+#include "config.h"
+#include "cli/cli.h"
+
+#include <locale.h>
+#include <string.h>
+
+static const cli_command commands[] = {
+    {"wc", cmd_wc, "count lines, words and bytes (as GNU wc)"},
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void print_usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: mmscan COMMAND [OPTIONS] FILE...\n"
+            "       mmscan --help | --version\n"
+            "\n"
+            "One pass over files of any size through a sliding window of memory maps.\n"
+            "FILE may be '-' for standard input or shm:NAME for a POSIX shared memory\n"
+            "object.\n"
+            "\n"
+            "Commands:\n");
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out,
+            "\n"
+            "Run 'mmscan COMMAND --help' for a command's options.\n"
+            "Exit status: 0 success, 1 nothing found or a check failed, 2 error.\n");
+}
+
+int main(int argc, char **argv)
+{
+    /* Byte semantics everywhere: output must not depend on the locale. */
+    setlocale(LC_ALL, "C");
+    if (argc < 2) {
+        print_usage(stderr);
+        return CLI_ERROR;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+        print_usage(stdout);
+        return cli_finish_stdout(CLI_OK);
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
+        printf("mmscan %s (libmmscan %s)\n", PACKAGE_VERSION, mms_version());
+        return cli_finish_stdout(CLI_OK);
+    }
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        if (strcmp(name, commands[i].name) == 0)
+            return cli_finish_stdout(commands[i].run(argc - 1, argv + 1));
+    }
+    fprintf(stderr, "mmscan: unknown command '%s' (see 'mmscan --help')\n", name);
+    return CLI_ERROR;
+}

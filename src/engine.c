@@ -1,0 +1,403 @@
+/*
+ * engine.c - the single pass: every attached processor sees every window.
+ *
+ * Ordered scans walk the input once on the calling thread (with a prefetch
+ * thread under MMS_ADVICE_AUTO).  When every processor is splittable and
+ * several threads are allowed, a mapped input is cut into contiguous parts
+ * of whole windows, each part is walked in order by its own thread with
+ * its own processor states, and the parts are merged in input order.
+ */
+#include "config.h"
+#include "internal.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_WINDOW ((uint64_t)1 << 40)
+#define MAX_PARTS 64
+
+struct mms_engine {
+    uint64_t window;
+    mms_advice advice;
+    unsigned threads;       /* 0: one per online CPU */
+    mms_processor **procs;
+    size_t *overlaps;       /* overlaps[i]: what procs[i] asks for, this scan */
+    size_t nprocs;
+    mms_scan_info info;
+};
+
+/* What one walk feeds: the processors' states for one part of the input. */
+typedef struct feed {
+    mms_processor *const *procs;
+    void **states;          /* the state each processor uses in this part */
+    const size_t *overlaps; /* the overlap each processor asked for */
+    size_t nprocs;
+    bool guarded;           /* the windows are mapped: guard against SIGBUS */
+    atomic_bool *stop;      /* set when any part fails */
+} feed;
+
+static int feed_window(void *ctx, const mms_window *win, mms_error *err)
+{
+    feed *f = ctx;
+    if (f->stop && atomic_load_explicit(f->stop, memory_order_relaxed))
+        return MMS_EPROC; /* another part failed; its error is the one reported */
+    for (size_t i = 0; i < f->nprocs; i++) {
+        /* The window holds the largest overlap asked for; show each
+         * processor only the overlap it asked for. */
+        mms_chunk chunk = win->chunk;
+        size_t extra = chunk.overlap > f->overlaps[i] ? chunk.overlap - f->overlaps[i] : 0;
+        chunk.data += extra;
+        chunk.len -= extra;
+        chunk.offset += extra;
+        chunk.overlap -= extra;
+        const mms_processor_ops *ops = f->procs[i]->ops;
+        int rc = f->guarded ? mms_guard_chunk(ops, f->states[i], &chunk, win->map, win->map_len, err)
+                            : ops->chunk(f->states[i], &chunk, err);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+int mms_advice_parse(const char *name, mms_advice *out, mms_error *err)
+{
+    static const char *const names[] = {
+        [MMS_ADVICE_AUTO] = "auto",         [MMS_ADVICE_SEQUENTIAL] = "sequential",
+        [MMS_ADVICE_WILLNEED] = "willneed", [MMS_ADVICE_RANDOM] = "random",
+        [MMS_ADVICE_NONE] = "none",
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(name, names[i]) == 0) {
+            *out = (mms_advice)i;
+            return 0;
+        }
+    }
+    return mms_error_set(err, MMS_EINVAL, 0,
+                         "invalid advice '%s' (auto, sequential, willneed, random or none)", name);
+}
+
+int mms_engine_new(mms_engine **out, mms_error *err)
+{
+    mms_engine *engine = calloc(1, sizeof *engine);
+    *out = engine;
+    if (!engine)
+        return mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
+    engine->window = MMS_DEFAULT_WINDOW;
+    engine->advice = MMS_ADVICE_AUTO;
+    return 0;
+}
+
+void mms_engine_free(mms_engine *engine)
+{
+    if (!engine)
+        return;
+    mms_engine_clear(engine);
+    free(engine->procs);
+    free(engine->overlaps);
+    free(engine);
+}
+
+int mms_engine_set_window(mms_engine *engine, uint64_t bytes, mms_error *err)
+{
+    size_t page = mms_page_size();
+    if (bytes < page || bytes > MAX_WINDOW)
+        return mms_error_set(err, MMS_EINVAL, 0,
+                             "window of %llu bytes out of range (%zu bytes to 1 TiB)",
+                             (unsigned long long)bytes, page);
+    engine->window = (bytes + page - 1) / page * page;
+    return 0;
+}
+
+uint64_t mms_engine_get_window(const mms_engine *engine)
+{
+    return engine->window;
+}
+
+void mms_engine_set_advice(mms_engine *engine, mms_advice advice)
+{
+    engine->advice = advice;
+}
+
+void mms_engine_set_threads(mms_engine *engine, unsigned threads)
+{
+    engine->threads = threads;
+}
+
+int mms_engine_add(mms_engine *engine, mms_processor *proc, mms_error *err)
+{
+    if (proc->attached)
+        return mms_error_set(err, MMS_EBUSY, 0, "processor '%s' is already attached",
+                             proc->ops->name ? proc->ops->name : "?");
+    size_t n = engine->nprocs + 1;
+    mms_processor **procs = realloc(engine->procs, n * sizeof *procs);
+    if (procs)
+        engine->procs = procs;
+    size_t *overlaps = realloc(engine->overlaps, n * sizeof *overlaps);
+    if (overlaps)
+        engine->overlaps = overlaps;
+    if (!procs || !overlaps)
+        return mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
+    engine->procs[engine->nprocs++] = proc;
+    proc->attached = true;
+    return 0;
+}
+
+void mms_engine_clear(mms_engine *engine)
+{
+    for (size_t i = 0; i < engine->nprocs; i++)
+        engine->procs[i]->attached = false;
+    engine->nprocs = 0;
+}
+
+void mms_engine_get_info(const mms_engine *engine, mms_scan_info *out)
+{
+    *out = engine->info;
+}
+
+/* Asks every processor for its overlap; returns the largest. */
+static size_t engine_overlap(mms_engine *engine)
+{
+    size_t overlap = 0;
+    for (size_t i = 0; i < engine->nprocs; i++) {
+        engine->overlaps[i] = mms_processor_overlap(engine->procs[i]);
+        if (engine->overlaps[i] > overlap)
+            overlap = engine->overlaps[i];
+    }
+    return overlap;
+}
+
+/* How many parts a mapped input of size bytes is cut into. */
+static unsigned engine_parts(const mms_engine *engine, uint64_t size)
+{
+    for (size_t i = 0; i < engine->nprocs; i++)
+        if (!(engine->procs[i]->ops->flags & MMS_PROC_SPLITTABLE) ||
+            (engine->procs[i]->ops->flags & MMS_PROC_ORDERED))
+            return 1;
+    unsigned threads = engine->threads ? engine->threads : mms_online_cpus();
+    uint64_t windows = (size + engine->window - 1) / engine->window;
+    uint64_t parts = threads < windows ? threads : windows;
+    return parts > MAX_PARTS ? MAX_PARTS : (parts ? (unsigned)parts : 1);
+}
+
+/* One part of a split scan, run on its own thread. */
+typedef struct part {
+    mms_walk_plan plan;
+    feed feed;
+    void *states[1];  /* really nprocs entries; see part_new() */
+} part;
+
+typedef struct part_run {
+    part *part;
+    mms_walk_counters counters;
+    mms_error err;
+    int rc;
+    pthread_t thread;
+    bool started;
+} part_run;
+
+static void *part_main(void *arg)
+{
+    part_run *run = arg;
+    mms_error_clear(&run->err);
+    run->rc = mms_walk_mapped(&run->part->plan, feed_window, &run->part->feed, &run->counters,
+                              &run->err);
+    if (run->rc < 0 && run->part->feed.stop)
+        atomic_store(run->part->feed.stop, true);
+    return NULL;
+}
+
+static void counters_add(mms_scan_info *info, const mms_walk_counters *c)
+{
+    info->map_calls += c->map_calls;
+    info->bytes_mapped += c->bytes_mapped;
+    info->chunks += c->chunks;
+    info->bytes += c->bytes;
+}
+
+/* Frees the states a part made with split() (never the processors' own). */
+static void part_free(part *p, mms_processor *const *procs, size_t nprocs, bool own_states)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; own_states && i < nprocs; i++)
+        if (p->states[i] && procs[i]->ops->destroy)
+            procs[i]->ops->destroy(p->states[i]);
+    free(p);
+}
+
+static part *part_new(const mms_engine *engine, bool split_states)
+{
+    part *p = calloc(1, sizeof *p + engine->nprocs * sizeof p->states[0]);
+    if (!p)
+        return NULL;
+    for (size_t i = 0; i < engine->nprocs; i++) {
+        mms_processor *proc = engine->procs[i];
+        p->states[i] = split_states ? proc->ops->split(proc->self) : proc->self;
+        if (!p->states[i]) {
+            part_free(p, engine->procs, engine->nprocs, split_states);
+            return NULL;
+        }
+    }
+    return p;
+}
+
+/* Scans [0, size) of a mapped input with nparts threads, then merges. */
+static int scan_split(mms_engine *engine, const mms_walk_plan *base, unsigned nparts,
+                      mms_error *err)
+{
+    uint64_t windows = (base->end + engine->window - 1) / engine->window;
+    uint64_t per_part = (windows + nparts - 1) / nparts;
+    atomic_bool stop = false;
+    part_run runs[MAX_PARTS];
+    memset(runs, 0, sizeof runs);
+    int rc = 0;
+
+    for (unsigned i = 0; i < nparts && rc == 0; i++) {
+        runs[i].part = part_new(engine, i > 0);
+        if (!runs[i].part) {
+            rc = mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
+            break;
+        }
+        part *p = runs[i].part;
+        p->plan = *base;
+        p->plan.begin = i * per_part * engine->window;
+        p->plan.end = (i + 1) * per_part * engine->window;
+        if (p->plan.begin > base->end)
+            p->plan.begin = base->end;
+        if (p->plan.end > base->end)
+            p->plan.end = base->end;
+        p->feed = (feed){.procs = engine->procs, .states = p->states,
+                         .overlaps = engine->overlaps, .nprocs = engine->nprocs, .guarded = true, .stop = &stop};
+    }
+    for (unsigned i = 1; i < nparts && rc == 0; i++) {
+        if (pthread_create(&runs[i].thread, NULL, part_main, &runs[i]) != 0)
+            rc = mms_error_set(err, MMS_ETHREAD, errno, "cannot start a scan thread");
+        else
+            runs[i].started = true;
+    }
+    if (rc == 0)
+        part_main(&runs[0]);
+    else
+        atomic_store(&stop, true);
+    for (unsigned i = 1; i < nparts; i++)
+        if (runs[i].started)
+            pthread_join(runs[i].thread, NULL);
+
+    /* The first failure in input order is the one that caused the others. */
+    for (unsigned i = 0; i < nparts && rc == 0; i++) {
+        if (runs[i].rc < 0) {
+            rc = runs[i].rc;
+            if (err)
+                *err = runs[i].err;
+        }
+    }
+    for (unsigned i = 0; i < nparts; i++)
+        counters_add(&engine->info, &runs[i].counters);
+
+    for (unsigned i = 1; i < nparts && rc == 0; i++) {
+        for (size_t k = 0; k < engine->nprocs && rc == 0; k++) {
+            mms_processor *proc = engine->procs[k];
+            rc = proc->ops->merge(proc->self, runs[i].part->states[k], err);
+        }
+    }
+    for (unsigned i = 0; i < nparts; i++)
+        part_free(runs[i].part, engine->procs, engine->nprocs, i > 0);
+    return rc;
+}
+
+/*
+ * Scans the whole input on the calling thread with the processors' own
+ * states: a mapped input through plan (plus its prefetch thread), a stream
+ * through read().
+ */
+static int scan_whole(mms_engine *engine, const mms_source *src, const mms_walk_plan *plan,
+                      mms_error *err)
+{
+    void **states = calloc(engine->nprocs ? engine->nprocs : 1, sizeof *states);
+    if (!states)
+        return mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
+    for (size_t i = 0; i < engine->nprocs; i++)
+        states[i] = engine->procs[i]->self;
+    bool mapped = src->mode == MMS_INPUT_MAP;
+    feed f = {.procs = engine->procs, .states = states, .overlaps = engine->overlaps,
+              .nprocs = engine->nprocs,
+              .guarded = mapped, .stop = NULL};
+    mms_walk_counters counters = {0};
+    int rc = mapped ? mms_walk_mapped(plan, feed_window, &f, &counters, err)
+                    : mms_walk_stream(src->fd, plan->window, plan->overlap, feed_window, &f,
+                                      &counters, err);
+    counters_add(&engine->info, &counters);
+    free(states);
+    return rc;
+}
+
+static int finish_all(mms_engine *engine, mms_error *err)
+{
+    for (size_t i = 0; i < engine->nprocs; i++) {
+        mms_processor *proc = engine->procs[i];
+        if (proc->ops->finish) {
+            int rc = proc->ops->finish(proc->self, err);
+            if (rc < 0)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+static int scan_source(mms_engine *engine, mms_source *src, mms_error *err)
+{
+    size_t overlap = engine_overlap(engine);
+    memset(&engine->info, 0, sizeof engine->info);
+    engine->info.parts = 1;
+
+    if (src->mode == MMS_INPUT_MAP && !mms_can_map(src->fd)) {
+        /* mmap refused (ENODEV, EINVAL, ...): read the file instead. */
+        if (lseek(src->fd, 0, SEEK_SET) < 0)
+            return mms_error_sys(err, MMS_EIO, errno);
+        src->mode = MMS_INPUT_STREAM;
+    }
+    engine->info.mode = src->mode;
+
+    mms_walk_plan plan = {
+        .fd = src->fd, .begin = 0, .end = src->size, .window = engine->window,
+        .overlap = overlap, .advice = engine->advice,
+        .populate = engine->advice == MMS_ADVICE_AUTO,
+        .prefetch_thread = engine->advice == MMS_ADVICE_AUTO,
+    };
+    unsigned nparts = src->mode == MMS_INPUT_MAP ? engine_parts(engine, src->size) : 1;
+    engine->info.parts = nparts;
+    int rc = src->mode == MMS_INPUT_MAP ? mms_guard_install(err) : 0;
+    if (rc == 0 && nparts > 1) {
+        plan.prefetch_thread = false;
+        rc = scan_split(engine, &plan, nparts, err);
+    } else if (rc == 0) {
+        rc = scan_whole(engine, src, &plan, err);
+    }
+    if (rc == 0)
+        rc = finish_all(engine, err);
+    return rc;
+}
+
+int mms_engine_scan_fd(mms_engine *engine, int fd, mms_error *err)
+{
+    mms_source src;
+    int rc = mms_source_from_fd(&src, fd, err);
+    if (rc == 0)
+        rc = scan_source(engine, &src, err);
+    return rc;
+}
+
+int mms_engine_scan_path(mms_engine *engine, const char *path, mms_error *err)
+{
+    mms_source src;
+    int rc = mms_source_open(&src, path, err);
+    if (rc < 0)
+        return rc;
+    rc = scan_source(engine, &src, err);
+    mms_source_close(&src);
+    return rc;
+}

@@ -1,0 +1,117 @@
+/*
+ * internal.h - declarations shared by the library's own sources.
+ * Nothing here is part of the public interface (include/mmscan.h).
+ */
+#ifndef MMSCAN_INTERNAL_H
+#define MMSCAN_INTERNAL_H
+
+#ifndef MMSCAN_BUILDING_LIBRARY
+#error "internal.h is private to libmmscan; include <mmscan.h> instead"
+#endif
+
+#include "mmscan.h"
+
+#include <stdarg.h>
+
+/* ---- errors (error.c) ---- */
+
+/* Fills err (if not NULL) and returns code. */
+int mms_error_set(mms_error *err, int code, int sys_errno, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Same, for a failed system call: the message is strerror(sys_errno). */
+int mms_error_sys(mms_error *err, int code, int sys_errno);
+
+/* ---- processors (processor.c) ---- */
+
+struct mms_processor {
+    const mms_processor_ops *ops;
+    void *self;
+    bool attached;
+};
+
+/* The overlap a processor asks for (0 when ops->overlap is NULL). */
+size_t mms_processor_overlap(const mms_processor *proc);
+
+/* ---- inputs (source.c) ---- */
+
+/* An open input and how it must be read. */
+typedef struct mms_source {
+    int fd;
+    bool owns_fd;
+    mms_input_mode mode;
+    uint64_t size;  /* bytes to map (MMS_INPUT_MAP only) */
+} mms_source;
+
+/* Opens path ("-" for stdin, "shm:NAME") and picks the input mode. */
+int mms_source_open(mms_source *src, const char *path, mms_error *err);
+/* Same, for a descriptor the caller keeps. */
+int mms_source_from_fd(mms_source *src, int fd, mms_error *err);
+void mms_source_close(mms_source *src);
+
+/* ---- the SIGBUS guard (guard.c) ---- */
+
+/* Installs the process-wide SIGBUS handler once.  Returns 0 or MMS_EIO. */
+int mms_guard_install(mms_error *err);
+
+/*
+ * Calls proc's chunk() with the window [base, base + len) guarded: a SIGBUS
+ * for an address in it on this thread makes the call return MMS_ETRUNCATED.
+ */
+int mms_guard_chunk(const mms_processor_ops *ops, void *self, const mms_chunk *chunk,
+                    const void *base, size_t len, mms_error *err);
+
+/* ---- mapped windows (window.c) ---- */
+
+/* The settings of one walk over a mapped range. */
+typedef struct mms_walk_plan {
+    int fd;
+    uint64_t begin, end;  /* the new bytes to deliver: [begin, end) */
+    uint64_t window;      /* new bytes per window, a multiple of the page size */
+    size_t overlap;       /* bytes before each window's new bytes to include */
+    mms_advice advice;
+    bool populate;        /* fault the whole window in before handing it out */
+    bool prefetch_thread; /* map (and populate) the next window on a helper
+                             thread while the current one is processed */
+} mms_walk_plan;
+
+/* One mapped window. */
+typedef struct mms_window {
+    void *map;            /* what mmap returned (page-aligned) */
+    size_t map_len;
+    mms_chunk chunk;      /* the bytes inside the map that the processors see */
+} mms_window;
+
+/* Counters of a walk, added to the scan's info. */
+typedef struct mms_walk_counters {
+    uint64_t map_calls;
+    uint64_t bytes_mapped;
+    uint64_t chunks;
+    uint64_t bytes;       /* new bytes delivered */
+} mms_walk_counters;
+
+/* Called for each window in order; a negative return stops the walk. */
+typedef int (*mms_window_fn)(void *ctx, const mms_window *win, mms_error *err);
+
+/* Whether fd can be mapped at all (some files and devices refuse mmap). */
+bool mms_can_map(int fd);
+
+/* Maps [plan->begin, plan->end) window by window and calls fn on each. */
+int mms_walk_mapped(const mms_walk_plan *plan, mms_window_fn fn, void *ctx,
+                    mms_walk_counters *counters, mms_error *err);
+
+/* ---- streamed input (stream.c) ---- */
+
+/* Reads fd to its end in chunks of window new bytes plus overlap, calling fn. */
+int mms_walk_stream(int fd, uint64_t window, size_t overlap, mms_window_fn fn, void *ctx,
+                    mms_walk_counters *counters, mms_error *err);
+
+/* ---- misc (util.c) ---- */
+
+/* The system page size. */
+size_t mms_page_size(void);
+
+/* The number of online CPUs (at least 1). */
+unsigned mms_online_cpus(void);
+
+#endif /* MMSCAN_INTERNAL_H */

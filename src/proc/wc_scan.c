@@ -1,0 +1,171 @@
+/*
+ * wc_scan.c - counting lines and words 64 bytes at a time.
+ *
+ * Each 64-byte block is turned into three bit masks: newlines, white space
+ * and printable bytes.  Lines are a popcount.  For words, "inside a word"
+ * is a carry: a printable byte generates it, a transparent byte propagates
+ * it, white space kills it.  Adding (printable) + (printable | transparent)
+ * + carry-in computes every position's carry at once, like a binary adder,
+ * so runs of transparent bytes need no byte-by-byte loop.
+ *
+ * An AVX2 version is chosen at run time when the CPU has it; SSE2 (always
+ * present on x86-64) or plain C otherwise.
+ */
+#include "config.h"
+#include "wc_scan.h"
+
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define HAVE_X86_VECTORS 1
+#endif
+
+typedef struct block_masks {
+    uint64_t newline, space, print;
+} block_masks;
+
+#ifdef HAVE_X86_VECTORS
+__attribute__((target("avx2"))) static void classify_avx2(const unsigned char *p, block_masks *m)
+{
+    const __m256i nl = _mm256_set1_epi8('\n'), sp = _mm256_set1_epi8(' ');
+    const __m256i tab_minus_1 = _mm256_set1_epi8('\t' - 1), cr_plus_1 = _mm256_set1_epi8('\r' + 1);
+    const __m256i del = _mm256_set1_epi8(0x7f);
+    uint64_t masks[3][2];
+    for (int half = 0; half < 2; half++) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(p + 32 * half));
+        /* Signed compares: bytes >= 0x80 are negative, so they are neither
+         * space nor printable. */
+        __m256i ctl_space = _mm256_and_si256(_mm256_cmpgt_epi8(v, tab_minus_1),
+                                             _mm256_cmpgt_epi8(cr_plus_1, v));
+        __m256i space = _mm256_or_si256(ctl_space, _mm256_cmpeq_epi8(v, sp));
+        __m256i print = _mm256_and_si256(_mm256_cmpgt_epi8(v, sp), _mm256_cmpgt_epi8(del, v));
+        masks[0][half] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, nl));
+        masks[1][half] = (uint32_t)_mm256_movemask_epi8(space);
+        masks[2][half] = (uint32_t)_mm256_movemask_epi8(print);
+    }
+    m->newline = masks[0][0] | masks[0][1] << 32;
+    m->space = masks[1][0] | masks[1][1] << 32;
+    m->print = masks[2][0] | masks[2][1] << 32;
+}
+
+static void classify_sse2(const unsigned char *p, block_masks *m)
+{
+    const __m128i nl = _mm_set1_epi8('\n'), sp = _mm_set1_epi8(' ');
+    const __m128i tab_minus_1 = _mm_set1_epi8('\t' - 1), cr_plus_1 = _mm_set1_epi8('\r' + 1);
+    const __m128i del = _mm_set1_epi8(0x7f);
+    m->newline = m->space = m->print = 0;
+    for (int q = 0; q < 4; q++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * q));
+        __m128i ctl_space = _mm_and_si128(_mm_cmpgt_epi8(v, tab_minus_1), _mm_cmpgt_epi8(cr_plus_1, v));
+        __m128i space = _mm_or_si128(ctl_space, _mm_cmpeq_epi8(v, sp));
+        __m128i print = _mm_and_si128(_mm_cmpgt_epi8(v, sp), _mm_cmpgt_epi8(del, v));
+        m->newline |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)) << (16 * q);
+        m->space |= (uint64_t)(uint16_t)_mm_movemask_epi8(space) << (16 * q);
+        m->print |= (uint64_t)(uint16_t)_mm_movemask_epi8(print) << (16 * q);
+    }
+}
+
+/* Newlines in 128-byte steps: byte counters summed every 255 steps. */
+__attribute__((target("avx2"))) static uint64_t count_lines_avx2(const unsigned char *p, size_t n)
+{
+    const __m256i nl = _mm256_set1_epi8('\n');
+    uint64_t total = 0;
+    while (n >= 128) {
+        size_t steps = n / 128 > 255 ? 255 : n / 128;
+        __m256i acc = _mm256_setzero_si256();
+        for (size_t s = 0; s < steps; s++, p += 128) {
+            /* cmpeq gives -1 per match: subtracting it counts up. */
+            acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)p), nl));
+            acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(p + 32)), nl));
+            acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(p + 64)), nl));
+            acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(p + 96)), nl));
+        }
+        /* Four steps may put up to 4 * 255 in a byte: widen every step set. */
+        __m256i sums = _mm256_sad_epu8(acc, _mm256_setzero_si256());
+        total += (uint64_t)_mm256_extract_epi64(sums, 0) + (uint64_t)_mm256_extract_epi64(sums, 1) +
+                 (uint64_t)_mm256_extract_epi64(sums, 2) + (uint64_t)_mm256_extract_epi64(sums, 3);
+        n -= steps * 128;
+    }
+    while (n--)
+        total += *p++ == '\n';
+    return total;
+}
+#endif
+
+#ifndef HAVE_X86_VECTORS
+static void classify_scalar(const unsigned char *p, block_masks *m)
+{
+    m->newline = m->space = m->print = 0;
+    for (unsigned i = 0; i < 64; i++) {
+        uint64_t bit = (uint64_t)1 << i;
+        if (p[i] == '\n')
+            m->newline |= bit;
+        if (wc_class_of(p[i]) == WC_SPACE)
+            m->space |= bit;
+        if (wc_class_of(p[i]) == WC_PRINT)
+            m->print |= bit;
+    }
+}
+#endif
+
+typedef void (*classify_fn)(const unsigned char *p, block_masks *m);
+
+static classify_fn pick_classifier(void)
+{
+#ifdef HAVE_X86_VECTORS
+    if (__builtin_cpu_supports("avx2"))
+        return classify_avx2;
+    return classify_sse2;
+#else
+    return classify_scalar;
+#endif
+}
+
+static void count_block(const unsigned char *p, classify_fn classify, uint64_t *lines,
+                        wc_words *words)
+{
+    block_masks m;
+    classify(p, &m);
+    *lines += (uint64_t)__builtin_popcountll(m.newline);
+    uint64_t generate = m.print;
+    uint64_t carry_path = ~m.space; /* printable or transparent */
+    uint64_t sum;
+    bool overflow = __builtin_add_overflow(generate, carry_path, &sum);
+    overflow |= __builtin_add_overflow(sum, (uint64_t)words->in_word, &sum);
+    /* Bit i of carries: whether a word was open just before byte i. */
+    uint64_t carries = sum ^ generate ^ carry_path;
+    words->count += (uint64_t)__builtin_popcountll(m.print & ~carries);
+    words->in_word = overflow;
+}
+
+void wc_count_lines_words(const unsigned char *data, size_t len, uint64_t *lines,
+                          wc_words *words)
+{
+    classify_fn classify = pick_classifier();
+    size_t whole = len - len % 64;
+    for (size_t i = 0; i < whole; i += 64)
+        count_block(data + i, classify, lines, words);
+    if (whole < len) {
+        /* Pad the tail with NUL bytes: they are transparent, so they change
+         * neither the counts nor the state. */
+        unsigned char tail[64] = {0};
+        memcpy(tail, data + whole, len - whole);
+        count_block(tail, classify, lines, words);
+    }
+}
+
+uint64_t wc_count_lines(const unsigned char *data, size_t len)
+{
+#ifdef HAVE_X86_VECTORS
+    if (__builtin_cpu_supports("avx2"))
+        return count_lines_avx2(data, len);
+#endif
+    uint64_t total = 0;
+    const unsigned char *end = data + len, *p = data;
+    while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        total++;
+        p++;
+    }
+    return total;
+}

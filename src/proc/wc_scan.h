@@ -1,0 +1,37 @@
+/*
+ * wc_scan.h - the vector kernels of the wc processor (private).
+ */
+#ifndef MMSCAN_WC_SCAN_H
+#define MMSCAN_WC_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The word state of a run of bytes, in the C locale of GNU wc: white space
+ * ends a word, a printable byte (0x21-0x7e) starts one unless it continues
+ * one, and every other byte is transparent (neither starts nor ends one).
+ */
+typedef enum wc_class { WC_TRANSPARENT, WC_SPACE, WC_PRINT } wc_class;
+
+static inline wc_class wc_class_of(unsigned char c)
+{
+    if (c == ' ' || (c >= '\t' && c <= '\r'))
+        return WC_SPACE;
+    return c > ' ' && c < 0x7f ? WC_PRINT : WC_TRANSPARENT;
+}
+
+typedef struct wc_words {
+    uint64_t count;  /* word starts, counting as if the run followed space */
+    bool in_word;    /* the last byte that was not transparent was printable */
+} wc_words;
+
+/* The number of '\n' bytes in data[0 .. len). */
+uint64_t wc_count_lines(const unsigned char *data, size_t len);
+
+/* Adds the lines of data[0 .. len) to *lines and runs its words through *words. */
+void wc_count_lines_words(const unsigned char *data, size_t len, uint64_t *lines,
+                          wc_words *words);
+
+#endif

@@ -1,0 +1,537 @@
+/*
+ * check_engine.c - the engine: windows, overlap, strategies, threads,
+ * one pass, errors, SIGBUS, memory.
+ */
+#include "config.h"
+#include "internal.h"
+#include "testutil.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define KIB 1024ull
+#define MIB (1024ull * 1024)
+#define GIB (1024ull * 1024 * 1024)
+
+/* ---- a processor that checks every promise the engine makes ---- */
+
+typedef struct recorder {
+    size_t want_overlap;
+    bool check_bytes;          /* compare with tu_byte_at() */
+    int truncate_fd;           /* >= 0: truncate it to 0 during the first chunk */
+    uint64_t begin, end;       /* the new bytes seen, contiguous */
+    bool started, finished;
+    uint64_t chunks;
+    char fault[160];           /* the first broken promise, or "" */
+} recorder;
+
+static void note_fault(recorder *r, const char *what, uint64_t offset)
+{
+    if (!r->fault[0])
+        snprintf(r->fault, sizeof r->fault, "%s at offset %llu", what, (unsigned long long)offset);
+}
+
+static size_t rec_overlap(const void *self)
+{
+    return ((const recorder *)self)->want_overlap;
+}
+
+static int rec_chunk(void *self, const mms_chunk *c, mms_error *err)
+{
+    (void)err;
+    recorder *r = self;
+    uint64_t new_begin = c->offset + c->overlap;
+    uint64_t expect_overlap = new_begin < r->want_overlap ? new_begin : r->want_overlap;
+    if (c->overlap != expect_overlap)
+        note_fault(r, "wrong overlap", new_begin);
+    if (c->overlap >= c->len)
+        note_fault(r, "chunk without new bytes", new_begin);
+    if (r->started && new_begin != r->end)
+        note_fault(r, "gap or repeat", new_begin);
+    if (!r->started) {
+        r->begin = new_begin;
+        r->started = true;
+    }
+    r->end = c->offset + c->len;
+    r->chunks++;
+    if (r->truncate_fd >= 0) {
+        ck_assert_int_eq(ftruncate(r->truncate_fd, 0), 0);
+        r->truncate_fd = -1;
+    }
+    if (r->check_bytes) {
+        for (size_t i = 0; i < c->len; i++) {
+            if (c->data[i] != tu_byte_at(c->offset + i)) {
+                note_fault(r, "wrong byte", c->offset + i);
+                break;
+            }
+        }
+    } else {
+        volatile unsigned char sink = 0;
+        for (size_t i = 0; i < c->len; i += 4096)
+            sink ^= c->data[i];
+        (void)sink;
+    }
+    return 0;
+}
+
+static void *rec_split(const void *self)
+{
+    const recorder *model = self;
+    recorder *r = calloc(1, sizeof *r);
+    r->want_overlap = model->want_overlap;
+    r->check_bytes = model->check_bytes;
+    r->truncate_fd = -1;
+    return r;
+}
+
+static int rec_merge(void *self, void *other, mms_error *err)
+{
+    (void)err;
+    recorder *r = self, *part = other;
+    if (part->fault[0] && !r->fault[0])
+        memcpy(r->fault, part->fault, sizeof r->fault);
+    if (!part->started)
+        return 0;
+    if (r->started && part->begin != r->end)
+        note_fault(r, "parts not adjacent", part->begin);
+    if (!r->started)
+        r->begin = part->begin;
+    r->started = true;
+    r->end = part->end;
+    r->chunks += part->chunks;
+    return 0;
+}
+
+static int rec_finish(void *self, mms_error *err)
+{
+    (void)err;
+    ((recorder *)self)->finished = true;
+    return 0;
+}
+
+static const mms_processor_ops ordered_recorder_ops = {
+    .abi = MMS_PROCESSOR_ABI, .name = "recorder", .flags = MMS_PROC_ORDERED,
+    .overlap = rec_overlap, .chunk = rec_chunk, .finish = rec_finish, .destroy = free,
+};
+
+static const mms_processor_ops split_recorder_ops = {
+    .abi = MMS_PROCESSOR_ABI, .name = "recorder", .flags = MMS_PROC_SPLITTABLE,
+    .overlap = rec_overlap, .chunk = rec_chunk, .split = rec_split, .merge = rec_merge,
+    .finish = rec_finish, .destroy = free,
+};
+
+static mms_processor *recorder_new(bool splittable, size_t overlap, bool check_bytes)
+{
+    recorder *r = calloc(1, sizeof *r);
+    r->want_overlap = overlap;
+    r->check_bytes = check_bytes;
+    r->truncate_fd = -1;
+    mms_processor *proc;
+    ck_assert_int_eq(mms_processor_new(&proc, splittable ? &split_recorder_ops : &ordered_recorder_ops,
+                                       r, NULL), 0);
+    return proc;
+}
+
+static recorder *rec_of(mms_processor *proc)
+{
+    return mms_processor_state(proc);
+}
+
+static mms_engine *engine_with(uint64_t window, unsigned threads, mms_advice advice)
+{
+    mms_engine *engine;
+    ck_assert_int_eq(mms_engine_new(&engine, NULL), 0);
+    ck_assert_int_eq(mms_engine_set_window(engine, window, NULL), 0);
+    mms_engine_set_threads(engine, threads);
+    mms_engine_set_advice(engine, advice);
+    return engine;
+}
+
+/* Scans path with one recorder and checks it saw [0, size) exactly once. */
+static void check_coverage(const char *path, uint64_t size, uint64_t window, size_t overlap,
+                           unsigned threads, mms_advice advice, bool splittable)
+{
+    mms_engine *engine = engine_with(window, threads, advice);
+    mms_processor *proc = recorder_new(splittable, overlap, true);
+    mms_error err;
+    ck_assert_int_eq(mms_engine_add(engine, proc, &err), 0);
+    int rc = mms_engine_scan_path(engine, path, &err);
+    ck_assert_msg(rc == 0, "scan failed: %s", err.message);
+    recorder *r = rec_of(proc);
+    ck_assert_msg(r->fault[0] == '\0', "size %llu window %llu overlap %zu threads %u: %s",
+                  (unsigned long long)size, (unsigned long long)window, overlap, threads, r->fault);
+    ck_assert(r->finished);
+    if (size == 0) {
+        ck_assert(!r->started);
+    } else {
+        ck_assert_uint_eq(r->begin, 0);
+        ck_assert_uint_eq(r->end, size);
+    }
+    mms_scan_info info;
+    mms_engine_get_info(engine, &info);
+    ck_assert_uint_eq(info.bytes, size);
+    mms_engine_free(engine);
+    mms_processor_free(proc);
+}
+
+/* ---- tests ---- */
+
+START_TEST(every_byte_once_at_every_edge)
+{
+    tu_enter_temp_dir();
+    const uint64_t page = mms_page_size(), window = 4 * page;
+    const uint64_t sizes[] = {0, 1, page - 1, page, page + 1, window - 1, window, window + 1,
+                              3 * window + 5, 17 * window};
+    const size_t overlaps[] = {0, 1, 100, (size_t)page + 3, (size_t)window * 2 + 1};
+    const mms_advice advices[] = {MMS_ADVICE_AUTO, MMS_ADVICE_NONE, MMS_ADVICE_WILLNEED};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        char path[64];
+        snprintf(path, sizeof path, "f%zu", s);
+        tu_make_sparse(path, 0);
+        tu_write_pattern(path, 0, sizes[s]);
+        for (size_t o = 0; o < sizeof overlaps / sizeof overlaps[0]; o++)
+            for (unsigned threads = 1; threads <= 3; threads++)
+                for (size_t a = 0; a < sizeof advices / sizeof advices[0]; a++)
+                    for (int split = 0; split < 2; split++)
+                        check_coverage(path, sizes[s], window, overlaps[o], threads, advices[a],
+                                       split);
+    }
+}
+END_TEST
+
+/* Feeds the engine through a pipe: the read() strategy, same promises. */
+START_TEST(pipe_is_streamed_with_the_same_promises)
+{
+    const uint64_t page = mms_page_size();
+    const uint64_t sizes[] = {0, 1, 4 * page - 1, 4 * page, 4 * page + 1, 40 * page + 7};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        int fds[2];
+        ck_assert_int_eq(pipe(fds), 0);
+        pid_t child = fork();
+        ck_assert_int_ge(child, 0);
+        if (child == 0) {
+            close(fds[0]);
+            for (uint64_t i = 0; i < sizes[s]; i++) {
+                unsigned char b = tu_byte_at(i);
+                if (write(fds[1], &b, 1) != 1)
+                    _exit(1);
+            }
+            _exit(0);
+        }
+        close(fds[1]);
+        mms_engine *engine = engine_with(4 * page, 2, MMS_ADVICE_AUTO);
+        mms_processor *proc = recorder_new(true, 10, true);
+        ck_assert_int_eq(mms_engine_add(engine, proc, NULL), 0);
+        mms_error err;
+        ck_assert_int_eq(mms_engine_scan_fd(engine, fds[0], &err), 0);
+        recorder *r = rec_of(proc);
+        ck_assert_msg(r->fault[0] == '\0', "%s", r->fault);
+        ck_assert_uint_eq(r->started ? r->end : 0, sizes[s]);
+        mms_scan_info info;
+        mms_engine_get_info(engine, &info);
+        ck_assert_int_eq(info.mode, MMS_INPUT_STREAM);
+        ck_assert_uint_eq(info.map_calls, 0);
+        ck_assert_uint_eq(info.bytes, sizes[s]);
+        close(fds[0]);
+        waitpid(child, NULL, 0);
+        mms_engine_free(engine);
+        mms_processor_free(proc);
+    }
+}
+END_TEST
+
+START_TEST(proc_files_of_size_zero_are_streamed)
+{
+    mms_engine *engine = engine_with(MMS_DEFAULT_WINDOW, 1, MMS_ADVICE_AUTO);
+    mms_processor *wc;
+    ck_assert_int_eq(mms_wc_new(&wc, MMS_WC_ALL, NULL), 0);
+    ck_assert_int_eq(mms_engine_add(engine, wc, NULL), 0);
+    ck_assert_int_eq(mms_engine_scan_path(engine, "/proc/self/status", NULL), 0);
+    mms_scan_info info;
+    mms_engine_get_info(engine, &info);
+    ck_assert_int_eq(info.mode, MMS_INPUT_STREAM);
+    mms_wc_counts counts;
+    ck_assert_int_eq(mms_wc_get_counts(wc, &counts), 0);
+    ck_assert_uint_gt(counts.lines, 5);
+    ck_assert_uint_eq(counts.bytes, info.bytes);
+    mms_engine_free(engine);
+    mms_processor_free(wc);
+}
+END_TEST
+
+/* Two processors attached: one pass, each window mapped once. */
+START_TEST(two_processors_one_pass)
+{
+    tu_enter_temp_dir();
+    const uint64_t window = 64 * KIB, size = 10 * window + 123;
+    tu_write_pattern("data", 0, size);
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        mms_engine *engine = engine_with(window, threads, MMS_ADVICE_AUTO);
+        mms_processor *rec = recorder_new(true, 0, true), *wc;
+        ck_assert_int_eq(mms_wc_new(&wc, MMS_WC_ALL, NULL), 0);
+        ck_assert_int_eq(mms_engine_add(engine, rec, NULL), 0);
+        ck_assert_int_eq(mms_engine_add(engine, wc, NULL), 0);
+        ck_assert_int_eq(mms_engine_add(engine, wc, NULL), MMS_EBUSY);
+        ck_assert_int_eq(mms_engine_scan_path(engine, "data", NULL), 0);
+        mms_scan_info info;
+        mms_engine_get_info(engine, &info);
+        ck_assert_int_eq(info.mode, MMS_INPUT_MAP);
+        ck_assert_uint_eq(info.parts, threads);
+        ck_assert_uint_eq(info.map_calls, 11);
+        ck_assert_uint_eq(info.bytes_mapped, size);
+        ck_assert_uint_eq(info.chunks, 11);
+        mms_wc_counts counts;
+        ck_assert_int_eq(mms_wc_get_counts(wc, &counts), 0);
+        ck_assert_uint_eq(counts.bytes, size);
+        ck_assert_uint_eq(rec_of(rec)->end, size);
+        mms_engine_free(engine);
+        mms_processor_free(rec);
+        mms_processor_free(wc);
+    }
+}
+END_TEST
+
+/* An ordered processor among splittable ones makes the scan ordered. */
+START_TEST(an_ordered_processor_orders_the_scan)
+{
+    tu_enter_temp_dir();
+    tu_write_pattern("data", 0, 1 * MIB);
+    mms_engine *engine = engine_with(64 * KIB, 4, MMS_ADVICE_AUTO);
+    mms_processor *a = recorder_new(true, 7, true), *b = recorder_new(false, 300, true);
+    ck_assert_int_eq(mms_engine_add(engine, a, NULL), 0);
+    ck_assert_int_eq(mms_engine_add(engine, b, NULL), 0);
+    ck_assert_int_eq(mms_engine_scan_path(engine, "data", NULL), 0);
+    mms_scan_info info;
+    mms_engine_get_info(engine, &info);
+    ck_assert_uint_eq(info.parts, 1);
+    ck_assert_msg(!rec_of(a)->fault[0] && !rec_of(b)->fault[0], "%s%s", rec_of(a)->fault,
+                  rec_of(b)->fault);
+    ck_assert_uint_eq(rec_of(a)->end, MIB);
+    ck_assert_uint_eq(rec_of(b)->chunks, 16);
+    mms_engine_free(engine);
+    mms_processor_free(a);
+    mms_processor_free(b);
+}
+END_TEST
+
+START_TEST(truncated_during_scan_is_an_error_not_a_crash)
+{
+    tu_enter_temp_dir();
+    const uint64_t window = 1 * MIB;
+    tu_write_pattern("data", 0, 8 * window);
+    const mms_advice advices[] = {MMS_ADVICE_AUTO, MMS_ADVICE_NONE};
+    for (size_t a = 0; a < 2; a++) {
+        for (unsigned threads = 1; threads <= 2; threads++) {
+            tu_write_pattern("data", 0, 8 * window);
+            int fd = open("data", O_RDWR);
+            ck_assert_int_ge(fd, 0);
+            mms_engine *engine = engine_with(window, threads, advices[a]);
+            mms_processor *proc = recorder_new(threads > 1, 0, false);
+            rec_of(proc)->truncate_fd = fd;
+            ck_assert_int_eq(mms_engine_add(engine, proc, NULL), 0);
+            mms_error err;
+            ck_assert_int_eq(mms_engine_scan_path(engine, "data", &err), MMS_ETRUNCATED);
+            ck_assert_int_eq(err.code, MMS_ETRUNCATED);
+            ck_assert_ptr_nonnull(strstr(err.message, "truncated"));
+            close(fd);
+            mms_engine_free(engine);
+            mms_processor_free(proc);
+        }
+    }
+}
+END_TEST
+
+static volatile sig_atomic_t user_handler_calls;
+static void user_sigbus_handler(int sig)
+{
+    (void)sig;
+    user_handler_calls++;
+}
+
+/* A SIGBUS outside a guarded window reaches the handler installed before. */
+START_TEST(foreign_sigbus_is_chained)
+{
+    tu_enter_temp_dir();
+    signal(SIGBUS, user_sigbus_handler);
+    tu_write_pattern("data", 0, 100);
+    mms_engine *engine = engine_with(MMS_DEFAULT_WINDOW, 1, MMS_ADVICE_AUTO);
+    mms_processor *proc = recorder_new(false, 0, true);
+    ck_assert_int_eq(mms_engine_add(engine, proc, NULL), 0);
+    ck_assert_int_eq(mms_engine_scan_path(engine, "data", NULL), 0);
+    raise(SIGBUS);
+    ck_assert_int_eq(user_handler_calls, 1);
+    mms_engine_free(engine);
+    mms_processor_free(proc);
+}
+END_TEST
+
+/* With no handler before ours, a foreign SIGBUS still kills the process. */
+START_TEST(foreign_sigbus_keeps_its_default_action)
+{
+    tu_enter_temp_dir();
+    tu_write_pattern("data", 0, 100);
+    mms_engine *engine = engine_with(MMS_DEFAULT_WINDOW, 1, MMS_ADVICE_AUTO);
+    mms_processor *proc = recorder_new(false, 0, true);
+    ck_assert_int_eq(mms_engine_add(engine, proc, NULL), 0);
+    ck_assert_int_eq(mms_engine_scan_path(engine, "data", NULL), 0);
+    raise(SIGBUS);
+}
+END_TEST
+
+START_TEST(bad_inputs_give_clear_errors)
+{
+    tu_enter_temp_dir();
+    mms_engine *engine = engine_with(MMS_DEFAULT_WINDOW, 1, MMS_ADVICE_AUTO);
+    mms_error err;
+    ck_assert_int_eq(mkdir("dir", 0755), 0);
+    ck_assert_int_eq(mms_engine_scan_path(engine, "dir", &err), MMS_EISDIR);
+    ck_assert_int_eq(err.sys_errno, EISDIR);
+    ck_assert_str_eq(err.message, "Is a directory");
+    ck_assert_int_eq(mms_engine_scan_path(engine, "missing", &err), MMS_EOPEN);
+    ck_assert_int_eq(err.sys_errno, ENOENT);
+    ck_assert_str_eq(err.message, "No such file or directory");
+    ck_assert_int_eq(mms_engine_scan_path(engine, "shm:no-such-object-here", &err), MMS_EOPEN);
+    ck_assert_int_eq(err.sys_errno, ENOENT);
+    ck_assert_int_eq(mms_engine_scan_path(engine, "shm:a/b", &err), MMS_EINVAL);
+    mms_engine_free(engine);
+}
+END_TEST
+
+START_TEST(unreadable_file_is_refused)
+{
+    tu_enter_temp_dir();
+    tu_write_pattern("secret", 0, 10);
+    ck_assert_int_eq(chmod("secret", 0), 0);
+    /* root reads anything: drop to an unprivileged user for this check. */
+    if (geteuid() == 0) {
+        ck_assert_int_eq(chmod(".", 0755), 0);
+        ck_assert_int_eq(setgid(65534), 0);
+        ck_assert_int_eq(setuid(65534), 0);
+    }
+    mms_engine *engine = engine_with(MMS_DEFAULT_WINDOW, 1, MMS_ADVICE_AUTO);
+    mms_error err;
+    ck_assert_int_eq(mms_engine_scan_path(engine, "secret", &err), MMS_EOPEN);
+    ck_assert_int_eq(err.sys_errno, EACCES);
+    ck_assert_str_eq(err.message, "Permission denied");
+    mms_engine_free(engine);
+}
+END_TEST
+
+START_TEST(window_settings)
+{
+    mms_engine *engine;
+    ck_assert_int_eq(mms_engine_new(&engine, NULL), 0);
+    ck_assert_uint_eq(mms_engine_get_window(engine), MMS_DEFAULT_WINDOW);
+    mms_error err;
+    ck_assert_int_eq(mms_engine_set_window(engine, mms_page_size() - 1, &err), MMS_EINVAL);
+    ck_assert_uint_eq(mms_engine_get_window(engine), MMS_DEFAULT_WINDOW);
+    ck_assert_int_eq(mms_engine_set_window(engine, mms_page_size() + 1, NULL), 0);
+    ck_assert_uint_eq(mms_engine_get_window(engine), 2 * mms_page_size());
+    mms_advice advice;
+    ck_assert_int_eq(mms_advice_parse("willneed", &advice, NULL), 0);
+    ck_assert_int_eq(advice, MMS_ADVICE_WILLNEED);
+    ck_assert_int_eq(mms_advice_parse("fast", &advice, &err), MMS_EINVAL);
+    mms_engine_free(engine);
+}
+END_TEST
+
+static int destroyed;
+static void count_destroy(void *self)
+{
+    (void)self;
+    destroyed++;
+}
+
+START_TEST(processor_tables_are_validated)
+{
+    mms_processor_ops ops = {.abi = 0, .name = "bad", .chunk = rec_chunk, .destroy = count_destroy};
+    mms_processor *proc;
+    int dummy;
+    destroyed = 0;
+    ck_assert_int_eq(mms_processor_new(&proc, &ops, &dummy, NULL), MMS_EABI);
+    ops.abi = MMS_PROCESSOR_ABI + 1;
+    ck_assert_int_eq(mms_processor_new(&proc, &ops, &dummy, NULL), MMS_EABI);
+    ops.abi = MMS_PROCESSOR_ABI;
+    ops.flags = MMS_PROC_SPLITTABLE;
+    ck_assert_int_eq(mms_processor_new(&proc, &ops, &dummy, NULL), MMS_EINVAL);
+    ck_assert_ptr_null(proc);
+    ck_assert_int_eq(destroyed, 3);
+    ops.flags = MMS_PROC_ORDERED;
+    ck_assert_int_eq(mms_processor_new(&proc, &ops, &dummy, NULL), 0);
+    ck_assert_ptr_eq(mms_processor_state(proc), &dummy);
+    mms_processor_free(proc);
+    mms_processor_free(NULL);
+    ck_assert_int_eq(destroyed, 4);
+}
+END_TEST
+
+/* A 6 GiB sparse file with data past 4 GiB: 64-bit offsets, flat memory. */
+START_TEST(sparse_6g_past_4g_in_flat_memory)
+{
+    tu_enter_temp_dir();
+    tu_make_sparse("sparse", 6 * GIB);
+    const char *island = "hello world\n";
+    int fd = open("sparse", O_WRONLY);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(pwrite(fd, island, strlen(island), (off_t)(4 * GIB + 123)), (ssize_t)strlen(island));
+    /* "xyzzy" straddles the 1 MiB window edge at 5 GiB. */
+    ck_assert_int_eq(pwrite(fd, " xyzzy\n", 7, (off_t)(5 * GIB - 3)), 7);
+    close(fd);
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        tu_reset_peak_rss();
+        mms_engine *engine = engine_with(1 * MIB, threads, MMS_ADVICE_AUTO);
+        mms_processor *wc;
+        ck_assert_int_eq(mms_wc_new(&wc, MMS_WC_ALL, NULL), 0);
+        ck_assert_int_eq(mms_engine_add(engine, wc, NULL), 0);
+        mms_error err;
+        ck_assert_msg(mms_engine_scan_path(engine, "sparse", &err) == 0, "%s", err.message);
+        mms_wc_counts counts;
+        ck_assert_int_eq(mms_wc_get_counts(wc, &counts), 0);
+        ck_assert_uint_eq(counts.bytes, 6 * GIB);
+        ck_assert_uint_eq(counts.lines, 2);
+        ck_assert_uint_eq(counts.words, 3);
+        uint64_t peak = tu_peak_rss();
+        ck_assert_msg(peak < 64 * MIB, "peak RSS %llu MiB", (unsigned long long)(peak / MIB));
+        mms_engine_free(engine);
+        mms_processor_free(wc);
+    }
+}
+END_TEST
+
+static Suite *engine_suite(void)
+{
+    Suite *s = suite_create("engine");
+    TCase *tc = tcase_create("windows");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, every_byte_once_at_every_edge);
+    tcase_add_test(tc, pipe_is_streamed_with_the_same_promises);
+    tcase_add_test(tc, proc_files_of_size_zero_are_streamed);
+    tcase_add_test(tc, two_processors_one_pass);
+    tcase_add_test(tc, an_ordered_processor_orders_the_scan);
+    tcase_add_test(tc, sparse_6g_past_4g_in_flat_memory);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("errors");
+    tcase_add_test(tc, truncated_during_scan_is_an_error_not_a_crash);
+    tcase_add_test(tc, foreign_sigbus_is_chained);
+    tcase_add_test_raise_signal(tc, foreign_sigbus_keeps_its_default_action, SIGBUS);
+    tcase_add_test(tc, bad_inputs_give_clear_errors);
+    tcase_add_test(tc, unreadable_file_is_refused);
+    tcase_add_test(tc, window_settings);
+    tcase_add_test(tc, processor_tables_are_validated);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return tu_run_suite(engine_suite());
+}

@@ -1,0 +1,196 @@
+/*
+ * check_wc.c - the wc processor and its kernels against a byte-at-a-time
+ * reference, for every byte value, every alignment, and every way the
+ * engine can cut the input.
+ */
+#include "config.h"
+#include "internal.h"
+#include "proc/wc_scan.h"
+#include "testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The reference: GNU wc's C-locale loop, one byte at a time. */
+static mms_wc_counts reference_counts(const unsigned char *p, size_t len)
+{
+    mms_wc_counts c = {0, 0, len};
+    bool in_word = false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char b = p[i];
+        if (b == '\n')
+            c.lines++;
+        if (b == ' ' || (b >= '\t' && b <= '\r'))
+            in_word = false;
+        else if (b > ' ' && b < 0x7f) {
+            if (!in_word)
+                c.words++;
+            in_word = true;
+        }
+    }
+    return c;
+}
+
+/* Random bytes drawn from a mix that makes long transparent runs likely. */
+static void fill_random(unsigned char *p, size_t len, unsigned seed)
+{
+    static const unsigned char pool[] = {' ', '\n', '\t', '\r', '\v', '\f', 'a', 'Z', '~', '!',
+                                         0, 1, 0x7f, 0x80, 0xff, 0xc3};
+    srand(seed);
+    int mode = rand() % 3;
+    for (size_t i = 0; i < len; i++) {
+        if (mode == 0)
+            p[i] = (unsigned char)rand();
+        else if (mode == 1)
+            p[i] = pool[rand() % sizeof pool];
+        else /* runs */
+            p[i] = (i % 97 < 60) ? pool[10 + rand() % 6] : pool[rand() % 10];
+    }
+}
+
+START_TEST(kernel_matches_reference_at_every_length_and_alignment)
+{
+    unsigned char buf[300];
+    for (unsigned seed = 1; seed <= 40; seed++) {
+        fill_random(buf, sizeof buf, seed);
+        for (size_t start = 0; start < 8; start++) {
+            for (size_t len = 0; start + len <= sizeof buf; len += 1 + len / 16) {
+                mms_wc_counts want = reference_counts(buf + start, len);
+                uint64_t lines = 0;
+                wc_words words = {0, false};
+                wc_count_lines_words(buf + start, len, &lines, &words);
+                ck_assert_uint_eq(lines, want.lines);
+                ck_assert_uint_eq(words.count, want.words);
+                ck_assert_uint_eq(wc_count_lines(buf + start, len), want.lines);
+            }
+        }
+    }
+}
+END_TEST
+
+START_TEST(every_byte_value_between_letters)
+{
+    for (int b = 0; b < 256; b++) {
+        unsigned char text[3] = {'a', (unsigned char)b, 'a'};
+        uint64_t lines = 0;
+        wc_words words = {0, false};
+        wc_count_lines_words(text, 3, &lines, &words);
+        bool separates = b == ' ' || (b >= '\t' && b <= '\r');
+        ck_assert_uint_eq(words.count, separates ? 2 : 1);
+        ck_assert_uint_eq(lines, b == '\n');
+    }
+}
+END_TEST
+
+static mms_wc_counts scan_counts(const char *path, uint64_t window, unsigned threads, unsigned what)
+{
+    mms_engine *engine;
+    mms_processor *wc;
+    ck_assert_int_eq(mms_engine_new(&engine, NULL), 0);
+    ck_assert_int_eq(mms_engine_set_window(engine, window, NULL), 0);
+    mms_engine_set_threads(engine, threads);
+    ck_assert_int_eq(mms_wc_new(&wc, what, NULL), 0);
+    ck_assert_int_eq(mms_engine_add(engine, wc, NULL), 0);
+    ck_assert_int_eq(mms_engine_scan_path(engine, path, NULL), 0);
+    mms_wc_counts counts;
+    ck_assert_int_eq(mms_wc_get_counts(wc, &counts), 0);
+    mms_engine_free(engine);
+    mms_processor_free(wc);
+    return counts;
+}
+
+/* Cut the same input into parts every possible way: seams in words, in
+ * transparent runs, in white space. */
+START_TEST(any_windows_and_threads_give_the_same_counts)
+{
+    tu_enter_temp_dir();
+    const size_t page = mms_page_size(), len = 16 * page + 11;
+    unsigned char *data = malloc(len);
+    for (unsigned seed = 1; seed <= 6; seed++) {
+        fill_random(data, len, seed);
+        /* Words and transparent runs across every page edge. */
+        for (size_t edge = page; edge < len; edge += page)
+            memcpy(data + edge - 3, seed % 2 ? "ab\x01\x01\x80" "c" : "\x01\x01\x01xyz", 6);
+        tu_write_file("data", data, len);
+        mms_wc_counts want = reference_counts(data, len);
+        for (uint64_t window = page; window <= 4 * page; window *= 2) {
+            for (unsigned threads = 1; threads <= 5; threads++) {
+                mms_wc_counts got = scan_counts("data", window, threads, MMS_WC_ALL);
+                ck_assert_msg(got.lines == want.lines && got.words == want.words &&
+                                  got.bytes == want.bytes,
+                              "seed %u window %llu threads %u: %llu %llu %llu, want %llu %llu %llu",
+                              seed, (unsigned long long)window, threads,
+                              (unsigned long long)got.lines, (unsigned long long)got.words,
+                              (unsigned long long)got.bytes, (unsigned long long)want.lines,
+                              (unsigned long long)want.words, (unsigned long long)want.bytes);
+                mms_wc_counts lines_only = scan_counts("data", window, threads, MMS_WC_LINES);
+                ck_assert_uint_eq(lines_only.lines, want.lines);
+                ck_assert_uint_eq(lines_only.words, 0);
+            }
+        }
+    }
+    free(data);
+}
+END_TEST
+
+START_TEST(known_answers)
+{
+    static const struct {
+        const char *text;
+        uint64_t lines, words;
+    } cases[] = {
+        {"", 0, 0},           {"a", 0, 1},         {"hello world\n", 1, 2}, {"\x01", 0, 0},
+        {" \x80" "a", 0, 1},  {"a\x80 b", 0, 2},   {"\n\n\n", 3, 0},        {"x\ty\vz\fw\rq", 0, 5},
+        {"a\x01" "b", 0, 1},  {"\x01\x02 \x03", 0, 0},
+    };
+    tu_enter_temp_dir();
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        tu_write_file("t", cases[i].text, strlen(cases[i].text));
+        mms_wc_counts c = scan_counts("t", MMS_DEFAULT_WINDOW, 1, MMS_WC_ALL);
+        ck_assert_msg(c.lines == cases[i].lines && c.words == cases[i].words,
+                      "case %zu: %llu lines %llu words", i, (unsigned long long)c.lines,
+                      (unsigned long long)c.words);
+        ck_assert_uint_eq(c.bytes, strlen(cases[i].text));
+    }
+}
+END_TEST
+
+START_TEST(counts_of_several_scans_add_up)
+{
+    tu_enter_temp_dir();
+    tu_write_file("a", "one two", 7);
+    tu_write_file("b", "three\n", 6);
+    mms_engine *engine;
+    mms_processor *wc;
+    ck_assert_int_eq(mms_engine_new(&engine, NULL), 0);
+    ck_assert_int_eq(mms_wc_new(&wc, MMS_WC_ALL, NULL), 0);
+    ck_assert_int_eq(mms_engine_add(engine, wc, NULL), 0);
+    ck_assert_int_eq(mms_engine_scan_path(engine, "a", NULL), 0);
+    ck_assert_int_eq(mms_engine_scan_path(engine, "b", NULL), 0);
+    mms_wc_counts c;
+    ck_assert_int_eq(mms_wc_get_counts(wc, &c), 0);
+    ck_assert_uint_eq(c.words, 3);
+    ck_assert_uint_eq(c.lines, 1);
+    ck_assert_uint_eq(c.bytes, 13);
+    ck_assert_int_eq(mms_wc_get_counts(NULL, &c), MMS_EINVAL);
+    mms_processor *none;
+    ck_assert_int_eq(mms_wc_new(&none, 0, NULL), MMS_EINVAL);
+    ck_assert_int_eq(mms_wc_new(&none, 1u << 9, NULL), MMS_EINVAL);
+    mms_engine_free(engine);
+    mms_processor_free(wc);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("wc");
+    TCase *tc = tcase_create("counts");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, kernel_matches_reference_at_every_length_and_alignment);
+    tcase_add_test(tc, every_byte_value_between_letters);
+    tcase_add_test(tc, any_windows_and_threads_give_the_same_counts);
+    tcase_add_test(tc, known_answers);
+    tcase_add_test(tc, counts_of_several_scans_add_up);
+    suite_add_tcase(s, tc);
+    return tu_run_suite(s);
+}

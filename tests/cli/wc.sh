@@ -1,0 +1,68 @@
+#!/bin/sh
+# mmscan wc against GNU wc, byte for byte, on generated files.
+. "${TEST_SRCDIR:-$(dirname "$0")/..}/cli/lib.sh"
+
+make_text small.txt 2000 1
+make_text big.txt 120000 2          # a few MiB: many 4K windows
+head -c 3000000 /dev/urandom >random.bin
+: >empty
+printf x >one
+printf 'no newline at the end' >nonl
+printf 'dos\r\nlines\r\n' >crlf.txt
+awk 'BEGIN { for (i = 0; i < 3000; i++) printf "line %d\r\n", i }' >long_crlf.txt
+
+for f in small.txt big.txt random.bin empty one nonl crlf.txt long_crlf.txt; do
+    for flags in "" -l -w -c -m -lw -lc -wc -lwc -lm; do
+        same_output "wc $flags $f" "$MMSCAN wc $flags $f" "wc $flags $f"
+    done
+done
+
+for window in 4K 1M 64M; do
+    for threads in 1 2 3; do
+        same_output "window $window threads $threads" \
+            "$MMSCAN wc --window $window --threads $threads big.txt random.bin" \
+            "wc big.txt random.bin"
+    done
+done
+same_output "--advice" "$MMSCAN wc --advice random -l big.txt" "wc -l big.txt"
+
+same_output "several files and a total" "$MMSCAN wc small.txt empty one nonl" "wc small.txt empty one nonl"
+same_output "one count, several files" "$MMSCAN wc -l small.txt big.txt" "wc -l small.txt big.txt"
+same_output "stdin from a pipe" "cat big.txt | $MMSCAN wc" "cat big.txt | wc"
+same_output "stdin pipe, -l" "cat big.txt | $MMSCAN wc -l" "cat big.txt | wc -l"
+same_output "stdin redirected from a file" "$MMSCAN wc <small.txt" "wc <small.txt"
+same_output "- operand" "$MMSCAN wc - <small.txt" "wc - <small.txt"
+same_output "- among files" "$MMSCAN wc small.txt - <one" "wc small.txt - <one"
+same_output "long options" "$MMSCAN wc --lines --words --bytes small.txt" "wc --lines --words --bytes small.txt"
+
+# Errors: reported in one line, the other files still counted, exit 2.
+"$MMSCAN" wc small.txt missing one >out.txt 2>err.txt
+rc=$?
+[ "$rc" = 2 ] || fail "missing file: exit status $rc, want 2"
+expect_stderr_line "missing file" "mmscan: wc: 'missing': No such file or directory"
+wc small.txt one | sed '$d' >want.txt
+sed '$d' out.txt >got.txt
+cmp -s got.txt want.txt || fail "missing file: the other files' lines differ from wc"
+tail -n 1 out.txt | grep -q ' total$' || fail "missing file: no total line"
+
+mkdir adir
+expect_status "directory" 2 "$MMSCAN" wc adir
+expect_stderr_line "directory" "mmscan: wc: 'adir': Is a directory"
+
+printf 'secret\n' >secret && chmod 000 secret
+if [ "$(id -u)" = 0 ]; then
+    chmod 755 "$WORK"
+    expect_status "unreadable file" 2 setpriv --reuid=65534 --regid=65534 --clear-groups "$MMSCAN" wc secret
+else
+    expect_status "unreadable file" 2 "$MMSCAN" wc secret
+fi
+expect_stderr_line "unreadable file" "mmscan: wc: 'secret': Permission denied"
+
+# A sparse file past 4 GiB with data after the 4 GiB mark (no disk used).
+truncate -s 5G sparse
+printf 'far away\nhere too\n' | dd of=sparse bs=1 seek=4831838200 conv=notrunc status=none
+same_output "sparse 5 GiB, -lc" "$MMSCAN wc -lc --window 1M sparse" "wc -lc sparse"
+"$MMSCAN" wc -w sparse >out.txt
+[ "$(cat out.txt)" = "4 sparse" ] || fail "sparse 5 GiB words: $(cat out.txt)"
+
+finish

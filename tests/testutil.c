@@ -1,0 +1,93 @@
+/* testutil.c - helpers shared by the Check suites. */
+#include "config.h"
+#include "testutil.h"
+
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void tu_enter_temp_dir(void)
+{
+    const char *base = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/mmscan-test-XXXXXX", base && *base ? base : "/tmp");
+    ck_assert_ptr_nonnull(mkdtemp(path));
+    ck_assert_int_eq(chdir(path), 0);
+}
+
+unsigned char tu_byte_at(uint64_t offset)
+{
+    uint64_t x = offset * 0x9E3779B97F4A7C15ull;
+    return (unsigned char)(x >> 56 ^ offset);
+}
+
+void tu_write_pattern(const char *path, uint64_t at, uint64_t len)
+{
+    int fd = open(path, O_WRONLY | O_CREAT, 0644);
+    ck_assert_int_ge(fd, 0);
+    unsigned char buf[65536];
+    for (uint64_t done = 0; done < len;) {
+        size_t n = len - done < sizeof buf ? (size_t)(len - done) : sizeof buf;
+        for (size_t i = 0; i < n; i++)
+            buf[i] = tu_byte_at(at + done + i);
+        ck_assert_int_eq(pwrite(fd, buf, n, (off_t)(at + done)), (ssize_t)n);
+        done += n;
+    }
+    ck_assert_int_eq(close(fd), 0);
+}
+
+void tu_write_file(const char *path, const void *data, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, data, len), (ssize_t)len);
+    ck_assert_int_eq(close(fd), 0);
+}
+
+void tu_make_sparse(const char *path, uint64_t size)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(ftruncate(fd, (off_t)size), 0);
+    ck_assert_int_eq(close(fd), 0);
+}
+
+static uint64_t status_field_kib(const char *field)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    ck_assert_ptr_nonnull(f);
+    char line[256];
+    uint64_t kib = 0;
+    size_t flen = strlen(field);
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, field, flen) == 0 && line[flen] == ':')
+            kib = strtoull(line + flen + 1, NULL, 10);
+    fclose(f);
+    return kib;
+}
+
+uint64_t tu_peak_rss(void)
+{
+    return status_field_kib("VmHWM") * 1024;
+}
+
+void tu_reset_peak_rss(void)
+{
+    /* Writing 5 to clear_refs resets VmHWM to the current RSS (Linux 4.0+). */
+    FILE *f = fopen("/proc/self/clear_refs", "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("5", f);
+    fclose(f);
+}
+
+int tu_run_suite(Suite *suite)
+{
+    SRunner *runner = srunner_create(suite);
+    srunner_run_all(runner, CK_NORMAL);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
