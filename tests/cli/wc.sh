@@ -65,4 +65,10 @@ same_output "sparse 5 GiB, -lc" "$MMSCAN wc -lc --window 1M sparse" "wc -lc spar
 "$MMSCAN" wc -w sparse >out.txt
 [ "$(cat out.txt)" = "4 sparse" ] || fail "sparse 5 GiB words: $(cat out.txt)"
 
+# A fixture whose counts GNU wc wrote when it was made.
+DATA="$TEST_SRCDIR/../data"
+(cd "$DATA" && "$MMSCAN" wc wc-sample.txt && "$MMSCAN" wc -l wc-sample.txt &&
+    "$MMSCAN" wc -w wc-sample.txt) >fixture.out
+cmp -s fixture.out "$DATA/wc-sample.expected" || fail "data/wc-sample.txt: counts differ from data/wc-sample.expected"
+
 finish

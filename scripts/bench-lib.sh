@@ -1,0 +1,91 @@
+# bench-lib.sh - helpers for the benchmark scripts (sourced, POSIX sh).
+#
+# A benchmark runs the anchor tool and mmscan alternately on the same data
+# in page cache, several rounds, and reports the median time of each, the
+# throughput ratio and the peak RSS (/usr/bin/time -v).  Timings on a busy
+# machine vary; ratios measured alternately in one run vary much less.
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+MMSCAN="$ROOT/mmscan"
+ROUNDS=${BENCH_ROUNDS:-5}
+BENCH_DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/mmscan-bench}
+export LC_ALL=C
+mkdir -p "$BENCH_DIR"
+
+# bench_build: make sure mmscan is built (installs what is missing).
+bench_build() {
+    "$ROOT/scripts/build" >/dev/null
+}
+
+# bench_text_file PATH SIZE: a deterministic text file of SIZE bytes (kept
+# between runs).  Lines of 1 to 12 words from a fixed vocabulary.
+bench_text_file() {
+    [ -f "$1" ] && [ "$(stat -c %s "$1")" = "$2" ] && return 0
+    awk 'BEGIN { srand(7)
+        split("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon", w, " ")
+        for (i = 0; i < 1000000; i++) {
+            line = ""; k = int(rand() * 12) + 1
+            for (j = 0; j < k; j++) line = line (j ? " " : "") w[1 + int(rand() * 20)]
+            print line
+        } }' >"$1.part"
+    : >"$1.tmp"
+    while [ "$(stat -c %s "$1.tmp")" -lt "$2" ]; do cat "$1.part" >>"$1.tmp"; done
+    truncate -s "$2" "$1.tmp"
+    rm -f "$1.part"
+    mv "$1.tmp" "$1"
+}
+
+# bench_warm PATH: read the file once so that it is in page cache.
+bench_warm() {
+    cat "$1" >/dev/null
+}
+
+# measure "COMMAND": runs it once under /usr/bin/time -v; sets SECONDS_TAKEN
+# and PEAK_KB.  The command's stdout is discarded.
+measure() {
+    /usr/bin/time -v sh -c "$1" >/dev/null 2>"$BENCH_DIR/time.txt" || {
+        echo "bench: command failed: $1" >&2
+        cat "$BENCH_DIR/time.txt" >&2
+        exit 2
+    }
+    SECONDS_TAKEN=$(awk -F': ' '/Elapsed \(wall clock\)/ {
+        n = split($2, p, ":"); s = 0
+        for (i = 1; i <= n; i++) s = s * 60 + p[i]
+        print s }' "$BENCH_DIR/time.txt")
+    PEAK_KB=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$BENCH_DIR/time.txt")
+}
+
+median() {
+    tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+bench_header() {
+    printf '%-34s %9s %9s %9s %9s %7s %10s\n' "case" "bytes" "anchor s" "mmscan s" "anch GB/s" "ratio" "mm RSS MB"
+}
+
+# compare NAME BYTES "ANCHOR COMMAND" "MMSCAN COMMAND": alternate rounds,
+# print one row: median times, anchor throughput, speed ratio, mmscan peak RSS.
+compare() {
+    name=$1 bytes=$2 anchor=$3 ours=$4
+    anchor_times="" our_times="" peak=0
+    round=0
+    while [ "$round" -lt "$ROUNDS" ]; do
+        measure "$anchor"
+        anchor_times="$anchor_times $SECONDS_TAKEN"
+        measure "$ours"
+        our_times="$our_times $SECONDS_TAKEN"
+        [ "$PEAK_KB" -gt "$peak" ] && peak=$PEAK_KB
+        round=$((round + 1))
+    done
+    a=$(echo "$anchor_times" | median)
+    o=$(echo "$our_times" | median)
+    awk -v n="$name" -v b="$bytes" -v a="$a" -v o="$o" -v p="$peak" 'BEGIN {
+        if (o <= 0) o = 0.005; if (a <= 0) a = 0.005
+        printf "%-34s %9.2e %9.3f %9.3f %9.2f %6.2fx %10.1f\n", n, b, a, o, b / a / 1e9, a / o, p / 1024 }'
+}
+
+# peak_rss NAME "COMMAND": one run, print the peak RSS row.
+peak_rss() {
+    measure "$2"
+    printf '%-34s peak RSS %.1f MB in %.2f s\n' "$1" "$(echo "$PEAK_KB" | awk '{ print $1 / 1024 }')" "$SECONDS_TAKEN"
+}
