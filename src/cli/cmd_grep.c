@@ -68,12 +68,14 @@ typedef struct grep_settings {
     int with_filename;     /* -1: decided by the number of files */
     uint64_t max_count;
     bool got_pattern;      /* -e or -f was given */
+    int syntax_option;     /* the first of -G, -E, -F given, or 0 */
 } grep_settings;
 
 /* What the line callback needs. */
 typedef struct output_context {
     const grep_settings *settings;
-    const char *name;      /* the file name to print, or NULL */
+    const char *name;      /* the input's name */
+    const char *prefix;    /* the file name to print before lines, or NULL */
 } output_context;
 
 static int add_patterns(grep_settings *s, const char *text, size_t len)
@@ -122,8 +124,8 @@ static int read_pattern_file(grep_settings *s, const char *path)
 static void print_prefix(const output_context *out, const mms_match *m)
 {
     const grep_settings *s = out->settings;
-    if (out->name)
-        printf("%s:", out->name);
+    if (out->prefix)
+        printf("%s:", out->prefix);
     if (s->numbers)
         printf("%" PRIu64 ":", m->line_number);
     if (s->offsets)
@@ -161,8 +163,8 @@ static int print_offset(void *ctx, const mms_match *m)
         printf(",\"offset\":%" PRIu64 ",\"length\":%" PRIu64 "}\n", m->offset, m->length);
         return 0;
     }
-    if (out->settings->with_filename == 1)
-        printf("%s:", out->name);
+    if (out->prefix)
+        printf("%s:", out->prefix);
     printf("%" PRIu64 " %" PRIu64 "\n", m->offset, m->length);
     return 0;
 }
@@ -189,7 +191,7 @@ static int64_t grep_input(mms_engine *engine, const mms_pattern *pattern, const 
                           const char *path)
 {
     const char *name = strcmp(path, "-") == 0 ? "(standard input)" : path;
-    output_context out = {.settings = s, .name = s->with_filename == 1 ? name : NULL};
+    output_context out = {.settings = s, .name = name, .prefix = s->with_filename == 1 ? name : NULL};
     mms_grep_options options = grep_options(s);
     mms_error err;
     mms_processor *proc = NULL;
@@ -210,8 +212,8 @@ static int64_t grep_input(mms_engine *engine, const mms_pattern *pattern, const 
     mms_grep_get_result(proc, &result);
     mms_processor_free(proc);
     if (s->show == SHOW_COUNT) {
-        if (out.name)
-            printf("%s:", out.name);
+        if (out.prefix)
+            printf("%s:", out.prefix);
         printf("%" PRIu64 "\n", result.selected);
     } else if ((s->show == SHOW_FILES_WITH && result.selected > 0) ||
                (s->show == SHOW_FILES_WITHOUT && result.selected == 0)) {
@@ -230,6 +232,18 @@ static int parse_max_count(const char *arg, uint64_t *out)
     if (*arg == 0 || *end || errno)
         return cli_usage_error("grep", "invalid max count '%s'", arg);
     *out = n < 0 ? MMS_GREP_UNLIMITED : (uint64_t)n; /* as grep: negative is no limit */
+    return CLI_OK;
+}
+
+/* -G, -E, -F: as grep, two different ones are an error. */
+static int set_syntax(grep_settings *s, int option)
+{
+    if (s->syntax_option && s->syntax_option != option)
+        return cli_usage_error("grep", "conflicting matchers specified");
+    s->syntax_option = option;
+    s->spec.syntax = option == 'F' ? MMS_SEARCH_FIXED
+                     : option == 'E' ? MMS_SEARCH_EXTENDED
+                                     : MMS_SEARCH_BASIC;
     return CLI_OK;
 }
 
@@ -267,9 +281,7 @@ static int parse_options(int argc, char **argv, grep_settings *s, cli_engine_set
     while (rc == CLI_OK &&
            (opt = getopt_long(argc, argv, "GEFe:f:iwxvclLoqm:nbHha", long_options, NULL)) != -1) {
         switch (opt) {
-        case 'G': s->spec.syntax = MMS_SEARCH_BASIC; break;
-        case 'E': s->spec.syntax = MMS_SEARCH_EXTENDED; break;
-        case 'F': s->spec.syntax = MMS_SEARCH_FIXED; break;
+        case 'G': case 'E': case 'F': rc = set_syntax(s, opt); break;
         case 'e': rc = add_patterns(s, optarg, strlen(optarg)); s->got_pattern = true; break;
         case 'f': rc = read_pattern_file(s, optarg); s->got_pattern = true; break;
         case 'i': s->spec.flags |= MMS_SEARCH_CASELESS; break;
@@ -324,7 +336,9 @@ int cmd_grep(int argc, char **argv)
     int status = parse_options(argc, argv, &s, &engine_settings);
     mms_pattern *pattern = NULL;
     mms_engine *engine = NULL;
-    if (status == CLI_OK) {
+    if (status == CLI_OK && s.npatterns == 0 && !s.invert) {
+        status = CLI_FAIL; /* as grep: no pattern selects no line, no file is read */
+    } else if (status == CLI_OK) {
         mms_error err;
         s.spec.patterns = (const char *const *)s.patterns;
         s.spec.count = s.npatterns;
@@ -335,7 +349,7 @@ int cmd_grep(int argc, char **argv)
             status = CLI_ERROR;
         }
     }
-    if (status == CLI_OK) {
+    if (status == CLI_OK && pattern) {
         static char *stdin_only[] = {"-", NULL};
         char **files = optind < argc ? argv + optind : stdin_only;
         int nfiles = optind < argc ? argc - optind : 1;

@@ -3,8 +3,9 @@
  *
  * Whole lines are searched where they lie in the window; only the line
  * that crosses a window edge is copied, into carry, and searched once its
- * newline arrives (so a line longer than the window costs memory, not
- * failure).  Each window is looked at in slices of whole lines that fit in
+ * newline arrives.  When such a line grows long and its text will not be
+ * printed (counts, -l, -q, binary input), it goes through the pattern's
+ * streaming matcher instead, so memory stays bounded whatever its length.  Each window is looked at in slices of whole lines that fit in
  * the CPU caches: a slice is checked for NUL bytes (binary input, as GNU
  * grep checks each buffer it reads) and then searched while it is hot.
  */
@@ -17,6 +18,8 @@
 
 /* Bytes per slice: about what a core's L2 cache holds. */
 #define SLICE (256u << 10)
+/* A line in progress longer than this is streamed when it can be. */
+#define STREAM_AFTER (1u << 20)
 
 int grep_lines_init(grep_lines *g, const mms_pattern *pattern, const mms_grep_options *options,
                     mms_match_fn on_line, void *ctx, bool starts_inside_a_line)
@@ -128,6 +131,21 @@ static void search_lines(grep_lines *g, const unsigned char *buf, size_t len, ui
         g->line_number += wc_count_lines(buf + pos, len - pos);
 }
 
+/* Whether a selected line's text would be reported. */
+static bool needs_text(const grep_lines *g)
+{
+    return g->options.output != MMS_GREP_COUNT && !g->result.binary;
+}
+
+/* The streamed line in progress got its newline. */
+static void close_stream(grep_lines *g)
+{
+    g->streaming = false;
+    if (pattern_stream_close(g->worker) != g->options.invert)
+        select_line(g, NULL, 0, g->carry_offset);
+    g->line_number++;
+}
+
 /* The line in progress got its newline: search it, or keep it as the head. */
 static int close_carry(grep_lines *g)
 {
@@ -149,17 +167,30 @@ int grep_lines_feed(grep_lines *g, const unsigned char *p, size_t n, uint64_t of
     if (g->stopped)
         return 0;
     size_t pos = 0;
-    if (g->carry.len > 0 || g->head_open) {
+    if (g->carry.len > 0 || g->head_open || g->streaming) {
         const unsigned char *nl = memchr(p, '\n', n);
         pos = nl ? (size_t)(nl - p) + 1 : n;
         note_binary(g, p, pos);
-        if (g->carry.len == 0)
-            g->carry_offset = offset;
-        if (bytebuf_append(&g->carry, p, pos) < 0)
-            return MMS_ENOMEM;
-        if (!nl)
-            return 0;
-        close_carry(g);
+        if (!g->streaming && !g->head_open && g->carry.len + pos > STREAM_AFTER && !needs_text(g) &&
+            pattern_stream_open(g->worker)) {
+            pattern_stream_feed(g->worker, g->carry.data, g->carry.len);
+            g->carry.len = 0;
+            g->streaming = true;
+        }
+        if (g->streaming) {
+            pattern_stream_feed(g->worker, p, nl ? pos - 1 : pos);
+            if (!nl)
+                return 0;
+            close_stream(g);
+        } else {
+            if (g->carry.len == 0)
+                g->carry_offset = offset;
+            if (bytebuf_append(&g->carry, p, pos) < 0)
+                return MMS_ENOMEM;
+            if (!nl)
+                return 0;
+            close_carry(g);
+        }
     }
     const unsigned char *last_nl = pos < n ? memrchr(p + pos, '\n', n - pos) : NULL;
     size_t end = last_nl ? (size_t)(last_nl - p) + 1 : pos;
@@ -208,6 +239,8 @@ int grep_lines_join(grep_lines *g, grep_lines *part)
 int grep_lines_end(grep_lines *g)
 {
     int rc = 0;
+    if (g->streaming)
+        close_stream(g);
     if (g->carry.len > 0 && !g->stopped) {
         rc = bytebuf_append(&g->carry, "\n", 1) < 0 ? MMS_ENOMEM : 0;
         if (rc == 0)

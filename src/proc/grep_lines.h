@@ -19,6 +19,9 @@ typedef struct grep_lines {
     uint64_t line_number;  /* lines that ended before the bytes being looked at */
     bytebuf carry;         /* the line in progress, as far as earlier chunks held it */
     uint64_t carry_offset; /* input offset of carry.data[0] */
+    /* The line in progress grew long and only whether it matches matters:
+     * it goes through the pattern's stream instead of carry. */
+    bool streaming;
     /* A part of a split scan starts inside a line whose start it has not
      * seen: while head_open, the bytes up to the first newline (the head)
      * go to carry, and then to head, for merge to join. */

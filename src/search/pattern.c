@@ -210,3 +210,18 @@ bool pattern_next_match(pattern_worker *worker, const unsigned char *line, size_
     }
     return regex_next_match(worker->regex, line, len, pos, start, end);
 }
+
+bool pattern_stream_open(pattern_worker *worker)
+{
+    return regex_stream_open(worker->regex);
+}
+
+void pattern_stream_feed(pattern_worker *worker, const unsigned char *piece, size_t len)
+{
+    regex_stream_feed(worker->regex, piece, len);
+}
+
+bool pattern_stream_close(pattern_worker *worker)
+{
+    return regex_stream_close(worker->regex);
+}

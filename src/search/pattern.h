@@ -31,4 +31,13 @@ bool pattern_find_line(pattern_worker *worker, const unsigned char *buf, size_t 
 bool pattern_next_match(pattern_worker *worker, const unsigned char *line, size_t len, size_t pos,
                         size_t *start, size_t *end);
 
+/*
+ * Whether one line, given in pieces (none holding a newline), matches,
+ * without holding it in memory.  pattern_stream_open() returns false when
+ * the patterns cannot be run that way (PCRE2 only) or for lack of memory.
+ */
+bool pattern_stream_open(pattern_worker *worker);
+void pattern_stream_feed(pattern_worker *worker, const unsigned char *piece, size_t len);
+bool pattern_stream_close(pattern_worker *worker);
+
 #endif

@@ -29,17 +29,21 @@
 
 struct regex_set {
     hs_database_t *hs; /* NULL when Hyperscan refused a pattern */
+    hs_database_t *hs_stream; /* the same, for lines given in pieces */
     pcre2_code *pcre;  /* every pattern, as one alternation */
 };
 
 struct regex_worker {
     const regex_set *set;
-    hs_scratch_t *scratch;
+    hs_scratch_t *scratch;     /* for both databases */
+    hs_stream_t *stream;       /* the line being given in pieces, if any */
+    bool stream_matched;
     pcre2_match_data *match;
     int dfa_workspace[DFA_WORKSPACE];
 };
 
-static hs_database_t *compile_hyperscan(const char *const *patterns, size_t count, bool caseless)
+static hs_database_t *compile_hyperscan(const char *const *patterns, size_t count, bool caseless,
+                                        unsigned mode)
 {
     unsigned *flags = calloc(count, sizeof *flags);
     unsigned *ids = calloc(count, sizeof *ids);
@@ -52,7 +56,7 @@ static hs_database_t *compile_hyperscan(const char *const *patterns, size_t coun
             flags[i] = HS_FLAG_MULTILINE | HS_FLAG_ALLOWEMPTY | (caseless ? HS_FLAG_CASELESS : 0);
             ids[i] = (unsigned)i;
         }
-        if (hs_compile_multi(patterns, flags, ids, (unsigned)count, HS_MODE_BLOCK, NULL, &db,
+        if (hs_compile_multi(patterns, flags, ids, (unsigned)count, mode, NULL, &db,
                              &error) != HS_SUCCESS) {
             hs_free_compile_error(error);
             db = NULL;
@@ -104,7 +108,9 @@ int regex_set_new(regex_set **out, const char *const *hs_patterns,
         free(set);
         return rc;
     }
-    set->hs = compile_hyperscan(hs_patterns, count, caseless);
+    set->hs = compile_hyperscan(hs_patterns, count, caseless, HS_MODE_BLOCK);
+    if (set->hs)
+        set->hs_stream = compile_hyperscan(hs_patterns, count, caseless, HS_MODE_STREAM);
     *out = set;
     return 0;
 }
@@ -114,6 +120,7 @@ void regex_set_free(regex_set *set)
     if (!set)
         return;
     hs_free_database(set->hs);
+    hs_free_database(set->hs_stream);
     pcre2_code_free(set->pcre);
     free(set);
 }
@@ -130,7 +137,8 @@ regex_worker *regex_worker_new(const regex_set *set)
         return NULL;
     worker->set = set;
     worker->match = pcre2_match_data_create_from_pattern(set->pcre, NULL);
-    if (!worker->match || (set->hs && hs_alloc_scratch(set->hs, &worker->scratch) != HS_SUCCESS)) {
+    if (!worker->match || (set->hs && hs_alloc_scratch(set->hs, &worker->scratch) != HS_SUCCESS) ||
+        (set->hs_stream && hs_alloc_scratch(set->hs_stream, &worker->scratch) != HS_SUCCESS)) {
         regex_worker_free(worker);
         return NULL;
     }
@@ -141,6 +149,8 @@ void regex_worker_free(regex_worker *worker)
 {
     if (!worker)
         return;
+    if (worker->stream)
+        hs_close_stream(worker->stream, worker->scratch, NULL, NULL);
     hs_free_scratch(worker->scratch);
     pcre2_match_data_free(worker->match);
     free(worker);
@@ -214,4 +224,38 @@ bool regex_next_match(regex_worker *worker, const unsigned char *line, size_t le
     *start = ovector[0];
     *end = ovector[1];
     return true;
+}
+
+static int on_stream_match(unsigned int id, unsigned long long from, unsigned long long to,
+                           unsigned int flags, void *ctx)
+{
+    (void)id, (void)from, (void)to, (void)flags;
+    *(bool *)ctx = true;
+    return 1; /* one match decides the line; the stream ignores the rest */
+}
+
+bool regex_stream_open(regex_worker *worker)
+{
+    worker->stream_matched = false;
+    return worker->set->hs_stream &&
+           hs_open_stream(worker->set->hs_stream, 0, &worker->stream) == HS_SUCCESS;
+}
+
+void regex_stream_feed(regex_worker *worker, const unsigned char *piece, size_t len)
+{
+    while (len > 0 && !worker->stream_matched) {
+        unsigned n = len > HS_MAX_RUN ? (unsigned)HS_MAX_RUN : (unsigned)len;
+        hs_scan_stream(worker->stream, (const char *)piece, n, 0, worker->scratch,
+                       on_stream_match, &worker->stream_matched);
+        piece += n;
+        len -= n;
+    }
+}
+
+bool regex_stream_close(regex_worker *worker)
+{
+    /* Closing reports the matches that need the end of the line ($). */
+    hs_close_stream(worker->stream, worker->scratch, on_stream_match, &worker->stream_matched);
+    worker->stream = NULL;
+    return worker->stream_matched;
 }

@@ -47,4 +47,15 @@ bool regex_find_line(regex_worker *worker, const unsigned char *buf, size_t len,
 bool regex_next_match(regex_worker *worker, const unsigned char *line, size_t len, size_t pos,
                       size_t *start, size_t *end);
 
+/*
+ * Whether one line, given in pieces, matches: Hyperscan's streaming mode
+ * keeps the state between pieces, so the line is never held in memory.
+ * regex_stream_open() fails (false) when PCRE2 runs the set or for lack
+ * of memory.  Each piece holds no newline.
+ */
+bool regex_stream_open(regex_worker *worker);
+void regex_stream_feed(regex_worker *worker, const unsigned char *piece, size_t len);
+/* Ends the line; returns whether it matched. */
+bool regex_stream_close(regex_worker *worker);
+
 #endif
