@@ -96,8 +96,40 @@ static size_t find_scalar(const lit_needle *needle, const unsigned char *hay, si
 }
 
 #ifdef HAVE_X86_VECTORS
-__attribute__((target("avx2"))) static size_t find_avx2(const lit_needle *needle,
-                                                        const unsigned char *hay, size_t len)
+/* Positions i .. i+31 where both probed bytes agree, as bits. */
+__attribute__((target("avx2"), always_inline)) static inline uint32_t
+probe_avx2(const unsigned char *p0, const unsigned char *p1, __m256i lo0, __m256i hi0,
+           __m256i lo1, __m256i hi1, bool caseless)
+{
+    __m256i v0 = _mm256_loadu_si256((const __m256i *)p0);
+    __m256i v1 = _mm256_loadu_si256((const __m256i *)p1);
+    __m256i eq0 = _mm256_cmpeq_epi8(v0, lo0), eq1 = _mm256_cmpeq_epi8(v1, lo1);
+    if (caseless) {
+        eq0 = _mm256_or_si256(eq0, _mm256_cmpeq_epi8(v0, hi0));
+        eq1 = _mm256_or_si256(eq1, _mm256_cmpeq_epi8(v1, hi1));
+    }
+    return (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(eq0, eq1));
+}
+
+/* Verifies the candidate positions in mask (relative to i); returns the
+ * first match, or len. */
+static size_t verify(const lit_needle *needle, const unsigned char *hay, size_t len, size_t i,
+                     uint64_t mask)
+{
+    const size_t last = len - needle->len;
+    while (mask) {
+        size_t at = i + (size_t)__builtin_ctzll(mask);
+        if (at > last)
+            return len;
+        if (same_at(needle, hay + at))
+            return at;
+        mask &= mask - 1;
+    }
+    return len;
+}
+
+__attribute__((target("avx2"), always_inline)) static inline size_t
+find_avx2(const lit_needle *needle, const unsigned char *hay, size_t len, bool caseless)
 {
     const size_t last = len - needle->len; /* the last position a match can start at */
     const unsigned char b0 = needle->bytes[needle->probe[0]], b1 = needle->bytes[needle->probe[1]];
@@ -105,24 +137,38 @@ __attribute__((target("avx2"))) static size_t find_avx2(const lit_needle *needle
     const __m256i lo1 = _mm256_set1_epi8((char)b1), hi1 = _mm256_set1_epi8((char)other_case(b1));
     const unsigned char *p0 = hay + needle->probe[0], *p1 = hay + needle->probe[1];
     size_t i = 0;
-    /* Loads at i + probe[1] + 31 < len, so every lane is inside hay. */
-    for (; i + needle->probe[1] + 32 <= len; i += 32) {
-        __m256i v0 = _mm256_loadu_si256((const __m256i *)(p0 + i));
-        __m256i v1 = _mm256_loadu_si256((const __m256i *)(p1 + i));
-        __m256i eq = _mm256_and_si256(
-            _mm256_or_si256(_mm256_cmpeq_epi8(v0, lo0), _mm256_cmpeq_epi8(v0, hi0)),
-            _mm256_or_si256(_mm256_cmpeq_epi8(v1, lo1), _mm256_cmpeq_epi8(v1, hi1)));
-        uint32_t mask = (uint32_t)_mm256_movemask_epi8(eq);
-        while (mask) {
-            size_t at = i + (size_t)__builtin_ctz(mask);
-            if (at > last)
-                return len;
-            if (same_at(needle, hay + at))
+    /* Loads end at i + probe[1] + 64 <= len, so every lane is inside hay. */
+    for (; i + needle->probe[1] + 64 <= len; i += 64) {
+        uint64_t mask = probe_avx2(p0 + i, p1 + i, lo0, hi0, lo1, hi1, caseless) |
+                        (uint64_t)probe_avx2(p0 + i + 32, p1 + i + 32, lo0, hi0, lo1, hi1, caseless)
+                            << 32;
+        if (mask) {
+            size_t at = verify(needle, hay, len, i, mask);
+            if (at < len || i + 63 >= last)
                 return at;
-            mask &= mask - 1;
+        }
+    }
+    for (; i + needle->probe[1] + 32 <= len; i += 32) {
+        uint32_t mask = probe_avx2(p0 + i, p1 + i, lo0, hi0, lo1, hi1, caseless);
+        if (mask) {
+            size_t at = verify(needle, hay, len, i, mask);
+            if (at < len || i + 31 >= last)
+                return at;
         }
     }
     return i <= last ? find_scalar(needle, hay, i, last, len) : len;
+}
+
+__attribute__((target("avx2"))) static size_t find_avx2_exact(const lit_needle *needle,
+                                                              const unsigned char *hay, size_t len)
+{
+    return find_avx2(needle, hay, len, false);
+}
+
+__attribute__((target("avx2"))) static size_t find_avx2_caseless(const lit_needle *needle,
+                                                                 const unsigned char *hay, size_t len)
+{
+    return find_avx2(needle, hay, len, true);
 }
 #endif
 
@@ -132,7 +178,8 @@ size_t lit_find(const lit_needle *needle, const unsigned char *hay, size_t len)
         return len;
 #ifdef HAVE_X86_VECTORS
     if (__builtin_cpu_supports("avx2"))
-        return find_avx2(needle, hay, len);
+        return needle->caseless ? find_avx2_caseless(needle, hay, len)
+                                : find_avx2_exact(needle, hay, len);
 #endif
     if (needle->caseless)
         return find_scalar(needle, hay, 0, len - needle->len, len);
