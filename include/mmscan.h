@@ -355,6 +355,164 @@ MMS_API int mms_engine_scan_fd(mms_engine *engine, int fd, mms_error *err);
 /** What the last scan did (zeros before the first scan). */
 MMS_API void mms_engine_get_info(const mms_engine *engine, mms_scan_info *out);
 
+/* ------------------------------------------------------------------------ */
+/* Search: patterns, the search processor and the grep processor            */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * How pattern text is read.
+ * - FIXED: each pattern is a string of bytes, matched as is (grep -F).
+ * - BASIC: a POSIX basic regular expression with GNU extensions (grep -G):
+ *   \( \) \{ \} \| \+ \? are operators, ( ) { } | + ? are literal.
+ * - EXTENDED: a POSIX extended regular expression with GNU extensions
+ *   (grep -E): \w \W \s \S \b \B \< \> and back-references \1 to \9.
+ * Both regular expression syntaxes also accept what PCRE2 accepts after an
+ * escaping backslash (\d, (?:...) in EXTENDED, look-around).  Matching is
+ * byte by byte, as in the C locale; '.', negated brackets, \s and \W never
+ * match a newline, so no match ever spans two lines.
+ */
+typedef enum mms_search_syntax {
+    MMS_SEARCH_FIXED = 0,
+    MMS_SEARCH_BASIC,
+    MMS_SEARCH_EXTENDED,
+} mms_search_syntax;
+
+/** mms_search_spec.flags. */
+enum {
+    MMS_SEARCH_CASELESS = 1u << 0, /**< ASCII letters match either case (grep -i) */
+    MMS_SEARCH_WORD = 1u << 1,     /**< a match must not touch a word byte
+                                        ([A-Za-z0-9_]) on either side (grep -w) */
+    MMS_SEARCH_LINE = 1u << 2,     /**< a match must be a whole line (grep -x) */
+};
+
+/** What to search for: one or more patterns, all in one pass. */
+typedef struct mms_search_spec {
+    const char *const *patterns; /**< count patterns */
+    const size_t *lengths;       /**< their lengths in bytes; NULL: strlen() */
+    size_t count;                /**< 0 makes a search that matches nothing */
+    mms_search_syntax syntax;
+    unsigned flags;              /**< MMS_SEARCH_* */
+} mms_search_spec;
+
+/**
+ * Compiled patterns, read-only once made: any number of processors on any
+ * number of threads may share one.
+ *
+ * Regular expressions are compiled by Hyperscan when it accepts them all,
+ * otherwise (back-references, look-around) by PCRE2 with its JIT; a literal
+ * that every match must contain is searched for first, with vector
+ * instructions, and the regular expression engine only confirms the lines
+ * around it.
+ */
+typedef struct mms_pattern mms_pattern;
+
+/**
+ * Compiles a search.
+ * @param out   receives the compiled patterns (NULL after a failure)
+ * @return 0, MMS_EINVAL (no pattern, unknown syntax or flags, or a pattern
+ *         that no engine accepts: err->message says which and why) or
+ *         MMS_ENOMEM.
+ */
+MMS_API int mms_pattern_new(mms_pattern **out, const mms_search_spec *spec, mms_error *err);
+
+/** Frees compiled patterns.  Accepts NULL. */
+MMS_API void mms_pattern_free(mms_pattern *pattern);
+
+/**
+ * One match or one selected line, as a callback sees it.  text is valid
+ * during the call only; it points into the input's window or, for a line
+ * that crosses windows, into the processor's own copy of the line.
+ */
+typedef struct mms_match {
+    uint64_t offset;           /**< input offset of text[0] */
+    uint64_t length;           /**< bytes in the match or line (no newline) */
+    uint64_t line_number;      /**< 1-based; 0 unless line numbers were asked for */
+    const unsigned char *text; /**< the bytes */
+} mms_match;
+
+/**
+ * Receives matches or lines in input order.
+ * @return 0 to go on, anything else to stop reporting: the rest of the
+ *         input is then skipped (the scan still succeeds).
+ */
+typedef int (*mms_match_fn)(void *ctx, const mms_match *match);
+
+/**
+ * Makes a search processor (ordered): it calls on_match for every match in
+ * input order, leftmost first and, among matches that start at the same
+ * byte, the longest; matches do not overlap (the next one is looked for
+ * after the end of the last).  Every byte is searched (NUL bytes included)
+ * and no match spans a newline.  text is the match.
+ * @param pattern   compiled patterns; must outlive the processor
+ * @param on_match  required
+ * @return 0, MMS_EINVAL (NULL pattern or callback) or MMS_ENOMEM.
+ */
+MMS_API int mms_search_new(mms_processor **out, const mms_pattern *pattern,
+                           mms_match_fn on_match, void *ctx, mms_error *err);
+
+/** What a grep processor reports through its callback. */
+typedef enum mms_grep_output {
+    MMS_GREP_COUNT = 0, /**< nothing: it only counts selected lines (splittable) */
+    MMS_GREP_LINES,     /**< every selected line */
+    MMS_GREP_MATCHES,   /**< every match in every selected line (grep -o) */
+} mms_grep_output;
+
+/** No limit for mms_grep_options.max_lines. */
+#define MMS_GREP_UNLIMITED UINT64_MAX
+
+/** The settings of a grep processor. */
+typedef struct mms_grep_options {
+    mms_grep_output output;
+    bool invert;        /**< select the lines that do not match (grep -v) */
+    bool line_numbers;  /**< fill mms_match.line_number (grep -n) */
+    bool binary_text;   /**< treat every input as text (grep -a) */
+    uint64_t max_lines; /**< stop after this many selected lines (grep -m);
+                             MMS_GREP_UNLIMITED for none */
+} mms_grep_options;
+
+/** What a grep processor found in the last input it scanned. */
+typedef struct mms_grep_result {
+    uint64_t selected; /**< selected lines (at most max_lines) */
+    /** The input holds a NUL byte, so it is binary; lines selected from
+     *  then on were counted but not reported (unless binary_text). */
+    bool binary;
+    /** Lines were selected but not reported because the input is binary:
+     *  grep's "binary file matches". */
+    bool binary_suppressed;
+} mms_grep_result;
+
+/**
+ * Makes a grep processor: the input is cut into lines ('\n' ends a line; a
+ * last line without one counts), lines are selected as GNU grep selects
+ * them, and selected lines or their matches go to on_line in input order.
+ *
+ * A line may be longer than the window: the processor keeps a copy of the
+ * part of the line in progress that earlier windows held (so its memory
+ * grows with the longest line that crosses a window edge).
+ *
+ * Binary inputs, as GNU grep 3.8 sees them: unless binary_text, once a
+ * slice of input with a NUL byte has been seen, selected lines are no
+ * longer reported (only counted, and the result says so) and, unless the
+ * output is MMS_GREP_COUNT, the search stops at the first one.
+ *
+ * With MMS_GREP_COUNT, no invert-sensitive callback and no line limit, the
+ * processor is splittable and counts on several threads.
+ * @param pattern  compiled patterns; must outlive the processor
+ * @param options  settings (copied)
+ * @param on_line  required unless options->output is MMS_GREP_COUNT
+ * @return 0, MMS_EINVAL or MMS_ENOMEM.
+ */
+MMS_API int mms_grep_new(mms_processor **out, const mms_pattern *pattern,
+                         const mms_grep_options *options, mms_match_fn on_line, void *ctx,
+                         mms_error *err);
+
+/**
+ * What a grep processor found.  Use one processor per input: the results
+ * of several scans add up.
+ * @return 0, or MMS_EINVAL if proc is not a grep processor.
+ */
+MMS_API int mms_grep_get_result(const mms_processor *proc, mms_grep_result *out);
+
 /*
  * SIGBUS
  * A mapped file that shrinks under a scan makes the kernel send SIGBUS when

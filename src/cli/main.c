@@ -7,6 +7,7 @@
 
 static const cli_command commands[] = {
     {"wc", cmd_wc, "count lines, words and bytes (as GNU wc)"},
+    {"grep", cmd_grep, "search for literals and regular expressions (as GNU grep)"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -1,0 +1,378 @@
+/*
+ * cmd_grep.c - mmscan grep: GNU grep's options and output (C locale) for
+ * the common cases, and --offsets, every match as "offset length".
+ */
+#include "config.h"
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char grep_help[] =
+    "Usage: mmscan grep [OPTIONS] PATTERN [FILE...]\n"
+    "       mmscan grep [OPTIONS] -e PATTERN... | -f FILE... [FILE...]\n"
+    "Print the lines of each FILE that match PATTERN, as GNU grep does in the C\n"
+    "locale.  With no FILE, or when FILE is -, read standard input.  PATTERN may\n"
+    "hold several patterns, one per line; a line is selected when any matches.\n"
+    "\n"
+    "Pattern syntax (default -G, as grep):\n"
+    "  -G, --basic-regexp        POSIX basic regular expressions: \\( \\) \\{ \\} \\| \\+ \\?\n"
+    "  -E, --extended-regexp     POSIX extended regular expressions: ( ) { } | + ?\n"
+    "  -F, --fixed-strings       patterns are plain strings of bytes\n"
+    "  -e, --regexp=PATTERN      a pattern (repeat for several, all in one pass)\n"
+    "  -f, --file=FILE           patterns from FILE, one per line\n"
+    "  -i, --ignore-case         ASCII letters match either case\n"
+    "  -w, --word-regexp         a match must not touch a letter, digit or _\n"
+    "  -x, --line-regexp         a match must be the whole line\n"
+    "Both regular expression syntaxes know [[:class:]], \\w \\W \\s \\S \\b \\B \\< \\>\n"
+    "and back-references \\1 to \\9.  Matching is byte by byte; no match spans a\n"
+    "newline.  Hyperscan runs the expressions it accepts; PCRE2 runs the others\n"
+    "(back-references, look-around).\n"
+    "\n"
+    "What is printed:\n"
+    "  -v, --invert-match        select the lines that do not match\n"
+    "  -c, --count               print the number of selected lines per file\n"
+    "  -l, --files-with-matches  print the names of files with a selected line\n"
+    "  -L, --files-without-match print the names of files without one\n"
+    "  -o, --only-matching       print each match (leftmost, then longest) alone\n"
+    "  -q, --quiet, --silent     print nothing; exit 0 at the first match\n"
+    "  -m, --max-count=NUM       stop a file after NUM selected lines\n"
+    "  -n, --line-number         prefix lines with their 1-based line number\n"
+    "  -b, --byte-offset         prefix lines (or matches, with -o) with their offset\n"
+    "  -H, --with-filename       prefix lines with the file name (the default with\n"
+    "                            more than one file)\n"
+    "  -h, --no-filename         never prefix the file name\n"
+    "  -a, --text                treat binary files as text; otherwise a file with a\n"
+    "                            NUL byte gets 'binary file matches' on stderr\n"
+    "                            instead of its lines\n"
+    "      --offsets             print every match as 'OFFSET LENGTH' (bytes), with\n"
+    "                            no line output and no binary file check\n"
+    "      --json                with --offsets: one JSON object per match\n"
+    "\n"
+    "Counting (-c, no -m) uses every thread; the other outputs scan in order.\n"
+    "Exit status: 0 if a line was selected, 1 if none was, 2 on an error.\n"
+    "\n";
+
+enum { OPT_OFFSETS = CLI_OPT_FIRST_FREE, OPT_JSON };
+
+/* What the user asked for. */
+typedef struct grep_settings {
+    mms_search_spec spec;
+    char **patterns;       /* what -e, -f and PATTERN gave, split at newlines */
+    size_t npatterns;
+    enum { SHOW_LINES, SHOW_COUNT, SHOW_FILES_WITH, SHOW_FILES_WITHOUT, SHOW_NOTHING,
+           SHOW_OFFSETS } show;
+    bool only_matching, invert, numbers, offsets, text, json;
+    int with_filename;     /* -1: decided by the number of files */
+    uint64_t max_count;
+    bool got_pattern;      /* -e or -f was given */
+    int syntax_option;     /* the first of -G, -E, -F given, or 0 */
+} grep_settings;
+
+/* What the line callback needs. */
+typedef struct output_context {
+    const grep_settings *settings;
+    const char *name;      /* the input's name */
+    const char *prefix;    /* the file name to print before lines, or NULL */
+} output_context;
+
+static int add_patterns(grep_settings *s, const char *text, size_t len)
+{
+    /* As grep: a newline separates patterns. */
+    const char *end = text + len;
+    do {
+        const char *nl = memchr(text, '\n', (size_t)(end - text));
+        size_t n = nl ? (size_t)(nl - text) : (size_t)(end - text);
+        char **grown = realloc(s->patterns, (s->npatterns + 1) * sizeof *grown);
+        char *copy = malloc(n + 1);
+        if (grown)
+            s->patterns = grown;
+        if (!grown || !copy) {
+            free(copy);
+            cli_error("grep", "out of memory");
+            return CLI_ERROR;
+        }
+        memcpy(copy, text, n);
+        copy[n] = 0;
+        s->patterns[s->npatterns++] = copy;
+        text = nl ? nl + 1 : end;
+    } while (text < end);
+    return CLI_OK;
+}
+
+static int read_pattern_file(grep_settings *s, const char *path)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) {
+        cli_error("grep", "'%s': %s", path, strerror(errno));
+        return CLI_ERROR;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int rc = CLI_OK;
+    while (rc == CLI_OK && (n = getline(&line, &cap, f)) >= 0)
+        rc = add_patterns(s, line, (size_t)n - (n > 0 && line[n - 1] == '\n'));
+    free(line);
+    if (f != stdin)
+        fclose(f);
+    return rc;
+}
+
+static void print_prefix(const output_context *out, const mms_match *m)
+{
+    const grep_settings *s = out->settings;
+    if (out->prefix)
+        printf("%s:", out->prefix);
+    if (s->numbers)
+        printf("%" PRIu64 ":", m->line_number);
+    if (s->offsets)
+        printf("%" PRIu64 ":", m->offset);
+}
+
+static int print_line(void *ctx, const mms_match *m)
+{
+    print_prefix(ctx, m);
+    fwrite(m->text, 1, m->length, stdout);
+    putchar('\n');
+    return 0;
+}
+
+static void print_json_string(const char *text)
+{
+    putchar('"');
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            printf("\\%c", *p);
+        else if (*p < 0x20)
+            printf("\\u%04x", *p);
+        else
+            putchar(*p);
+    }
+    putchar('"');
+}
+
+static int print_offset(void *ctx, const mms_match *m)
+{
+    const output_context *out = ctx;
+    if (out->settings->json) {
+        fputs("{\"file\":", stdout);
+        print_json_string(out->name);
+        printf(",\"offset\":%" PRIu64 ",\"length\":%" PRIu64 "}\n", m->offset, m->length);
+        return 0;
+    }
+    if (out->prefix)
+        printf("%s:", out->prefix);
+    printf("%" PRIu64 " %" PRIu64 "\n", m->offset, m->length);
+    return 0;
+}
+
+static mms_grep_options grep_options(const grep_settings *s)
+{
+    mms_grep_options o = {
+        .output = s->show == SHOW_LINES
+                      ? (s->only_matching ? MMS_GREP_MATCHES : MMS_GREP_LINES)
+                      : MMS_GREP_COUNT,
+        .invert = s->invert,
+        .line_numbers = s->numbers && s->show == SHOW_LINES,
+        .binary_text = s->text,
+        .max_lines = s->max_count,
+    };
+    if (s->show == SHOW_FILES_WITH || s->show == SHOW_FILES_WITHOUT || s->show == SHOW_NOTHING)
+        o.max_lines = s->max_count < 1 ? s->max_count : 1; /* the first line decides */
+    return o;
+}
+
+/* Searches one input and prints what it asks for; returns the number of
+ * selected lines, or -1 after reporting an error. */
+static int64_t grep_input(mms_engine *engine, const mms_pattern *pattern, const grep_settings *s,
+                          const char *path)
+{
+    const char *name = strcmp(path, "-") == 0 ? "(standard input)" : path;
+    output_context out = {.settings = s, .name = name, .prefix = s->with_filename == 1 ? name : NULL};
+    mms_grep_options options = grep_options(s);
+    mms_error err;
+    mms_processor *proc = NULL;
+    int rc = s->show == SHOW_OFFSETS
+                 ? mms_search_new(&proc, pattern, print_offset, &out, &err)
+                 : mms_grep_new(&proc, pattern, &options, print_line, &out, &err);
+    if (rc == 0)
+        rc = mms_engine_add(engine, proc, &err);
+    if (rc == 0)
+        rc = mms_engine_scan_path(engine, path, &err);
+    mms_engine_clear(engine);
+    if (rc < 0) {
+        cli_error_path("grep", path, &err);
+        mms_processor_free(proc);
+        return -1;
+    }
+    mms_grep_result result;
+    mms_grep_get_result(proc, &result);
+    mms_processor_free(proc);
+    if (s->show == SHOW_COUNT) {
+        if (out.prefix)
+            printf("%s:", out.prefix);
+        printf("%" PRIu64 "\n", result.selected);
+    } else if ((s->show == SHOW_FILES_WITH && result.selected > 0) ||
+               (s->show == SHOW_FILES_WITHOUT && result.selected == 0)) {
+        printf("%s\n", name);
+    } else if (result.binary_suppressed) {
+        cli_error("grep", "'%s': binary file matches", name);
+    }
+    return (int64_t)result.selected;
+}
+
+static int parse_max_count(const char *arg, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long n = strtoll(arg, &end, 10);
+    if (*arg == 0 || *end || errno)
+        return cli_usage_error("grep", "invalid max count '%s'", arg);
+    *out = n < 0 ? MMS_GREP_UNLIMITED : (uint64_t)n; /* as grep: negative is no limit */
+    return CLI_OK;
+}
+
+/* -G, -E, -F: as grep, two different ones are an error. */
+static int set_syntax(grep_settings *s, int option)
+{
+    if (s->syntax_option && s->syntax_option != option)
+        return cli_usage_error("grep", "conflicting matchers specified");
+    s->syntax_option = option;
+    s->spec.syntax = option == 'F' ? MMS_SEARCH_FIXED
+                     : option == 'E' ? MMS_SEARCH_EXTENDED
+                                     : MMS_SEARCH_BASIC;
+    return CLI_OK;
+}
+
+static int parse_options(int argc, char **argv, grep_settings *s, cli_engine_settings *engine)
+{
+    static const struct option long_options[] = {
+        {"basic-regexp", no_argument, NULL, 'G'},
+        {"extended-regexp", no_argument, NULL, 'E'},
+        {"fixed-strings", no_argument, NULL, 'F'},
+        {"regexp", required_argument, NULL, 'e'},
+        {"file", required_argument, NULL, 'f'},
+        {"ignore-case", no_argument, NULL, 'i'},
+        {"word-regexp", no_argument, NULL, 'w'},
+        {"line-regexp", no_argument, NULL, 'x'},
+        {"invert-match", no_argument, NULL, 'v'},
+        {"count", no_argument, NULL, 'c'},
+        {"files-with-matches", no_argument, NULL, 'l'},
+        {"files-without-match", no_argument, NULL, 'L'},
+        {"only-matching", no_argument, NULL, 'o'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"silent", no_argument, NULL, 'q'},
+        {"max-count", required_argument, NULL, 'm'},
+        {"line-number", no_argument, NULL, 'n'},
+        {"byte-offset", no_argument, NULL, 'b'},
+        {"with-filename", no_argument, NULL, 'H'},
+        {"no-filename", no_argument, NULL, 'h'},
+        {"text", no_argument, NULL, 'a'},
+        {"offsets", no_argument, NULL, OPT_OFFSETS},
+        {"json", no_argument, NULL, OPT_JSON},
+        CLI_ENGINE_LONG_OPTIONS,
+        {NULL, 0, NULL, 0},
+    };
+    opterr = 0;
+    int opt, rc = CLI_OK;
+    while (rc == CLI_OK &&
+           (opt = getopt_long(argc, argv, "GEFe:f:iwxvclLoqm:nbHha", long_options, NULL)) != -1) {
+        switch (opt) {
+        case 'G': case 'E': case 'F': rc = set_syntax(s, opt); break;
+        case 'e': rc = add_patterns(s, optarg, strlen(optarg)); s->got_pattern = true; break;
+        case 'f': rc = read_pattern_file(s, optarg); s->got_pattern = true; break;
+        case 'i': s->spec.flags |= MMS_SEARCH_CASELESS; break;
+        case 'w': s->spec.flags |= MMS_SEARCH_WORD; break;
+        case 'x': s->spec.flags |= MMS_SEARCH_LINE; break;
+        case 'v': s->invert = true; break;
+        case 'c': s->show = SHOW_COUNT; break;
+        case 'l': s->show = SHOW_FILES_WITH; break;
+        case 'L': s->show = SHOW_FILES_WITHOUT; break;
+        case 'o': s->only_matching = true; break;
+        case 'q': s->show = SHOW_NOTHING; break;
+        case 'm': rc = parse_max_count(optarg, &s->max_count); break;
+        case 'n': s->numbers = true; break;
+        case 'b': s->offsets = true; break;
+        case 'H': s->with_filename = 1; break;
+        case 'h': s->with_filename = 0; break;
+        case 'a': s->text = true; break;
+        case OPT_OFFSETS: s->show = SHOW_OFFSETS; break;
+        case OPT_JSON: s->json = true; break;
+        case CLI_OPT_HELP:
+            fputs(grep_help, stdout);
+            fputs(cli_engine_options_help, stdout);
+            return -1;
+        default: {
+            int handled = cli_engine_option("grep", opt, optarg, engine);
+            if (handled == 0)
+                return cli_bad_option("grep", argv);
+            if (handled != 1)
+                return handled;
+        }
+        }
+    }
+    if (rc != CLI_OK)
+        return rc;
+    if (!s->got_pattern) {
+        if (optind >= argc)
+            return cli_usage_error("grep", "no pattern given");
+        rc = add_patterns(s, argv[optind], strlen(argv[optind]));
+        optind++;
+    }
+    if (s->json && s->show != SHOW_OFFSETS)
+        return cli_usage_error("grep", "--json works with --offsets only");
+    return rc;
+}
+
+int cmd_grep(int argc, char **argv)
+{
+    grep_settings s = {.spec.syntax = MMS_SEARCH_BASIC, .with_filename = -1,
+                       .max_count = MMS_GREP_UNLIMITED};
+    cli_engine_settings engine_settings;
+    cli_engine_settings_init(&engine_settings);
+    int status = parse_options(argc, argv, &s, &engine_settings);
+    mms_pattern *pattern = NULL;
+    mms_engine *engine = NULL;
+    if (status == CLI_OK && s.npatterns == 0 && !s.invert) {
+        status = CLI_FAIL; /* as grep: no pattern selects no line, no file is read */
+    } else if (status == CLI_OK) {
+        mms_error err;
+        s.spec.patterns = (const char *const *)s.patterns;
+        s.spec.count = s.npatterns;
+        if (mms_pattern_new(&pattern, &s.spec, &err) < 0) {
+            cli_error("grep", "%s", err.message);
+            status = CLI_ERROR;
+        } else if (!(engine = cli_engine_new("grep", &engine_settings))) {
+            status = CLI_ERROR;
+        }
+    }
+    if (status == CLI_OK && pattern) {
+        static char *stdin_only[] = {"-", NULL};
+        char **files = optind < argc ? argv + optind : stdin_only;
+        int nfiles = optind < argc ? argc - optind : 1;
+        if (s.with_filename < 0)
+            s.with_filename = nfiles > 1;
+        bool selected = false, failed = false;
+        for (int i = 0; i < nfiles; i++) {
+            int64_t n = grep_input(engine, pattern, &s, files[i]);
+            failed |= n < 0;
+            selected |= n > 0;
+            if (selected && s.show == SHOW_NOTHING)
+                break; /* as grep -q: the first match decides */
+        }
+        status = failed && !(selected && s.show == SHOW_NOTHING) ? CLI_ERROR
+                 : selected                                       ? CLI_OK
+                                                                  : CLI_FAIL;
+    } else if (status < 0) {
+        status = CLI_OK; /* --help */
+    }
+    mms_engine_free(engine);
+    mms_pattern_free(pattern);
+    for (size_t i = 0; i < s.npatterns; i++)
+        free(s.patterns[i]);
+    free(s.patterns);
+    return status;
+}

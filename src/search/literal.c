@@ -1,0 +1,194 @@
+/*
+ * literal.c - finding one string of bytes with vector instructions.
+ *
+ * The search compares two bytes of the needle, picked as the rarest in
+ * ordinary text, with 32 positions of the haystack at once (AVX2, chosen
+ * at run time); only positions where both bytes agree are compared in
+ * full.  Without AVX2 it lets memchr() find the rarest byte instead.
+ */
+#include "config.h"
+#include "search/literal.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define HAVE_X86_VECTORS 1
+#endif
+
+static unsigned char fold(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+static unsigned char other_case(unsigned char c)
+{
+    if (c >= 'a' && c <= 'z')
+        return (unsigned char)(c - 32);
+    return c;
+}
+
+/* How common a (folded) byte is in text: higher is more common. */
+static int commonness(unsigned char c)
+{
+    static const char by_frequency[] = "zqxjkvbpygfwmucldrhsnioate \n";
+    const char *at = c ? strchr(by_frequency, c) : NULL;
+    if (at)
+        return 10 + (int)(at - by_frequency);
+    if (c >= '0' && c <= '9')
+        return 8;
+    return c < 0x80 ? 4 : 2;
+}
+
+int lit_init(lit_needle *needle, const unsigned char *bytes, size_t len, bool caseless)
+{
+    needle->bytes = malloc(len);
+    if (!needle->bytes)
+        return -1;
+    needle->len = len;
+    needle->caseless = caseless;
+    for (size_t i = 0; i < len; i++)
+        needle->bytes[i] = caseless ? fold(bytes[i]) : bytes[i];
+    size_t rarest = 0, second = len > 1 ? 1 : 0;
+    for (size_t i = 0; i < len; i++) {
+        int c = commonness(needle->bytes[i]);
+        if (c < commonness(needle->bytes[rarest])) {
+            second = rarest;
+            rarest = i;
+        } else if (i != rarest && (second == rarest || c < commonness(needle->bytes[second]))) {
+            second = i;
+        }
+    }
+    needle->probe[0] = rarest < second ? rarest : second;
+    needle->probe[1] = rarest < second ? second : rarest;
+    return 0;
+}
+
+void lit_release(lit_needle *needle)
+{
+    free(needle->bytes);
+    needle->bytes = NULL;
+}
+
+static bool same_at(const lit_needle *needle, const unsigned char *at)
+{
+    if (!needle->caseless)
+        return memcmp(at, needle->bytes, needle->len) == 0;
+    for (size_t i = 0; i < needle->len; i++)
+        if (fold(at[i]) != needle->bytes[i])
+            return false;
+    return true;
+}
+
+/* Checks every position in [from, last] one by one. */
+static size_t find_scalar(const lit_needle *needle, const unsigned char *hay, size_t from,
+                          size_t last, size_t not_found)
+{
+    const unsigned char probe = needle->bytes[needle->probe[0]];
+    for (size_t i = from; i <= last; i++) {
+        unsigned char c = hay[i + needle->probe[0]];
+        if ((needle->caseless ? fold(c) : c) == probe && same_at(needle, hay + i))
+            return i;
+    }
+    return not_found;
+}
+
+#ifdef HAVE_X86_VECTORS
+/* Positions i .. i+31 where both probed bytes agree, as bits. */
+__attribute__((target("avx2"), always_inline)) static inline uint32_t
+probe_avx2(const unsigned char *p0, const unsigned char *p1, __m256i lo0, __m256i hi0,
+           __m256i lo1, __m256i hi1, bool caseless)
+{
+    __m256i v0 = _mm256_loadu_si256((const __m256i *)p0);
+    __m256i v1 = _mm256_loadu_si256((const __m256i *)p1);
+    __m256i eq0 = _mm256_cmpeq_epi8(v0, lo0), eq1 = _mm256_cmpeq_epi8(v1, lo1);
+    if (caseless) {
+        eq0 = _mm256_or_si256(eq0, _mm256_cmpeq_epi8(v0, hi0));
+        eq1 = _mm256_or_si256(eq1, _mm256_cmpeq_epi8(v1, hi1));
+    }
+    return (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(eq0, eq1));
+}
+
+/* Verifies the candidate positions in mask (relative to i); returns the
+ * first match, or len. */
+static size_t verify(const lit_needle *needle, const unsigned char *hay, size_t len, size_t i,
+                     uint64_t mask)
+{
+    const size_t last = len - needle->len;
+    while (mask) {
+        size_t at = i + (size_t)__builtin_ctzll(mask);
+        if (at > last)
+            return len;
+        if (same_at(needle, hay + at))
+            return at;
+        mask &= mask - 1;
+    }
+    return len;
+}
+
+__attribute__((target("avx2"), always_inline)) static inline size_t
+find_avx2(const lit_needle *needle, const unsigned char *hay, size_t len, bool caseless)
+{
+    const size_t last = len - needle->len; /* the last position a match can start at */
+    const unsigned char b0 = needle->bytes[needle->probe[0]], b1 = needle->bytes[needle->probe[1]];
+    const __m256i lo0 = _mm256_set1_epi8((char)b0), hi0 = _mm256_set1_epi8((char)other_case(b0));
+    const __m256i lo1 = _mm256_set1_epi8((char)b1), hi1 = _mm256_set1_epi8((char)other_case(b1));
+    const unsigned char *p0 = hay + needle->probe[0], *p1 = hay + needle->probe[1];
+    size_t i = 0;
+    /* Loads end at i + probe[1] + 64 <= len, so every lane is inside hay. */
+    for (; i + needle->probe[1] + 64 <= len; i += 64) {
+        uint64_t mask = probe_avx2(p0 + i, p1 + i, lo0, hi0, lo1, hi1, caseless) |
+                        (uint64_t)probe_avx2(p0 + i + 32, p1 + i + 32, lo0, hi0, lo1, hi1, caseless)
+                            << 32;
+        if (mask) {
+            size_t at = verify(needle, hay, len, i, mask);
+            if (at < len || i + 63 >= last)
+                return at;
+        }
+    }
+    for (; i + needle->probe[1] + 32 <= len; i += 32) {
+        uint32_t mask = probe_avx2(p0 + i, p1 + i, lo0, hi0, lo1, hi1, caseless);
+        if (mask) {
+            size_t at = verify(needle, hay, len, i, mask);
+            if (at < len || i + 31 >= last)
+                return at;
+        }
+    }
+    return i <= last ? find_scalar(needle, hay, i, last, len) : len;
+}
+
+__attribute__((target("avx2"))) static size_t find_avx2_exact(const lit_needle *needle,
+                                                              const unsigned char *hay, size_t len)
+{
+    return find_avx2(needle, hay, len, false);
+}
+
+__attribute__((target("avx2"))) static size_t find_avx2_caseless(const lit_needle *needle,
+                                                                 const unsigned char *hay, size_t len)
+{
+    return find_avx2(needle, hay, len, true);
+}
+#endif
+
+size_t lit_find(const lit_needle *needle, const unsigned char *hay, size_t len)
+{
+    if (len < needle->len)
+        return len;
+#ifdef HAVE_X86_VECTORS
+    if (__builtin_cpu_supports("avx2"))
+        return needle->caseless ? find_avx2_caseless(needle, hay, len)
+                                : find_avx2_exact(needle, hay, len);
+#endif
+    if (needle->caseless)
+        return find_scalar(needle, hay, 0, len - needle->len, len);
+    const size_t probe = needle->probe[0], last = len - needle->len;
+    const unsigned char *p = hay + probe;
+    while ((p = memchr(p, needle->bytes[probe], (size_t)(hay + last + probe + 1 - p))) != NULL) {
+        if (same_at(needle, p - probe))
+            return (size_t)(p - probe - hay);
+        p++;
+    }
+    return len;
+}

@@ -1,0 +1,43 @@
+/*
+ * pattern.h - compiled patterns as the search processors use them
+ * (private): find the next line with a match, and the matches in a line.
+ */
+#ifndef MMSCAN_SEARCH_PATTERN_H
+#define MMSCAN_SEARCH_PATTERN_H
+
+#include "mmscan.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* What one thread needs to search with a pattern. */
+typedef struct pattern_worker pattern_worker;
+
+pattern_worker *pattern_worker_new(const mms_pattern *pattern);
+void pattern_worker_free(pattern_worker *worker);
+
+/*
+ * Looks for a match in buf[from .. len): buf holds whole lines, each ending
+ * in '\n', and from starts a line.  On success *hit is the offset of a byte
+ * (its newline included) of the first line with a match.
+ */
+bool pattern_find_line(pattern_worker *worker, const unsigned char *buf, size_t len, size_t from,
+                       size_t *hit);
+
+/*
+ * In one line line[0 .. len) (no newline): the leftmost match that starts
+ * at or after pos and, of those, the longest: [*start, *end).
+ */
+bool pattern_next_match(pattern_worker *worker, const unsigned char *line, size_t len, size_t pos,
+                        size_t *start, size_t *end);
+
+/*
+ * Whether one line, given in pieces (none holding a newline), matches,
+ * without holding it in memory.  pattern_stream_open() returns false when
+ * the patterns cannot be run that way (PCRE2 only) or for lack of memory.
+ */
+bool pattern_stream_open(pattern_worker *worker);
+void pattern_stream_feed(pattern_worker *worker, const unsigned char *piece, size_t len);
+bool pattern_stream_close(pattern_worker *worker);
+
+#endif

@@ -1,0 +1,261 @@
+/*
+ * regex.c - Hyperscan and PCRE2 behind one interface.
+ *
+ * Hyperscan (block mode) finds the first matching line in a run of lines:
+ * it reports where a match ends, which is enough to know the line.  It
+ * refuses back-references and look-around; then PCRE2 (with its JIT) does
+ * that job.  Where a match starts and ends in a line (grep -o, offsets) is
+ * always PCRE2's DFA matcher, which finds the longest of the leftmost
+ * matches as POSIX asks, or its backtracking matcher for the constructs
+ * the DFA matcher lacks (back-references).
+ */
+#include "config.h"
+#include "search/regex.h"
+#include "search/bytebuf.h"
+
+#include <hs.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Hyperscan takes lengths as unsigned int: longer runs are cut at lines. */
+#define HS_MAX_RUN ((size_t)1 << 30)
+/* Working space of PCRE2's DFA matcher, in ints (its default is 1000). */
+#define DFA_WORKSPACE 4096
+
+struct regex_set {
+    hs_database_t *hs; /* NULL when Hyperscan refused a pattern */
+    hs_database_t *hs_stream; /* the same, for lines given in pieces */
+    pcre2_code *pcre;  /* every pattern, as one alternation */
+};
+
+struct regex_worker {
+    const regex_set *set;
+    hs_scratch_t *scratch;     /* for both databases */
+    hs_stream_t *stream;       /* the line being given in pieces, if any */
+    bool stream_matched;
+    pcre2_match_data *match;
+    int dfa_workspace[DFA_WORKSPACE];
+};
+
+static hs_database_t *compile_hyperscan(const char *const *patterns, size_t count, bool caseless,
+                                        unsigned mode)
+{
+    unsigned *flags = calloc(count, sizeof *flags);
+    unsigned *ids = calloc(count, sizeof *ids);
+    hs_database_t *db = NULL;
+    hs_compile_error_t *error = NULL;
+    if (flags && ids && count <= UINT_MAX) {
+        for (size_t i = 0; i < count; i++) {
+            /* MULTILINE: ^ and $ at every line end; ALLOWEMPTY: patterns
+             * such as "" or "a*" that match the empty string. */
+            flags[i] = HS_FLAG_MULTILINE | HS_FLAG_ALLOWEMPTY | (caseless ? HS_FLAG_CASELESS : 0);
+            ids[i] = (unsigned)i;
+        }
+        if (hs_compile_multi(patterns, flags, ids, (unsigned)count, mode, NULL, &db,
+                             &error) != HS_SUCCESS) {
+            hs_free_compile_error(error);
+            db = NULL;
+        }
+    }
+    free(flags);
+    free(ids);
+    return db;
+}
+
+/* "(?:p1)|(?:p2)|..." compiled by PCRE2; -1 with why, or -2 (memory). */
+static int compile_pcre(pcre2_code **out, const char *const *patterns, size_t count,
+                        bool caseless, char *why, size_t why_size)
+{
+    bytebuf text = {0};
+    int rc = 0;
+    for (size_t i = 0; i < count && rc == 0; i++)
+        rc = bytebuf_puts(&text, i ? "|(?:" : "(?:") | bytebuf_puts(&text, patterns[i]) |
+             bytebuf_puts(&text, ")");
+    if (rc < 0) {
+        bytebuf_release(&text);
+        return -2;
+    }
+    int code;
+    PCRE2_SIZE at;
+    *out = pcre2_compile(text.data, text.len, PCRE2_MULTILINE | (caseless ? PCRE2_CASELESS : 0),
+                         &code, &at, NULL);
+    bytebuf_release(&text);
+    if (!*out) {
+        unsigned char message[160];
+        pcre2_get_error_message(code, message, sizeof message);
+        snprintf(why, why_size, "%s", (const char *)message);
+        return code == PCRE2_ERROR_NOMEMORY ? -2 : -1;
+    }
+    pcre2_jit_compile(*out, PCRE2_JIT_COMPLETE); /* without a JIT, PCRE2 interprets */
+    return 0;
+}
+
+int regex_set_new(regex_set **out, const char *const *hs_patterns,
+                  const char *const *pcre_patterns, size_t count, bool caseless, char *why,
+                  size_t why_size)
+{
+    regex_set *set = calloc(1, sizeof *set);
+    *out = NULL;
+    if (!set)
+        return -2;
+    int rc = compile_pcre(&set->pcre, pcre_patterns, count, caseless, why, why_size);
+    if (rc < 0) {
+        free(set);
+        return rc;
+    }
+    set->hs = compile_hyperscan(hs_patterns, count, caseless, HS_MODE_BLOCK);
+    if (set->hs)
+        set->hs_stream = compile_hyperscan(hs_patterns, count, caseless, HS_MODE_STREAM);
+    *out = set;
+    return 0;
+}
+
+void regex_set_free(regex_set *set)
+{
+    if (!set)
+        return;
+    hs_free_database(set->hs);
+    hs_free_database(set->hs_stream);
+    pcre2_code_free(set->pcre);
+    free(set);
+}
+
+bool regex_set_uses_hyperscan(const regex_set *set)
+{
+    return set->hs != NULL;
+}
+
+regex_worker *regex_worker_new(const regex_set *set)
+{
+    regex_worker *worker = calloc(1, sizeof *worker);
+    if (!worker)
+        return NULL;
+    worker->set = set;
+    worker->match = pcre2_match_data_create_from_pattern(set->pcre, NULL);
+    if (!worker->match || (set->hs && hs_alloc_scratch(set->hs, &worker->scratch) != HS_SUCCESS) ||
+        (set->hs_stream && hs_alloc_scratch(set->hs_stream, &worker->scratch) != HS_SUCCESS)) {
+        regex_worker_free(worker);
+        return NULL;
+    }
+    return worker;
+}
+
+void regex_worker_free(regex_worker *worker)
+{
+    if (!worker)
+        return;
+    if (worker->stream)
+        hs_close_stream(worker->stream, worker->scratch, NULL, NULL);
+    hs_free_scratch(worker->scratch);
+    pcre2_match_data_free(worker->match);
+    free(worker);
+}
+
+typedef struct first_end {
+    unsigned long long limit; /* ends at or past it are not in a line */
+    unsigned long long end;
+    bool found;
+} first_end;
+
+static int on_hyperscan_match(unsigned int id, unsigned long long from, unsigned long long to,
+                              unsigned int flags, void *ctx)
+{
+    (void)id, (void)from, (void)flags;
+    first_end *first = ctx;
+    if (to >= first->limit)
+        return 0;
+    first->end = to;
+    first->found = true;
+    return 1; /* stop: the first line is all we want */
+}
+
+/* The end of the run of whole lines that starts at from, at most about
+ * HS_MAX_RUN long (longer only for one longer line). */
+static size_t run_end(const unsigned char *buf, size_t len, size_t from)
+{
+    if (len - from <= HS_MAX_RUN)
+        return len;
+    const unsigned char *nl = memrchr(buf + from, '\n', HS_MAX_RUN);
+    if (!nl)
+        nl = memchr(buf + from + HS_MAX_RUN, '\n', len - from - HS_MAX_RUN);
+    size_t end = nl ? (size_t)(nl - buf) + 1 : len;
+    return end - from > UINT_MAX ? from + UINT_MAX : end;
+}
+
+bool regex_find_line(regex_worker *worker, const unsigned char *buf, size_t len, size_t from,
+                     size_t *hit)
+{
+    if (worker->set->hs) {
+        while (from < len) {
+            size_t end = run_end(buf, len, from);
+            first_end first = {.limit = end - from};
+            hs_scan(worker->set->hs, (const char *)buf + from, (unsigned)(end - from), 0,
+                    worker->scratch, on_hyperscan_match, &first);
+            if (first.found) {
+                *hit = from + first.end;
+                return true;
+            }
+            from = end;
+        }
+        return false;
+    }
+    int rc = pcre2_match(worker->set->pcre, buf, len, from, 0, worker->match, NULL);
+    if (rc < 0)
+        return false;
+    *hit = pcre2_get_ovector_pointer(worker->match)[0];
+    return *hit < len;
+}
+
+bool regex_next_match(regex_worker *worker, const unsigned char *line, size_t len, size_t pos,
+                      size_t *start, size_t *end)
+{
+    int rc = pcre2_dfa_match(worker->set->pcre, line, len, pos, 0, worker->match, NULL,
+                             worker->dfa_workspace, DFA_WORKSPACE);
+    if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) /* e.g. a back-reference */
+        rc = pcre2_match(worker->set->pcre, line, len, pos, 0, worker->match, NULL);
+    if (rc < 0)
+        return false;
+    const PCRE2_SIZE *ovector = pcre2_get_ovector_pointer(worker->match);
+    *start = ovector[0];
+    *end = ovector[1];
+    return true;
+}
+
+static int on_stream_match(unsigned int id, unsigned long long from, unsigned long long to,
+                           unsigned int flags, void *ctx)
+{
+    (void)id, (void)from, (void)to, (void)flags;
+    *(bool *)ctx = true;
+    return 1; /* one match decides the line; the stream ignores the rest */
+}
+
+bool regex_stream_open(regex_worker *worker)
+{
+    worker->stream_matched = false;
+    return worker->set->hs_stream &&
+           hs_open_stream(worker->set->hs_stream, 0, &worker->stream) == HS_SUCCESS;
+}
+
+void regex_stream_feed(regex_worker *worker, const unsigned char *piece, size_t len)
+{
+    while (len > 0 && !worker->stream_matched) {
+        unsigned n = len > HS_MAX_RUN ? (unsigned)HS_MAX_RUN : (unsigned)len;
+        hs_scan_stream(worker->stream, (const char *)piece, n, 0, worker->scratch,
+                       on_stream_match, &worker->stream_matched);
+        piece += n;
+        len -= n;
+    }
+}
+
+bool regex_stream_close(regex_worker *worker)
+{
+    /* Closing reports the matches that need the end of the line ($). */
+    hs_close_stream(worker->stream, worker->scratch, on_stream_match, &worker->stream_matched);
+    worker->stream = NULL;
+    return worker->stream_matched;
+}

@@ -1,0 +1,61 @@
+/*
+ * regex.h - the two regular expression engines behind one small interface
+ * (private): Hyperscan when it accepts every pattern, PCRE2 with its JIT
+ * otherwise, and PCRE2 always for finding where matches start and end.
+ */
+#ifndef MMSCAN_SEARCH_REGEX_H
+#define MMSCAN_SEARCH_REGEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Patterns in PCRE syntax (see syntax.h), compiled for lines. */
+typedef struct regex_set regex_set;
+/* What one thread needs to run a regex_set (scratch and match space). */
+typedef struct regex_worker regex_worker;
+
+/*
+ * Compiles count NUL-terminated patterns, each written once for Hyperscan
+ * and once for PCRE2 (they may differ where Hyperscan lacks look-around but
+ * only has to find lines); a subject matches when any of them matches.  ^
+ * and $ match at line ends.  Returns 0, -1 with a reason in why for a
+ * pattern that PCRE2 does not accept, or -2 when out of memory.
+ */
+int regex_set_new(regex_set **out, const char *const *hs_patterns,
+                  const char *const *pcre_patterns, size_t count, bool caseless, char *why,
+                  size_t why_size);
+void regex_set_free(regex_set *set);
+
+/* Whether Hyperscan runs the set (otherwise PCRE2 does). */
+bool regex_set_uses_hyperscan(const regex_set *set);
+
+regex_worker *regex_worker_new(const regex_set *set);
+void regex_worker_free(regex_worker *worker);
+
+/*
+ * Looks for a match in buf[from .. len), where buf holds whole lines, each
+ * ending in '\n', and from starts a line.  On success *hit is the offset of
+ * a byte (the newline included) of the first line that holds a match.
+ */
+bool regex_find_line(regex_worker *worker, const unsigned char *buf, size_t len, size_t from,
+                     size_t *hit);
+
+/*
+ * In one line (no newline), the leftmost match that starts at or after pos
+ * and, of those that start there, the longest: [*start, *end).
+ */
+bool regex_next_match(regex_worker *worker, const unsigned char *line, size_t len, size_t pos,
+                      size_t *start, size_t *end);
+
+/*
+ * Whether one line, given in pieces, matches: Hyperscan's streaming mode
+ * keeps the state between pieces, so the line is never held in memory.
+ * regex_stream_open() fails (false) when PCRE2 runs the set or for lack
+ * of memory.  Each piece holds no newline.
+ */
+bool regex_stream_open(regex_worker *worker);
+void regex_stream_feed(regex_worker *worker, const unsigned char *piece, size_t len);
+/* Ends the line; returns whether it matched. */
+bool regex_stream_close(regex_worker *worker);
+
+#endif

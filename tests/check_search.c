@@ -1,0 +1,273 @@
+/*
+ * check_search.c - the search module: the vector literal finder against a
+ * naive search, the pattern syntax translation, and the grep and search
+ * processors against a reference, whatever the windows and threads.
+ */
+#include "config.h"
+#include "internal.h"
+#include "search/literal.h"
+#include "search/syntax.h"
+#include "testutil.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static size_t naive_find(const unsigned char *hay, size_t len, const unsigned char *needle,
+                         size_t n, bool caseless)
+{
+    for (size_t i = 0; i + n <= len; i++) {
+        size_t k = 0;
+        while (k < n && (caseless ? tolower(hay[i + k]) == tolower(needle[k]) : hay[i + k] == needle[k]))
+            k++;
+        if (k == n)
+            return i;
+    }
+    return len;
+}
+
+START_TEST(literal_finder_matches_naive_search)
+{
+    static const unsigned char alphabet[] = "abAB\n\0z";
+    unsigned char hay[400], needle[12];
+    srand(7);
+    for (int round = 0; round < 3000; round++) {
+        size_t len = (size_t)rand() % sizeof hay, n = 1 + (size_t)rand() % 5;
+        for (size_t i = 0; i < len; i++)
+            hay[i] = alphabet[rand() % 7];
+        for (size_t i = 0; i < n; i++)
+            needle[i] = alphabet[rand() % 7];
+        for (int caseless = 0; caseless < 2; caseless++) {
+            lit_needle lit;
+            ck_assert_int_eq(lit_init(&lit, needle, n, caseless), 0);
+            for (size_t start = 0; start < 4 && start <= len; start++)
+                ck_assert_uint_eq(lit_find(&lit, hay + start, len - start),
+                                  naive_find(hay + start, len - start, needle, n, caseless));
+            lit_release(&lit);
+        }
+    }
+}
+END_TEST
+
+static void expect_translation(const char *pattern, mms_search_syntax syntax, const char *want)
+{
+    bytebuf out = {0};
+    char why[100];
+    ck_assert_int_eq(syntax_translate(pattern, strlen(pattern), syntax, &out, why, sizeof why), 0);
+    ck_assert_int_eq((int)out.len, (int)strlen(want));
+    ck_assert_mem_eq(out.data, want, out.len);
+    bytebuf_release(&out);
+}
+
+START_TEST(grep_syntaxes_become_pcre)
+{
+    expect_translation("a\\(b\\)*c+\\{2\\}", MMS_SEARCH_BASIC, "a(b)*c\\x2b{2}");
+    expect_translation("*a^b$", MMS_SEARCH_BASIC, "\\x2aa\\x5eb$");
+    expect_translation("(a|b){,3}[^\\]x]", MMS_SEARCH_EXTENDED, "(a|b){0,3}[^\\x5c\\n]x\\x5d");
+    expect_translation("a.b", MMS_SEARCH_FIXED, "a\\x2eb");
+    expect_translation("\\<w\\d", MMS_SEARCH_EXTENDED, "\\b(?=\\w)wd");
+    bytebuf out = {0};
+    char why[100];
+    ck_assert_int_eq(syntax_translate("a[b", 3, MMS_SEARCH_EXTENDED, &out, why, sizeof why), -1);
+    ck_assert_str_eq(why, "unmatched [");
+    bytebuf_release(&out);
+}
+END_TEST
+
+static void expect_literal(const char *regex, const char *want, bool want_whole)
+{
+    bytebuf out = {0};
+    bool whole;
+    ck_assert_int_eq(syntax_required_literal((const unsigned char *)regex, strlen(regex), &out, &whole), 0);
+    ck_assert_int_eq((int)out.len, (int)strlen(want));
+    if (out.len)
+        ck_assert_mem_eq(out.data, want, out.len);
+    ck_assert_int_eq(whole, want_whole);
+    bytebuf_release(&out);
+}
+
+START_TEST(required_literals)
+{
+    expect_literal("seq=1234[0-9]+$", "seq=1234", false);
+    expect_literal("hello", "hello", true);
+    expect_literal("ab?cdef", "cdef", false);
+    expect_literal("x(ab|cd)yz+w", "yz", false);
+    expect_literal("ab|cd", "", false);
+    expect_literal("a\\x2eb", "a.b", true);
+}
+END_TEST
+
+/* The reference: non-overlapping leftmost occurrences of a literal that no
+ * line boundary splits. */
+static size_t reference_offsets(const unsigned char *text, size_t len, const char *needle,
+                                uint64_t *out, size_t max)
+{
+    size_t n = strlen(needle), count = 0;
+    for (size_t i = 0; i + n <= len && count < max;) {
+        if (memcmp(text + i, needle, n) == 0) {
+            out[count++] = i;
+            i += n;
+        } else {
+            i++;
+        }
+    }
+    return count;
+}
+
+typedef struct collected {
+    uint64_t offsets[4096];
+    size_t count;
+} collected;
+
+static int collect(void *ctx, const mms_match *m)
+{
+    collected *c = ctx;
+    ck_assert_uint_lt(c->count, 4096);
+    c->offsets[c->count++] = m->offset;
+    return 0;
+}
+
+static mms_pattern *compile(const char *text, mms_search_syntax syntax)
+{
+    const char *patterns[] = {text};
+    mms_search_spec spec = {.patterns = patterns, .count = 1, .syntax = syntax};
+    mms_pattern *pattern = NULL;
+    mms_error err;
+    ck_assert_int_eq(mms_pattern_new(&pattern, &spec, &err), 0);
+    return pattern;
+}
+
+START_TEST(matches_across_windows_found_once)
+{
+    tu_enter_temp_dir();
+    size_t len = 300000;
+    unsigned char *text = malloc(len);
+    srand(11);
+    for (size_t i = 0; i < len; i++)
+        text[i] = "abcab \n"[rand() % 7];
+    for (size_t at = 4096 - 3; at + 6 < len; at += 4096 * 5)
+        memcpy(text + at, "needle", 6);
+    tu_write_file("data", text, len);
+    uint64_t want[4096];
+    size_t nwant = reference_offsets(text, len, "needle", want, 4096);
+    ck_assert_uint_gt(nwant, 10);
+    const char *regexes[][2] = {{"needle", "fixed"}, {"ne+dle", "ere"}};
+    for (int r = 0; r < 2; r++) {
+        mms_pattern *pattern = compile(regexes[r][0], r ? MMS_SEARCH_EXTENDED : MMS_SEARCH_FIXED);
+        for (uint64_t window = 4096; window <= 3 * 4096; window += 4096) {
+            collected *got = calloc(1, sizeof *got);
+            mms_engine *engine = NULL;
+            mms_processor *proc = NULL;
+            mms_error err;
+            ck_assert_int_eq(mms_engine_new(&engine, &err), 0);
+            ck_assert_int_eq(mms_engine_set_window(engine, window, &err), 0);
+            ck_assert_int_eq(mms_search_new(&proc, pattern, collect, got, &err), 0);
+            ck_assert_int_eq(mms_engine_add(engine, proc, &err), 0);
+            ck_assert_int_eq(mms_engine_scan_path(engine, "data", &err), 0);
+            ck_assert_uint_eq(got->count, nwant);
+            for (size_t i = 0; i < nwant; i++)
+                ck_assert_uint_eq(got->offsets[i], want[i]);
+            mms_engine_free(engine);
+            mms_processor_free(proc);
+            free(got);
+        }
+        mms_pattern_free(pattern);
+    }
+    free(text);
+}
+END_TEST
+
+static uint64_t count_lines_with(const char *path, const mms_pattern *pattern, uint64_t window,
+                                 unsigned threads)
+{
+    mms_engine *engine = NULL;
+    mms_processor *proc = NULL;
+    mms_error err;
+    mms_grep_options options = {.output = MMS_GREP_COUNT, .max_lines = MMS_GREP_UNLIMITED};
+    ck_assert_int_eq(mms_engine_new(&engine, &err), 0);
+    ck_assert_int_eq(mms_engine_set_window(engine, window, &err), 0);
+    mms_engine_set_threads(engine, threads);
+    ck_assert_int_eq(mms_grep_new(&proc, pattern, &options, NULL, NULL, &err), 0);
+    ck_assert_int_eq(mms_engine_add(engine, proc, &err), 0);
+    ck_assert_int_eq(mms_engine_scan_path(engine, path, &err), 0);
+    mms_grep_result result;
+    ck_assert_int_eq(mms_grep_get_result(proc, &result), 0);
+    mms_engine_free(engine);
+    mms_processor_free(proc);
+    return result.selected;
+}
+
+START_TEST(counts_agree_for_any_windows_and_threads)
+{
+    tu_enter_temp_dir();
+    size_t len = 200000;
+    unsigned char *text = malloc(len);
+    srand(5);
+    uint64_t want = 0;
+    bool has = false;
+    for (size_t i = 0; i < len; i++) {
+        /* Lines of 0 to ~5000 bytes, some with "xy". */
+        text[i] = rand() % 3000 == 0 ? '\n' : "xyz"[rand() % 3];
+        if (i > 0 && text[i - 1] == 'x' && text[i] == 'y')
+            has = true;
+        if (text[i] == '\n' || i == len - 1) {
+            want += has;
+            has = false;
+        }
+    }
+    tu_write_file("data", text, len);
+    mms_pattern *pattern = compile("xy", MMS_SEARCH_FIXED);
+    for (uint64_t window = 4096; window <= 4 * 4096; window += 4096)
+        for (unsigned threads = 1; threads <= 4; threads++)
+            ck_assert_uint_eq(count_lines_with("data", pattern, window, threads), want);
+    mms_pattern_free(pattern);
+    free(text);
+}
+END_TEST
+
+START_TEST(a_long_line_is_streamed_in_bounded_memory)
+{
+    tu_enter_temp_dir();
+    size_t len = 48u << 20;
+    unsigned char *text = calloc(1, len);
+    memcpy(text + len - 100, "late needle\n", 12);
+    tu_write_file("data", text, len);
+    free(text);
+    mms_pattern *pattern = compile("ne+dle", MMS_SEARCH_EXTENDED);
+    tu_reset_peak_rss();
+    uint64_t before = tu_peak_rss();
+    ck_assert_uint_eq(count_lines_with("data", pattern, 1 << 20, 1), 1);
+    ck_assert_uint_lt(tu_peak_rss() - before, 16u << 20);
+    mms_pattern_free(pattern);
+}
+END_TEST
+
+START_TEST(invalid_patterns_are_refused)
+{
+    const char *patterns[] = {"a\\{1"};
+    mms_search_spec spec = {.patterns = patterns, .count = 1, .syntax = MMS_SEARCH_BASIC};
+    mms_pattern *pattern = NULL;
+    mms_error err;
+    ck_assert_int_eq(mms_pattern_new(&pattern, &spec, &err), MMS_EINVAL);
+    ck_assert_ptr_null(pattern);
+    ck_assert_ptr_nonnull(strstr(err.message, "unmatched \\{"));
+    spec.flags = 1u << 9;
+    ck_assert_int_eq(mms_pattern_new(&pattern, &spec, &err), MMS_EINVAL);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("search");
+    TCase *tc = tcase_create("search");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, literal_finder_matches_naive_search);
+    tcase_add_test(tc, grep_syntaxes_become_pcre);
+    tcase_add_test(tc, required_literals);
+    tcase_add_test(tc, matches_across_windows_found_once);
+    tcase_add_test(tc, counts_agree_for_any_windows_and_threads);
+    tcase_add_test(tc, a_long_line_is_streamed_in_bounded_memory);
+    tcase_add_test(tc, invalid_patterns_are_refused);
+    suite_add_tcase(s, tc);
+    return tu_run_suite(s);
+}

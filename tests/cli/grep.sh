@@ -1,0 +1,152 @@
+#!/bin/sh
+# mmscan grep against GNU grep (C locale), output and exit status, on
+# generated files.
+. "${TEST_SRCDIR:-$(dirname "$0")/..}/cli/lib.sh"
+
+# plant FILE OFFSET TEXT: writes TEXT over FILE's bytes at OFFSET.
+plant() {
+    printf '%s' "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+
+make_text small.txt 3000 1
+make_text big.txt 60000 2            # a few hundred KiB: many 4K windows
+cp big.txt edges.txt                 # needles across the edges of 4K, 64K and 1M windows
+size=$(wc -c <edges.txt)
+for w in 4096 65536 1048576; do
+    k=1
+    while [ $((k * w + 8)) -lt "$size" ] && [ "$k" -le 40 ]; do
+        plant edges.txt $((k * w - 3)) "NEEDLE"
+        k=$((k + 7))
+    done
+done
+awk 'BEGIN { for (i = 0; i < 2000; i++) printf "row %d tick\r\n", i }' >crlf.txt
+awk 'BEGIN { s = ""; for (i = 0; i < 30000; i++) s = s "abcdefgh";
+             print "short"; print s "LONGNEEDLE" s; print "tail abc" }' >longline.txt
+printf 'text line\nbin\000ary needle\nneedle again\n' >nul.bin
+printf 'no newline at the end needle' >nonl.txt
+: >empty.txt
+printf 'alpha\n\nmu\n' >patterns.txt
+
+check() { # check DESCRIPTION ARGS...: mmscan grep ARGS vs grep ARGS
+    desc=$1
+    shift
+    same_output "$desc" "$MMSCAN grep $*" "grep $*"
+}
+
+# Every option alone and in common combinations, on literal and regex patterns.
+for opts in "" -i -c -n -b -o -l -L -v -w -x "-m 3" -q -H -h -a -on -ob -nb -cv \
+    -nv "-m 2 -c" "-i -w" "-n -b -o" -vx -iv -lv -ow -ox "-m 5 -n" "-m 1 -o" -io -ic -Hc; do
+    check "gamma $opts" "$opts" gamma small.txt
+    check "regex $opts" "$opts" "'al*pha [a-z]*ta'" small.txt
+    check "ERE $opts" "$opts" -E "'(zeta|mu)+ (iota|kappa)$'" small.txt
+    check "several patterns $opts" "$opts" -e beta -e "'^mu'" -e lambda small.txt
+done
+check "BRE groups and back-reference" "'\\(a\\)l\\1*pha'" small.txt
+check "BRE interval" "'ga\\{1,2\\}m'" small.txt
+check "BRE literal braces and plus" "'a+b'" small.txt
+check "ERE interval" -E "'(ta ){2,}'" small.txt
+check "ERE back-reference" -E "'(e[a-z])\\1'" small.txt
+check "classes" -E "'^[[:alpha:]]+ [^a-z ]'" small.txt
+check "bracket with backslash" "'[\\]'" small.txt
+check "word boundaries" -E "'\\<mu\\>'" small.txt
+check "-w regex" -w -E "'[a-z]+ta'" -o small.txt
+check "-x regex" -x -E "'[a-z ]+'" -c small.txt
+check "high bytes" -c "\"$(printf '\310')\"" small.txt
+check "-f file" -f patterns.txt small.txt
+check "-f with -e" -c -f patterns.txt -e zeta small.txt
+check "-f empty file" -c -f empty.txt small.txt
+check "-f empty file -v" -c -v -f empty.txt small.txt
+check "empty pattern" -c "''" small.txt
+check "empty pattern -o" -o "''" small.txt
+check "empty pattern -n" -n "''" small.txt
+check "no match" zzzz small.txt
+check "-m 0" -m 0 gamma small.txt
+check "-F and -E conflict" -F -E gamma small.txt
+check "-F special bytes" -F "'a.b*['" small.txt
+check "newline in a pattern" "\"\$(printf 'zeta\\nmu')\"" small.txt
+
+# Needles across window edges, for several windows: found once, right lines.
+for w in 4K 64K 1M; do
+    for opts in "-c" "-n" "-b -o" "--offsets" "-v -c" "-n -i"; do
+        want=$(grep $opts NEEDLE edges.txt 2>/dev/null)
+        [ "$opts" = "--offsets" ] && want=$(grep -b -o NEEDLE edges.txt | awk -F: '{ print $1, length($2) }')
+        got=$("$MMSCAN" grep --window "$w" $opts NEEDLE edges.txt)
+        [ "$got" = "$want" ] || fail "window $w $opts: got '$got' want '$want'"
+    done
+    same_output "window $w regex" "$MMSCAN grep --window $w -n -E 'NEE+DLE|a(lp|ta)ha' edges.txt" \
+        "grep -n -E 'NEE+DLE|a(lp|ta)ha' edges.txt"
+    same_output "window $w count threads 2" "$MMSCAN grep --window $w --threads 2 -c alpha big.txt" \
+        "grep -c alpha big.txt"
+    same_output "window $w count -v threads 3" "$MMSCAN grep --window $w --threads 3 -vc e big.txt" \
+        "grep -vc e big.txt"
+done
+
+# A pattern longer than the window, and lines longer than the window.
+long=$(awk 'BEGIN { s = ""; for (i = 0; i < 700; i++) s = s "abcdefgh"; print s "LONGNEEDLE" }')
+for opts in "" -c -n -b -o -v -l -vn "-c -E"; do
+    same_output "long line $opts" "$MMSCAN grep --window 4K $opts LONGNEEDLE longline.txt" \
+        "grep $opts LONGNEEDLE longline.txt"
+    same_output "pattern longer than the window $opts" \
+        "$MMSCAN grep --window 4K $opts -e '$long' longline.txt" "grep $opts -e '$long' longline.txt"
+done
+same_output "long line, several threads" "$MMSCAN grep --window 4K --threads 2 -c abc longline.txt" \
+    "grep -c abc longline.txt"
+
+# CRLF lines, a last line without a newline, an empty file.
+for opts in "" -c -o -x "-E 'tick.$'" "'tick\$'" -b; do
+    check "crlf $opts" "$opts" tick crlf.txt
+done
+check "no newline at the end" -n needle nonl.txt
+check "no newline at the end -o -b" -o -b needle nonl.txt
+check "empty file" -c x empty.txt
+check "empty file, empty pattern" "''" empty.txt
+
+# Binary files: no lines, a message on stderr, the same exit status.
+for opts in "" -c -o -n -l -v -q -a -an -ao; do
+    check "binary $opts" "$opts" needle nul.bin
+done
+"$MMSCAN" grep needle nul.bin >out.txt 2>err.txt
+expect_stderr_line "binary message" "'nul.bin': binary file matches"
+[ -s out.txt ] && fail "binary file: lines printed: $(cat out.txt)"
+got=$("$MMSCAN" grep --offsets needle nul.bin)
+[ "$got" = "$(printf '18 6\n25 6')" ] || fail "binary --offsets: $got"
+got=$("$MMSCAN" grep --offsets --json -F ary nul.bin)
+[ "$got" = '{"file":"nul.bin","offset":14,"length":3}' ] || fail "--json: $got"
+
+# Several files, some missing; stdin.
+check "several files" -n gamma small.txt big.txt
+check "several files -c" -c gamma small.txt empty.txt big.txt
+check "several files -l" -l NEEDLE small.txt edges.txt
+check "several files -L" -L NEEDLE small.txt edges.txt
+check "several files -h" -h mu small.txt small.txt
+same_output "stdin" "cat small.txt | $MMSCAN grep -n beta" "cat small.txt | grep -n beta"
+same_output "- operand" "$MMSCAN grep -H beta - <small.txt" "grep -H beta - <small.txt"
+same_output "missing file" "$MMSCAN grep mu small.txt missing 2>/dev/null" "grep mu small.txt missing 2>/dev/null"
+"$MMSCAN" grep mu missing >out.txt 2>err.txt
+expect_stderr_line "missing file message" "mmscan: grep: 'missing': No such file or directory"
+same_output "-q and a missing file" "$MMSCAN grep -q mu missing small.txt 2>/dev/null" \
+    "grep -q mu missing small.txt 2>/dev/null"
+
+# Patterns that no engine accepts: one line on stderr, exit 2.
+for bad in "a[" "\\(a" "a\\{1" "x\\"; do
+    expect_status "invalid regex '$bad'" 2 "$MMSCAN" grep "$bad" small.txt
+    grep -q "invalid pattern" err.txt || fail "invalid regex '$bad': $(cat err.txt)"
+done
+expect_status "invalid ERE" 2 "$MMSCAN" grep -E "(ab" small.txt
+expect_status "no pattern" 2 "$MMSCAN" grep
+expect_status "--json alone" 2 "$MMSCAN" grep --json x small.txt
+expect_status "--help" 0 "$MMSCAN" grep --help
+grep -q -- '--offsets' out.txt || fail "--help lacks --offsets"
+
+# A sparse file past 4 GiB, the needle after the 4 GiB mark (no disk used).
+truncate -s 5G sparse
+plant sparse 4831838200 "$(printf '\nfar needle here\n')"
+same_output "sparse -c" "$MMSCAN grep --window 1M --threads 1 -c needle sparse" "grep -c needle sparse"
+same_output "sparse -l" "$MMSCAN grep -l needle sparse" "grep -l needle sparse"
+same_output "sparse binary" "$MMSCAN grep needle sparse 2>/dev/null" "grep needle sparse 2>/dev/null"
+got=$("$MMSCAN" grep --offsets needle sparse)
+[ "$got" = "4831838205 6" ] || fail "sparse --offsets: $got"
+got=$("$MMSCAN" grep -a -b -o -n needle sparse)
+[ "$got" = "2:4831838205:needle" ] || fail "sparse -a -b -o -n: $got"
+
+finish
