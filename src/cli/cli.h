@@ -87,5 +87,6 @@ int cli_stat_input(const char *path, struct stat *st);
 /* ---- the commands ---- */
 
 int cmd_wc(int argc, char **argv);
+int cmd_hash(int argc, char **argv);
 
 #endif

@@ -7,6 +7,7 @@
 
 static const cli_command commands[] = {
     {"wc", cmd_wc, "count lines, words and bytes (as GNU wc)"},
+    {"hash", cmd_hash, "print or check xxHash checksums (as xxhsum), block manifests"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
