@@ -12,7 +12,7 @@ static const char hash_help[] =
     "Usage: mmscan hash [-H0|-H1|-H2|-H3] [--tag] [--little-endian] [FILE...]\n"
     "       mmscan hash -c [--quiet|--status] [--strict] [--warn] [--ignore-missing]\n"
     "                   [SUMFILE...]\n"
-    "       mmscan hash --blocks SIZE [-H#] [--json] FILE\n"
+    "       mmscan hash --blocks SIZE [-H#] [--json] [FILE]\n"
     "       mmscan hash --blocks SIZE [-H#] [--json] --diff FILE1 FILE2\n"
     "Print or check xxHash checksums, in the formats of xxhsum: each tool checks\n"
     "what the other writes.  With no FILE, or when FILE is -, read standard\n"
@@ -203,7 +203,7 @@ int cmd_hash(int argc, char **argv)
     bool named = optind < argc;
     char **files = named ? argv + optind : stdin_only;
     int nfiles = named ? argc - optind : 1;
-    if (check_combination(&settings, check, named ? nfiles : 0) != CLI_OK)
+    if (check_combination(&settings, check, nfiles) != CLI_OK)
         return CLI_ERROR;
     if (settings.block_size)
         return settings.diff ? hash_blocks_diff(&settings, files[0], files[1])
