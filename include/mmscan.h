@@ -513,6 +513,116 @@ MMS_API int mms_grep_new(mms_processor **out, const mms_pattern *pattern,
  */
 MMS_API int mms_grep_get_result(const mms_processor *proc, mms_grep_result *out);
 
+/* ------------------------------------------------------------------------ */
+/* Built-in processors: xxHash digests and block manifests                   */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * The xxHash algorithms, numbered as xxhsum's -H option numbers them.
+ * XXH3 and XXH128 run on the widest vector unit the CPU has (AVX-512, AVX2
+ * or SSE2 on x86-64), chosen at run time.
+ */
+typedef enum mms_hash_algorithm {
+    MMS_XXH32 = 0,   /**< XXH32: 32 bits (xxhsum -H0) */
+    MMS_XXH64 = 1,   /**< XXH64: 64 bits (xxhsum -H1, its default) */
+    MMS_XXH128 = 2,  /**< XXH3_128bits: 128 bits (xxhsum -H2) */
+    MMS_XXH3_64 = 3, /**< XXH3_64bits: 64 bits (xxhsum -H3) */
+} mms_hash_algorithm;
+
+/** The largest digest, in bytes. */
+#define MMS_HASH_MAX_SIZE 16
+/** The size of a buffer for a digest in hexadecimal, terminating NUL included. */
+#define MMS_HASH_HEX_SIZE (2 * MMS_HASH_MAX_SIZE + 1)
+
+/** A digest in canonical form: big-endian bytes, as xxhsum prints them. */
+typedef struct mms_hash_digest {
+    mms_hash_algorithm algorithm;
+    unsigned size;                          /**< 4, 8 or 16 */
+    unsigned char bytes[MMS_HASH_MAX_SIZE]; /**< bytes[0 .. size) */
+} mms_hash_digest;
+
+/** "XXH32", "XXH64", "XXH128" or "XXH3" (xxhsum's names), NULL for others. */
+MMS_API const char *mms_hash_name(mms_hash_algorithm algorithm);
+
+/**
+ * Writes a digest as lowercase hexadecimal, most significant byte first,
+ * or least significant first when little_endian is true (xxhsum
+ * --little-endian).
+ * @param out  at least MMS_HASH_HEX_SIZE bytes; receives 2 * size digits
+ *             and a NUL
+ */
+MMS_API void mms_hash_to_hex(const mms_hash_digest *digest, bool little_endian, char *out);
+
+/**
+ * Makes a processor that hashes its whole input (ordered).  Each scan
+ * starts a new digest; an empty input has a digest too.  A scan that fails
+ * leaves a partial state that the next scan's first bytes discard: after a
+ * failure, use a new processor if the next input may be empty.
+ * @return 0, MMS_EINVAL (unknown algorithm) or MMS_ENOMEM.
+ */
+MMS_API int mms_hash_new(mms_processor **out, mms_hash_algorithm algorithm, mms_error *err);
+
+/**
+ * The digest of the last scan of a hash processor.
+ * @return 0, or MMS_EINVAL if proc is not a hash processor or has not
+ *         finished a scan.
+ */
+MMS_API int mms_hash_get_digest(const mms_processor *proc, mms_hash_digest *out);
+
+/** The hash of one block of the input. */
+typedef struct mms_block_hash {
+    uint64_t offset;        /**< input offset of the block: a multiple of the block size */
+    uint64_t length;        /**< the block size, or less for the last block */
+    mms_hash_digest digest;
+} mms_block_hash;
+
+/**
+ * Makes a block manifest processor: one digest for every block_size bytes
+ * of the input, for finding which parts of two large files differ.  It is
+ * splittable, so a scan uses every thread the engine allows.  A part that
+ * does not start at a block boundary copies the bytes up to the next
+ * boundary (at most one block) to hash them at the merge; a window that is
+ * a multiple of the block size avoids that copy.  The manifest takes
+ * sizeof(mms_block_hash) bytes of memory per block.  Each scan makes a new
+ * manifest (after a failed scan, as for mms_hash_new()).
+ * @param block_size  bytes per block, at least 1
+ * @return 0, MMS_EINVAL (unknown algorithm, block_size 0) or MMS_ENOMEM.
+ */
+MMS_API int mms_blocks_new(mms_processor **out, mms_hash_algorithm algorithm,
+                           uint64_t block_size, mms_error *err);
+
+/**
+ * The manifest of the last scan of a block manifest processor, in input
+ * order.  The array belongs to the processor and stays valid until its next
+ * scan or its mms_processor_free().
+ * @return 0, or MMS_EINVAL if proc is not a block manifest processor.
+ */
+MMS_API int mms_blocks_get(const mms_processor *proc, const mms_block_hash **blocks,
+                           size_t *count);
+
+/** The input size seen by the last scan of a block manifest processor (0 if none). */
+MMS_API uint64_t mms_blocks_input_size(const mms_processor *proc);
+
+/** A range of input offsets, [begin, end). */
+typedef struct mms_range {
+    uint64_t begin;
+    uint64_t end;
+} mms_range;
+
+/**
+ * Finds the first range at or after offset from where the inputs of two
+ * manifests differ: the blocks whose digests or lengths differ, merged
+ * when they touch, and the bytes that only the longer input has.  Call it
+ * again with from = out->end for the next range.
+ * @param a, b  block manifest processors with the same algorithm and block
+ *              size, after a scan each
+ * @return 1 and *out filled when a range was found, 0 when the inputs are
+ *         the same from offset from on, MMS_EINVAL when a or b is not a
+ *         block manifest processor or they cannot be compared.
+ */
+MMS_API int mms_blocks_next_difference(const mms_processor *a, const mms_processor *b,
+                                       uint64_t from, mms_range *out);
+
 /*
  * SIGBUS
  * A mapped file that shrinks under a scan makes the kernel send SIGBUS when

@@ -88,5 +88,6 @@ int cli_stat_input(const char *path, struct stat *st);
 
 int cmd_wc(int argc, char **argv);
 int cmd_grep(int argc, char **argv);
+int cmd_hash(int argc, char **argv);
 
 #endif

@@ -8,6 +8,7 @@
 static const cli_command commands[] = {
     {"wc", cmd_wc, "count lines, words and bytes (as GNU wc)"},
     {"grep", cmd_grep, "search for literals and regular expressions (as GNU grep)"},
+    {"hash", cmd_hash, "print or check xxHash checksums (as xxhsum), block manifests"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -1,0 +1,135 @@
+/*
+ * hash_check.c - mmscan hash -c: verifies checksum files written by xxhsum
+ * or mmscan, with xxhsum's output on stdout (result lines, unreadable
+ * files, the summary) so that scripts see the same text.
+ */
+#include "config.h"
+#include "cli/hash.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What one checksum file gave. */
+typedef struct check_report {
+    unsigned long well_formed;
+    unsigned long improper;
+    unsigned long matched;
+    unsigned long mismatched;
+    unsigned long unreadable;
+} check_report;
+
+/* The input to hash for a name in a checksum file. */
+static const char *input_of(const char *name)
+{
+    if (strcmp(name, "stdin") == 0)
+        return "-"; /* what xxhsum writes for standard input */
+    if (strcmp(name, "-") == 0)
+        return "./-"; /* a file named "-", not standard input */
+    return name;
+}
+
+/* Hashes the file of one well-formed line and reports the result. */
+static void check_line(mms_engine *engine, const hash_settings *s, const char *sumfile,
+                       unsigned long line_number, const hash_line *line, check_report *report)
+{
+    mms_error err;
+    mms_hash_digest digest;
+    if (hash_input(engine, line->digest.algorithm, input_of(line->name), &digest, &err) < 0) {
+        if (s->ignore_missing && err.code == MMS_EOPEN)
+            return;
+        report->unreadable++;
+        if (!s->status)
+            printf("%s:%lu: Could not open or read '%s': %s.\n", sumfile, line_number, line->name,
+                   err.message);
+        return;
+    }
+    bool ok = memcmp(digest.bytes, line->digest.bytes, digest.size) == 0;
+    if (ok)
+        report->matched++;
+    else
+        report->mismatched++;
+    if (!s->status && !(ok && s->quiet))
+        hash_result_print(stdout, line->name, ok ? "OK" : "FAILED");
+}
+
+static void check_stream(mms_engine *engine, const hash_settings *s, FILE *in,
+                         const char *sumfile, check_report *report)
+{
+    char *text = NULL;
+    size_t capacity = 0;
+    ssize_t len;
+    for (unsigned long line_number = 1; (len = getline(&text, &capacity, in)) >= 0; line_number++) {
+        if (len > 0 && text[len - 1] == '\n')
+            text[len - 1] = '\0';
+        if (text[0] == '#')
+            continue; /* a comment */
+        hash_line line;
+        if (!hash_line_parse(text, s->style.little_endian, &line)) {
+            report->improper++;
+            if (s->warn)
+                cli_error("hash", "'%s': line %lu: improperly formatted checksum line", sumfile,
+                          line_number);
+            continue;
+        }
+        report->well_formed++;
+        check_line(engine, s, sumfile, line_number, &line, report);
+    }
+    free(text);
+}
+
+static const char *plural(unsigned long n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
+/* Prints xxhsum's summary of one checksum file; true if it passed. */
+static bool check_summary(const hash_settings *s, const char *sumfile, const check_report *r)
+{
+    if (r->well_formed == 0) {
+        cli_error("hash", "'%s': no properly formatted xxHash checksum lines found", sumfile);
+    } else if (!s->status) {
+        if (r->improper)
+            printf("%lu %s improperly formatted\n", r->improper,
+                   plural(r->improper, "line is", "lines are"));
+        if (r->unreadable)
+            printf("%lu listed %s could not be read\n", r->unreadable,
+                   plural(r->unreadable, "file", "files"));
+        if (r->mismatched)
+            printf("%lu computed %s did NOT match\n", r->mismatched,
+                   plural(r->mismatched, "checksum", "checksums"));
+    }
+    bool passed = r->well_formed > 0 && r->mismatched == 0 && r->unreadable == 0 &&
+                  !(s->strict && r->improper > 0);
+    if (s->ignore_missing && r->matched == 0) {
+        printf("%s: no file was verified\n", sumfile);
+        passed = false;
+    }
+    return passed;
+}
+
+int hash_check_files(mms_engine *engine, const hash_settings *settings, char **files,
+                     int nfiles)
+{
+    bool all_passed = true;
+    for (int i = 0; i < nfiles; i++) {
+        bool is_stdin = strcmp(files[i], "-") == 0;
+        const char *sumfile = is_stdin ? "stdin" : files[i];
+        FILE *in = is_stdin ? stdin : fopen(files[i], "r");
+        if (!in) {
+            cli_error("hash", "'%s': %s", sumfile, strerror(errno));
+            all_passed = false;
+            continue;
+        }
+        check_report report = {0};
+        check_stream(engine, settings, in, sumfile, &report);
+        if (ferror(in)) {
+            cli_error("hash", "'%s': %s", sumfile, strerror(errno));
+            all_passed = false;
+        }
+        if (!is_stdin)
+            fclose(in);
+        all_passed &= check_summary(settings, sumfile, &report);
+    }
+    return all_passed ? CLI_OK : CLI_FAIL;
+}

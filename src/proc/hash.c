@@ -1,0 +1,90 @@
+/*
+ * hash.c - the hash processor: one xxHash digest of the whole input, fed
+ * window by window in input order.
+ */
+#include "config.h"
+#include "internal.h"
+#include "proc/xxh.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+typedef struct hash_state {
+    xxh_stream stream;      /* first: the member that needs the alignment */
+    mms_hash_digest digest; /* of the last finished scan */
+    bool finished;
+} hash_state;
+
+const char *mms_hash_name(mms_hash_algorithm algorithm)
+{
+    switch (algorithm) {
+    case MMS_XXH32:   return "XXH32";
+    case MMS_XXH64:   return "XXH64";
+    case MMS_XXH128:  return "XXH128";
+    case MMS_XXH3_64: return "XXH3";
+    }
+    return NULL;
+}
+
+void mms_hash_to_hex(const mms_hash_digest *digest, bool little_endian, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (unsigned i = 0; i < digest->size; i++) {
+        unsigned char b = digest->bytes[little_endian ? digest->size - 1 - i : i];
+        out[2 * i] = digits[b >> 4];
+        out[2 * i + 1] = digits[b & 15];
+    }
+    out[2 * digest->size] = '\0';
+}
+
+static int hash_chunk(void *self, const mms_chunk *chunk, mms_error *err)
+{
+    (void)err;
+    hash_state *s = self;
+    if (chunk->offset + chunk->overlap == 0) /* a new scan, maybe after a failed one */
+        xxh_reset(&s->stream, s->stream.algorithm);
+    xxh_update(&s->stream, chunk->data + chunk->overlap, chunk->len - chunk->overlap);
+    return 0;
+}
+
+static int hash_finish(void *self, mms_error *err)
+{
+    (void)err;
+    hash_state *s = self;
+    xxh_digest(&s->stream, &s->digest);
+    s->finished = true;
+    xxh_reset(&s->stream, s->stream.algorithm); /* the next scan hashes a new input */
+    return 0;
+}
+
+static const mms_processor_ops hash_ops = {
+    .abi = MMS_PROCESSOR_ABI,
+    .name = "hash",
+    .flags = MMS_PROC_ORDERED,
+    .chunk = hash_chunk,
+    .finish = hash_finish,
+    .destroy = free,
+};
+
+int mms_hash_new(mms_processor **out, mms_hash_algorithm algorithm, mms_error *err)
+{
+    *out = NULL;
+    if (!xxh_known(algorithm))
+        return mms_error_set(err, MMS_EINVAL, 0, "unknown hash algorithm %d", (int)algorithm);
+    hash_state *state = xxh_alloc(sizeof *state);
+    if (!state)
+        return mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
+    xxh_reset(&state->stream, algorithm);
+    return mms_processor_new(out, &hash_ops, state, err);
+}
+
+int mms_hash_get_digest(const mms_processor *proc, mms_hash_digest *out)
+{
+    if (!proc || proc->ops != &hash_ops)
+        return MMS_EINVAL;
+    const hash_state *s = proc->self;
+    if (!s->finished)
+        return MMS_EINVAL;
+    *out = s->digest;
+    return 0;
+}
