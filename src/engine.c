@@ -40,6 +40,19 @@ typedef struct feed {
     atomic_bool *stop;      /* set when any part fails */
 } feed;
 
+/* One processor's call on one chunk, as the guard runs it. */
+typedef struct chunk_call {
+    const mms_processor_ops *ops;
+    void *state;
+    const mms_chunk *chunk;
+} chunk_call;
+
+static int run_chunk_call(void *arg, mms_error *err)
+{
+    const chunk_call *call = arg;
+    return call->ops->chunk(call->state, call->chunk, err);
+}
+
 static int feed_window(void *ctx, const mms_window *win, mms_error *err)
 {
     feed *f = ctx;
@@ -54,9 +67,11 @@ static int feed_window(void *ctx, const mms_window *win, mms_error *err)
         chunk.len -= extra;
         chunk.offset += extra;
         chunk.overlap -= extra;
-        const mms_processor_ops *ops = f->procs[i]->ops;
-        int rc = f->guarded ? mms_guard_chunk(ops, f->states[i], &chunk, win->map, win->map_len, err)
-                            : ops->chunk(f->states[i], &chunk, err);
+        chunk_call call = {f->procs[i]->ops, f->states[i], &chunk};
+        int rc = f->guarded ? mms_guard_run(win->map, win->map_len, run_chunk_call, &call, err)
+                            : run_chunk_call(&call, err);
+        if (rc == MMS_ETRUNCATED && err)
+            err->offset = chunk.offset;
         if (rc < 0)
             return rc;
     }
@@ -251,6 +266,16 @@ static int scan_split(mms_engine *engine, const mms_walk_plan *base, unsigned np
 {
     uint64_t windows = (base->end + engine->window - 1) / engine->window;
     uint64_t per_part = (windows + nparts - 1) / nparts;
+    /* Parts are cut at whole windows, but each walks its part in smaller
+     * windows when there are more than two, so that all parts together map
+     * about two windows at a time, as an ordered scan does. */
+    uint64_t part_window = engine->window;
+    if (nparts > 2) {
+        size_t page = mms_page_size();
+        part_window = 2 * engine->window / nparts / page * page;
+        if (part_window < page)
+            part_window = page;
+    }
     atomic_bool stop = false;
     part_run runs[MAX_PARTS];
     memset(runs, 0, sizeof runs);
@@ -264,6 +289,7 @@ static int scan_split(mms_engine *engine, const mms_walk_plan *base, unsigned np
         }
         part *p = runs[i].part;
         p->plan = *base;
+        p->plan.window = part_window;
         p->plan.begin = i * per_part * engine->window;
         p->plan.end = (i + 1) * per_part * engine->window;
         if (p->plan.begin > base->end)

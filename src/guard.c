@@ -79,19 +79,15 @@ int mms_guard_install(mms_error *err)
     return 0;
 }
 
-int mms_guard_chunk(const mms_processor_ops *ops, void *self, const mms_chunk *chunk,
-                    const void *base, size_t len, mms_error *err)
+int mms_guard_run(const void *base, size_t len, mms_guarded_fn fn, void *arg, mms_error *err)
 {
     guard_frame frame;
     frame.lo = base;
     frame.hi = frame.lo + len;
-    if (sigsetjmp(frame.jump, 1)) {
-        return mms_error_set(err, MMS_ETRUNCATED, EFAULT,
-                             "file truncated while being scanned (near offset %llu)",
-                             (unsigned long long)chunk->offset);
-    }
+    if (sigsetjmp(frame.jump, 1))
+        return mms_error_set(err, MMS_ETRUNCATED, EFAULT, "file truncated while being scanned");
     armed_frame = &frame;
-    int rc = ops->chunk(self, chunk, err);
+    int rc = fn(arg, err);
     armed_frame = NULL;
     return rc;
 }

@@ -54,12 +54,14 @@ void mms_source_close(mms_source *src);
 /* Installs the process-wide SIGBUS handler once.  Returns 0 or MMS_EIO. */
 int mms_guard_install(mms_error *err);
 
+/* A function run under the guard. */
+typedef int (*mms_guarded_fn)(void *arg, mms_error *err);
+
 /*
- * Calls proc's chunk() with the window [base, base + len) guarded: a SIGBUS
+ * Calls fn(arg, err) with the mapping [base, base + len) guarded: a SIGBUS
  * for an address in it on this thread makes the call return MMS_ETRUNCATED.
  */
-int mms_guard_chunk(const mms_processor_ops *ops, void *self, const mms_chunk *chunk,
-                    const void *base, size_t len, mms_error *err);
+int mms_guard_run(const void *base, size_t len, mms_guarded_fn fn, void *arg, mms_error *err);
 
 /* ---- mapped windows (window.c) ---- */
 
