@@ -6,7 +6,9 @@
 #include "output_file.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,13 +20,28 @@
 /* The buffer of a streamed output. */
 #define STREAM_BUFFER ((size_t)1 << 20)
 
+/* Fills err for a failed system call on the output; offset: where, if known. */
+static int output_error(mms_error *err, int sys_errno, uint64_t offset)
+{
+    int rc = mms_error_set(err, MMS_EIO, sys_errno, "cannot write the output: %s",
+                           strerror(sys_errno));
+    if (err)
+        err->offset = offset;
+    return rc;
+}
+
 int mms_output_open(mms_output *out, int fd, bool map, uint64_t window, mms_error *err)
 {
     *out = (mms_output){.fd = fd};
     struct stat st;
     if (fstat(fd, &st) < 0)
-        return mms_error_sys(err, MMS_EIO, errno);
-    off_t pos = S_ISREG(st.st_mode) ? lseek(fd, 0, SEEK_CUR) : -1;
+        return output_error(err, errno, UINT64_MAX);
+    /* A shared writable map needs a descriptor open for reading and writing;
+     * O_APPEND writes must stay at the end whatever the position. */
+    int flags = fcntl(fd, F_GETFL);
+    bool mappable = S_ISREG(st.st_mode) && flags >= 0 && (flags & O_ACCMODE) == O_RDWR &&
+                    !(flags & O_APPEND);
+    off_t pos = mappable ? lseek(fd, 0, SEEK_CUR) : -1;
     if (map && pos >= 0) {
         size_t page = mms_page_size();
         out->mapped = true;
@@ -46,13 +63,9 @@ int mms_output_reserve(mms_output *out, uint64_t bytes, mms_error *err)
         return 0;
     uint64_t size = out->pos + bytes;
     if (size < out->pos || size > (uint64_t)INT64_MAX)
-        return mms_error_set(err, MMS_EIO, EFBIG, "output of %llu bytes is too large",
-                             (unsigned long long)bytes);
-    if (ftruncate(out->fd, (off_t)size) < 0) {
-        int rc = mms_error_sys(err, MMS_EIO, errno);
-        err->offset = size;
-        return rc;
-    }
+        return output_error(err, EFBIG, out->pos);
+    if (ftruncate(out->fd, (off_t)size) < 0)
+        return output_error(err, errno, size);
     out->file_size = size;
     return 0;
 }
@@ -65,11 +78,8 @@ static int flush_buffer(mms_output *out, mms_error *err)
         ssize_t n = write(out->fd, out->buf + done, out->buf_used - done);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0) {
-            int rc = mms_error_sys(err, MMS_EIO, errno);
-            err->offset = out->pos - (out->buf_used - done);
-            return rc;
-        }
+        if (n < 0)
+            return output_error(err, errno, out->pos - (out->buf_used - done));
         done += (size_t)n;
     }
     out->buf_used = 0;
@@ -98,11 +108,8 @@ static int map_next_window(mms_output *out, mms_error *err)
     uint64_t end = out->file_size - offset < out->window ? out->file_size : offset + out->window;
     size_t len = (size_t)(end - offset);
     void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, out->fd, (off_t)offset);
-    if (map == MAP_FAILED) {
-        int rc = mms_error_sys(err, MMS_EIO, errno);
-        err->offset = offset;
-        return rc;
-    }
+    if (map == MAP_FAILED)
+        return output_error(err, errno, offset);
     /* Fault every page in for writing with one call instead of one fault
      * per page as the producer reaches it; on kernels before 5.14 the pages
      * just fault in on first write. */
@@ -152,9 +159,9 @@ int mms_output_finish(mms_output *out, mms_error *err)
         unmap_window(out);
         uint64_t end = out->pos > out->initial_size ? out->pos : out->initial_size;
         if (out->file_size > end && ftruncate(out->fd, (off_t)end) < 0)
-            rc = mms_error_sys(err, MMS_EIO, errno);
+            rc = output_error(err, errno, end);
         else if (lseek(out->fd, (off_t)out->pos, SEEK_SET) < 0)
-            rc = mms_error_sys(err, MMS_EIO, errno);
+            rc = output_error(err, errno, out->pos);
     }
     mms_output_release(out);
     return rc;

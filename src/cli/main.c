@@ -7,6 +7,8 @@
 
 static const cli_command commands[] = {
     {"wc", cmd_wc, "count lines, words and bytes (as GNU wc)"},
+    {"compress", cmd_compress, "compress files to .zst (zstd -d reads them)"},
+    {"decompress", cmd_decompress, "decompress .zst files (what zstd writes)"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
