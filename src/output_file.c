@@ -59,7 +59,7 @@ int mms_output_open(mms_output *out, int fd, bool map, uint64_t window, mms_erro
 
 int mms_output_reserve(mms_output *out, uint64_t bytes, mms_error *err)
 {
-    if (!out->mapped || out->file_size - out->pos >= bytes)
+    if (!out->mapped || (out->file_size >= out->pos && out->file_size - out->pos >= bytes))
         return 0;
     uint64_t size = out->pos + bytes;
     if (size < out->pos || size > (uint64_t)INT64_MAX)
@@ -99,7 +99,7 @@ static void unmap_window(mms_output *out)
 static int map_next_window(mms_output *out, mms_error *err)
 {
     unmap_window(out);
-    if (out->pos == out->file_size) {
+    if (out->pos >= out->file_size) {
         int rc = mms_output_reserve(out, out->window, err);
         if (rc < 0)
             return rc;

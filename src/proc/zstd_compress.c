@@ -156,7 +156,13 @@ int mms_zstd_compress_new(mms_processor **out, int fd, const mms_zstd_compress_o
     s->fd = fd;
     s->next_size = MMS_SIZE_UNKNOWN;
     int level = opts->level ? opts->level : ZSTD_CLEVEL_DEFAULT;
-    int rc = set_param(s->cctx, ZSTD_c_compressionLevel, level, "compression level", err);
+    int rc = 0;
+    /* libzstd clamps a level out of range instead of refusing it. */
+    if (level < ZSTD_minCLevel() || level > ZSTD_maxCLevel())
+        rc = mms_error_set(err, MMS_EINVAL, 0, "compression level %d out of range (%d to %d)",
+                           level, ZSTD_minCLevel(), ZSTD_maxCLevel());
+    if (rc == 0)
+        rc = set_param(s->cctx, ZSTD_c_compressionLevel, level, "compression level", err);
     if (rc == 0)
         rc = set_param(s->cctx, ZSTD_c_checksumFlag, opts->checksum, "checksum", err);
     if (rc == 0 && opts->workers)
