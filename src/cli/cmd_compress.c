@@ -89,12 +89,18 @@ static char *compressed_name(const char *cmd, const char *input)
     return name;
 }
 
+typedef struct compress_job {
+    mms_zstd_compress_options opts;
+    bool sizes_known;  /* the input is read as it is (no --zstd): its size is the content's */
+} compress_job;
+
 static int make_compressor(void *ctx, int fd, const struct stat *st, mms_processor **proc,
                            mms_error *err)
 {
-    int rc = mms_zstd_compress_new(proc, fd, ctx, err);
+    const compress_job *job = ctx;
+    int rc = mms_zstd_compress_new(proc, fd, &job->opts, err);
     /* A file's size goes into the frame header, as zstd writes it. */
-    if (rc == 0 && S_ISREG(st->st_mode))
+    if (rc == 0 && job->sizes_known && S_ISREG(st->st_mode))
         rc = mms_zstd_compress_set_size(*proc, (uint64_t)st->st_size);
     return rc;
 }
@@ -110,37 +116,38 @@ int cmd_compress(int argc, char **argv)
         CLI_ENGINE_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
-    mms_zstd_compress_options opts;
-    mms_zstd_compress_options_init(&opts);
-    opts.workers = 1;
+    compress_job job;
+    mms_zstd_compress_options_init(&job.opts);
+    job.opts.workers = 1;
+    mms_zstd_compress_options *opts = &job.opts;
     cli_transcode t = {.cmd = "compress", .default_name = compressed_name,
-                       .make = make_compressor, .ctx = &opts};
+                       .make = make_compressor, .ctx = &job};
     cli_engine_settings settings;
     cli_engine_settings_init(&settings);
-    argc = take_levels(argc, argv, &opts.level);
+    argc = take_levels(argc, argv, &opts->level);
     if (argc < 0)
         return CLI_ERROR;
     opterr = 0;
     int opt;
-    while ((opt = getopt_long(argc, argv, "+T:o:cf", long_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "T:o:cf", long_options, NULL)) != -1) {
         switch (opt) {
         case 'T':
         case CLI_OPT_THREADS: /* the shared --threads means the same here */
-            if (!parse_count(optarg, 256, &opts.workers))
+            if (!parse_count(optarg, 256, &opts->workers))
                 return cli_usage_error("compress", "invalid thread count '%s' (0 to 256)", optarg);
-            if (opts.workers == 0) {
+            if (opts->workers == 0) {
                 long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-                opts.workers = cpus > 0 ? (unsigned)cpus : 1;
+                opts->workers = cpus > 0 ? (unsigned)cpus : 1;
             }
             break;
         case OPT_LONG:
-            opts.long_window_log = 27;
-            if (optarg && (!parse_count(optarg, 31, &opts.long_window_log) ||
-                           opts.long_window_log < 10))
+            opts->long_window_log = 27;
+            if (optarg && (!parse_count(optarg, 31, &opts->long_window_log) ||
+                           opts->long_window_log < 10))
                 return cli_usage_error("compress", "--long: invalid window log '%s' (10 to 31)", optarg);
             break;
-        case OPT_CHECK: opts.checksum = true; break;
-        case OPT_NO_CHECK: opts.checksum = false; break;
+        case OPT_CHECK: opts->checksum = true; break;
+        case OPT_NO_CHECK: opts->checksum = false; break;
         case 'o': t.output = optarg; break;
         case 'c': t.to_stdout = true; break;
         case 'f': t.force = true; break;
@@ -157,6 +164,7 @@ int cmd_compress(int argc, char **argv)
         }
         }
     }
+    job.sizes_known = settings.decompress == MMS_DECOMPRESS_NONE;
     static char *stdin_only[] = {"-", NULL};
     char **files = optind < argc ? argv + optind : stdin_only;
     int nfiles = optind < argc ? argc - optind : 1;

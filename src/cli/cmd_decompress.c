@@ -70,7 +70,7 @@ int cmd_decompress(int argc, char **argv)
     cli_engine_settings_init(&settings);
     opterr = 0;
     int opt;
-    while ((opt = getopt_long(argc, argv, "+o:cf", long_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "o:cf", long_options, NULL)) != -1) {
         switch (opt) {
         case OPT_CHECK: opts.verify_checksum = true; break;
         case OPT_NO_CHECK: opts.verify_checksum = false; break;
