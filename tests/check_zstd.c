@@ -501,6 +501,10 @@ START_TEST(several_scans_make_several_frames)
     mms_error err;
     ck_assert_int_eq(mms_engine_scan_path(engine, "in", &err), MMS_EINVAL);
     ck_assert_str_eq(err.message, "the input's size is not the size declared");
+    /* Smaller, and met exactly at a window edge: the next window is refused. */
+    ck_assert_int_eq(mms_zstd_compress_set_size(proc, 4 * KIB), 0);
+    ck_assert_int_eq(mms_engine_scan_path(engine, "in", &err), MMS_EINVAL);
+    ck_assert_str_eq(err.message, "the input's size is not the size declared");
     mms_engine_free(engine);
     mms_processor_free(proc);
 }

@@ -23,7 +23,6 @@ static const char decompress_help[] =
     "  -o FILE               write to FILE (one input only; - for standard output)\n"
     "  -c, --stdout          write to standard output\n"
     "  -f, --force           replace an existing output\n"
-    "--window also sets how much output is mapped at once.\n"
     "\n"
     "Example: mmscan decompress big.log.zst   (makes big.log)\n"
     "\n";
@@ -90,7 +89,6 @@ int cmd_decompress(int argc, char **argv)
         }
         }
     }
-    opts.window = settings.window;
     static char *stdin_only[] = {"-", NULL};
     char **files = optind < argc ? argv + optind : stdin_only;
     int nfiles = optind < argc ? argc - optind : 1;

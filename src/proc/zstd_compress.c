@@ -21,15 +21,23 @@ typedef struct compress_state {
     ZSTD_CCtx *cctx;
     int fd;
     uint64_t next_size;  /* the size of the next scan's input, or MMS_SIZE_UNKNOWN */
+    uint64_t frame_size; /* the declared size of this scan's input, or MMS_SIZE_UNKNOWN */
+    uint64_t frame_in;   /* bytes of this scan's input so far */
     mms_output out;
     bool in_frame;       /* this scan's frame has begun */
+    bool frame_ended;    /* and its last bytes were given with ZSTD_e_end */
     mms_zstd_totals totals;
 } compress_state;
+
+static int size_mismatch(mms_error *err)
+{
+    return mms_error_set(err, MMS_EINVAL, 0, "the input's size is not the size declared");
+}
 
 static int zstd_failure(size_t code, mms_error *err)
 {
     if (ZSTD_getErrorCode(code) == ZSTD_error_srcSize_wrong)
-        return mms_error_set(err, MMS_EINVAL, 0, "the input's size is not the size declared");
+        return size_mismatch(err);
     if (ZSTD_getErrorCode(code) == ZSTD_error_memory_allocation)
         return mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory for zstd compression");
     return mms_error_set(err, MMS_EPROC, 0, "zstd compression: %s", ZSTD_getErrorName(code));
@@ -40,9 +48,12 @@ static int begin_frame(compress_state *s, mms_error *err)
 {
     mms_output_release(&s->out);
     ZSTD_CCtx_reset(s->cctx, ZSTD_reset_session_only);
-    if (s->next_size != MMS_SIZE_UNKNOWN) {
-        size_t rc = ZSTD_CCtx_setPledgedSrcSize(s->cctx, s->next_size);
-        s->next_size = MMS_SIZE_UNKNOWN;
+    s->frame_size = s->next_size;
+    s->next_size = MMS_SIZE_UNKNOWN;
+    s->frame_in = 0;
+    s->frame_ended = false;
+    if (s->frame_size != MMS_SIZE_UNKNOWN) {
+        size_t rc = ZSTD_CCtx_setPledgedSrcSize(s->cctx, s->frame_size);
         if (ZSTD_isError(rc))
             return zstd_failure(rc, err);
     }
@@ -83,9 +94,16 @@ static int compress_chunk(void *self, const mms_chunk *chunk, mms_error *err)
         if (rc < 0)
             return rc;
     }
+    if (s->frame_ended) /* more input than declared */
+        return size_mismatch(err);
     ZSTD_inBuffer in = {chunk->data + chunk->overlap, chunk->len - chunk->overlap, 0};
     s->totals.bytes_in += in.size;
-    return compress_some(s, &in, ZSTD_e_continue, err);
+    s->frame_in += in.size;
+    /* The declared size tells which chunk is the last: ending the frame
+     * with it saves the empty last block that ending it later costs (and
+     * makes the same bytes as zstd, which knows its last read). */
+    s->frame_ended = s->frame_in == s->frame_size;
+    return compress_some(s, &in, s->frame_ended ? ZSTD_e_end : ZSTD_e_continue, err);
 }
 
 static int compress_finish(void *self, mms_error *err)
@@ -93,7 +111,7 @@ static int compress_finish(void *self, mms_error *err)
     compress_state *s = self;
     int rc = s->in_frame ? 0 : begin_frame(s, err); /* an empty input is an empty frame */
     ZSTD_inBuffer none = {NULL, 0, 0};
-    if (rc == 0)
+    if (rc == 0 && !s->frame_ended)
         rc = compress_some(s, &none, ZSTD_e_end, err);
     if (rc == 0)
         rc = mms_output_finish(&s->out, err);

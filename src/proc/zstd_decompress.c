@@ -143,7 +143,7 @@ static const mms_processor_ops decompress_ops = {
 
 void mms_zstd_decompress_options_init(mms_zstd_decompress_options *opts)
 {
-    *opts = (mms_zstd_decompress_options){.verify_checksum = true, .window = MMS_DEFAULT_WINDOW};
+    *opts = (mms_zstd_decompress_options){.verify_checksum = true, .window = MMS_ZSTD_OUTPUT_WINDOW};
 }
 
 int mms_zstd_decompress_new(mms_processor **out, int fd, const mms_zstd_decompress_options *opts,
