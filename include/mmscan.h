@@ -76,6 +76,7 @@ enum {
     MMS_EABI = -8,       /**< a processor table has an unknown abi value */
     MMS_EPROC = -9,      /**< a processor reported a failure of its own */
     MMS_EBUSY = -10,     /**< the handle is in use (e.g. attached twice) */
+    MMS_ECORRUPT = -11,  /**< compressed input is not in its format, corrupt or cut short */
 };
 
 /** The size of mms_error.message, terminating NUL included. */
@@ -280,6 +281,7 @@ typedef enum mms_input_mode {
     MMS_INPUT_NONE = 0, /**< no scan yet */
     MMS_INPUT_MAP,      /**< memory-mapped windows */
     MMS_INPUT_STREAM,   /**< read() into a buffer (pipes, /proc, ...) */
+    MMS_INPUT_ZSTD,     /**< zstd content decoded on the fly (mms_engine_set_decompress) */
 } mms_input_mode;
 
 /** What the last scan did; for reports and tests. */
@@ -622,6 +624,152 @@ typedef struct mms_range {
  */
 MMS_API int mms_blocks_next_difference(const mms_processor *a, const mms_processor *b,
                                        uint64_t from, mms_range *out);
+
+/* Compression: zstd                                                         */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * libmmscan writes and reads the zstd format (RFC 8878) with libzstd, so its
+ * output is read by `zstd -d` and it reads what `zstd` writes: several
+ * frames one after the other, skippable frames, frames with or without a
+ * checksum and a content size, and windows up to 2 GiB (zstd --long=31).
+ *
+ * Three ways to use it:
+ * - the compressor processor: attach it to an engine, scan a file, get one
+ *   zstd frame on a descriptor;
+ * - the decompressor processor: attach it, scan a .zst file, get the
+ *   content on a descriptor;
+ * - transparent input: mms_engine_set_decompress() makes the engine hand
+ *   every processor the decompressed content of a .zst input, in the same
+ *   chunks (with the same overlap) as a plain file, without writing it
+ *   anywhere.
+ */
+
+/** A size not known in advance. */
+#define MMS_SIZE_UNKNOWN UINT64_MAX
+
+/** The settings of a compressor.  Fill with mms_zstd_compress_options_init(). */
+typedef struct mms_zstd_compress_options {
+    /** The zstd level: 1 (fastest) to 19, 20 to 22 (much more memory),
+     *  negative for even faster; 0 means the default, 3. */
+    int level;
+    /** Threads libzstd compresses on (ZSTD_c_nbWorkers); the engine's
+     *  thread then only hands over input and writes output.  0 compresses
+     *  on the engine's thread.  Default 0. */
+    unsigned workers;
+    /** Long-distance matching with a window of 2^long_window_log bytes
+     *  (zstd --long=N; 27 is zstd's --long); 0, the default, leaves it off.
+     *  A frame with a window above 2^27 needs `zstd -d --long=N` or
+     *  `--memory` to be read by zstd; this library reads it as it is. */
+    unsigned long_window_log;
+    /** End the frame with a checksum of its content (zstd --check, the
+     *  default, true). */
+    bool checksum;
+} mms_zstd_compress_options;
+
+/** Sets opts to the defaults (level 3, no workers, no long mode, checksum). */
+MMS_API void mms_zstd_compress_options_init(mms_zstd_compress_options *opts);
+
+/**
+ * Makes a compressor: an ordered processor that writes, for each scan, one
+ * zstd frame of the scanned bytes to fd, with write() at fd's position.
+ * @param fd    where the frames go; not closed, not synced
+ * @param opts  the settings (copied), or NULL for the defaults
+ * @return 0, MMS_EINVAL (a setting out of range; err says which) or
+ *         MMS_ENOMEM.  A scan returns MMS_EIO when a write fails.
+ */
+MMS_API int mms_zstd_compress_new(mms_processor **out, int fd,
+                                  const mms_zstd_compress_options *opts, mms_error *err);
+
+/**
+ * Declares the size of the next scan's input, so that the frame header
+ * records it (zstd prints it, and a decompressor can size its output from
+ * it).  It holds for one scan; a scan whose input has another size fails
+ * with MMS_EINVAL.  Without it the frame has no content size.
+ * @return 0, or MMS_EINVAL if proc is not a compressor.
+ */
+MMS_API int mms_zstd_compress_set_size(mms_processor *proc, uint64_t bytes);
+
+/** The settings of a decompressor.  Fill with mms_zstd_decompress_options_init(). */
+typedef struct mms_zstd_decompress_options {
+    /** Verify the checksums of the frames that have one (default true). */
+    bool verify_checksum;
+    /** Bytes of output mapped at once when fd is a regular file (default
+     *  MMS_ZSTD_OUTPUT_WINDOW; rounded up to a page). */
+    uint64_t window;
+} mms_zstd_decompress_options;
+
+/** The default output window of a decompressor: 4 MiB, small enough that
+ *  the pages faulted in for writing are still in the CPU cache when the
+ *  decoder fills them (a 64 MiB window is measurably slower). */
+#define MMS_ZSTD_OUTPUT_WINDOW (4u << 20)
+
+/** Sets opts to the defaults (verify checksums, MMS_ZSTD_OUTPUT_WINDOW). */
+MMS_API void mms_zstd_decompress_options_init(mms_zstd_decompress_options *opts);
+
+/**
+ * Makes a decompressor: an ordered processor that decodes the scanned zstd
+ * frames and writes their content to fd, starting at fd's position.
+ *
+ * When fd is a regular file and the first frame records its content size,
+ * the file is extended to hold it and the content is decoded straight into
+ * writable shared maps of the file, one window at a time (the file grows
+ * again if later frames need it, and ends exactly at the end of the
+ * content).  Otherwise the content is written with write().  fd is not
+ * closed and not synced; after the scan its position is the end of the
+ * content.
+ *
+ * A scan fails with MMS_ECORRUPT when the input is not zstd, is corrupt,
+ * fails a checksum or ends inside a frame (err->offset: the input offset
+ * where it was found), MMS_EIO when writing fails, MMS_ENOMEM when a frame
+ * asks for more memory than there is.  The output then holds a part of the
+ * content: remove it.
+ * @param opts  the settings (copied), or NULL for the defaults
+ * @return 0, MMS_EINVAL or MMS_ENOMEM.
+ */
+MMS_API int mms_zstd_decompress_new(mms_processor **out, int fd,
+                                    const mms_zstd_decompress_options *opts, mms_error *err);
+
+/** What a compressor or decompressor has done so far (all its scans). */
+typedef struct mms_zstd_totals {
+    uint64_t bytes_in;  /**< bytes it was given */
+    uint64_t bytes_out; /**< bytes it wrote */
+    uint64_t frames;    /**< frames it wrote or read (skippable ones included) */
+} mms_zstd_totals;
+
+/**
+ * The totals of a compressor or decompressor.
+ * @return 0, or MMS_EINVAL if proc is neither.
+ */
+MMS_API int mms_zstd_get_totals(const mms_processor *proc, mms_zstd_totals *out);
+
+/** Whether the engine decompresses its input before the processors see it. */
+typedef enum mms_decompress {
+    /** Processors see the input's bytes as they are.  The default. */
+    MMS_DECOMPRESS_NONE = 0,
+    /** The input is zstd: processors see its content.  An input that is not
+     *  zstd fails the scan with MMS_ECORRUPT. */
+    MMS_DECOMPRESS_ZSTD,
+    /** Decompress an input that starts with a zstd frame magic number
+     *  (28 b5 2f fd) or a skippable frame magic (5? 2a 4d 18); scan any
+     *  other input as it is.  A stream that cannot be peeked at without
+     *  consuming it (a pipe) is scanned as it is. */
+    MMS_DECOMPRESS_AUTO,
+} mms_decompress;
+
+/**
+ * Sets whether scans decompress their input (default MMS_DECOMPRESS_NONE,
+ * so that a processor's answer on a file never depends on its first bytes
+ * unless asked).  A decompressed scan reads the compressed input through
+ * the same mapped windows or read() as any other, decodes it on the
+ * scanning thread into a buffer of one window plus the overlap, and feeds
+ * the processors the same chunks as for a plain file of that content
+ * (offsets are offsets in the content); its mms_scan_info.mode is
+ * MMS_INPUT_ZSTD, bytes counts content bytes, and it is never split
+ * across threads.  Errors in the compressed data fail the scan with
+ * MMS_ECORRUPT after the processors have seen the content before them.
+ */
+MMS_API void mms_engine_set_decompress(mms_engine *engine, mms_decompress how);
 
 /*
  * SIGBUS

@@ -24,6 +24,7 @@ struct mms_engine {
     uint64_t window;
     mms_advice advice;
     unsigned threads;       /* 0: one per online CPU */
+    mms_decompress decompress;
     mms_processor **procs;
     size_t *overlaps;       /* overlaps[i]: what procs[i] asks for, this scan */
     size_t nprocs;
@@ -140,6 +141,11 @@ void mms_engine_set_advice(mms_engine *engine, mms_advice advice)
 void mms_engine_set_threads(mms_engine *engine, unsigned threads)
 {
     engine->threads = threads;
+}
+
+void mms_engine_set_decompress(mms_engine *engine, mms_decompress how)
+{
+    engine->decompress = how;
 }
 
 int mms_engine_add(mms_engine *engine, mms_processor *proc, mms_error *err)
@@ -338,10 +344,10 @@ static int scan_split(mms_engine *engine, const mms_walk_plan *base, unsigned np
 /*
  * Scans the whole input on the calling thread with the processors' own
  * states: a mapped input through plan (plus its prefetch thread), a stream
- * through read().
+ * through read(), a compressed input through its decoder.
  */
 static int scan_whole(mms_engine *engine, const mms_source *src, const mms_walk_plan *plan,
-                      mms_error *err)
+                      bool decompress, mms_error *err)
 {
     void **states = calloc(engine->nprocs ? engine->nprocs : 1, sizeof *states);
     if (!states)
@@ -351,11 +357,12 @@ static int scan_whole(mms_engine *engine, const mms_source *src, const mms_walk_
     bool mapped = src->mode == MMS_INPUT_MAP;
     feed f = {.procs = engine->procs, .states = states, .overlaps = engine->overlaps,
               .nprocs = engine->nprocs,
-              .guarded = mapped, .stop = NULL};
+              .guarded = mapped && !decompress, .stop = NULL};
     mms_walk_counters counters = {0};
-    int rc = mapped ? mms_walk_mapped(plan, feed_window, &f, &counters, err)
-                    : mms_walk_stream(src->fd, plan->window, plan->overlap, feed_window, &f,
-                                      &counters, err);
+    int rc = decompress ? mms_walk_zstd(src, plan, feed_window, &f, &counters, err)
+             : mapped   ? mms_walk_mapped(plan, feed_window, &f, &counters, err)
+                        : mms_walk_stream(src->fd, plan->window, plan->overlap, feed_window, &f,
+                                          &counters, err);
     counters_add(&engine->info, &counters);
     free(states);
     return rc;
@@ -386,7 +393,8 @@ static int scan_source(mms_engine *engine, mms_source *src, mms_error *err)
             return mms_error_sys(err, MMS_EIO, errno);
         src->mode = MMS_INPUT_STREAM;
     }
-    engine->info.mode = src->mode;
+    bool decompress = mms_zstd_source_applies(src, engine->decompress);
+    engine->info.mode = decompress ? MMS_INPUT_ZSTD : src->mode;
 
     mms_walk_plan plan = {
         .fd = src->fd, .begin = 0, .end = src->size, .window = engine->window,
@@ -394,14 +402,14 @@ static int scan_source(mms_engine *engine, mms_source *src, mms_error *err)
         .populate = engine->advice == MMS_ADVICE_AUTO,
         .prefetch_thread = engine->advice == MMS_ADVICE_AUTO,
     };
-    unsigned nparts = src->mode == MMS_INPUT_MAP ? engine_parts(engine, src->size) : 1;
+    unsigned nparts = src->mode == MMS_INPUT_MAP && !decompress ? engine_parts(engine, src->size) : 1;
     engine->info.parts = nparts;
     int rc = src->mode == MMS_INPUT_MAP ? mms_guard_install(err) : 0;
     if (rc == 0 && nparts > 1) {
         plan.prefetch_thread = false;
         rc = scan_split(engine, &plan, nparts, err);
     } else if (rc == 0) {
-        rc = scan_whole(engine, src, &plan, err);
+        rc = scan_whole(engine, src, &plan, decompress, err);
     }
     if (rc == 0)
         rc = finish_all(engine, err);

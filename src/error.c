@@ -19,6 +19,7 @@ const char *mms_strerror(int code)
     case MMS_EABI:       return "processor interface version not supported";
     case MMS_EPROC:      return "processor failed";
     case MMS_EBUSY:      return "already in use";
+    case MMS_ECORRUPT:   return "corrupt or truncated compressed data";
     default:             return "unknown error";
     }
 }

@@ -108,6 +108,17 @@ int mms_walk_mapped(const mms_walk_plan *plan, mms_window_fn fn, void *ctx,
 int mms_walk_stream(int fd, uint64_t window, size_t overlap, mms_window_fn fn, void *ctx,
                     mms_walk_counters *counters, mms_error *err);
 
+/* ---- decompressed input (zstd_source.c) ---- */
+
+/* Whether a scan of src decompresses it: always under MMS_DECOMPRESS_ZSTD;
+ * under AUTO when its first bytes are a zstd magic number. */
+bool mms_zstd_source_applies(const mms_source *src, mms_decompress how);
+
+/* Walks the content of the zstd input src (read as src->mode says) in
+ * windows of plan->window new bytes plus plan->overlap, calling fn. */
+int mms_walk_zstd(const mms_source *src, const mms_walk_plan *plan, mms_window_fn fn, void *ctx,
+                  mms_walk_counters *counters, mms_error *err);
+
 /* ---- misc (util.c) ---- */
 
 /* The system page size. */

@@ -44,6 +44,7 @@ enum {
     CLI_OPT_ADVICE,
     CLI_OPT_THREADS,
     CLI_OPT_HELP,
+    CLI_OPT_ZSTD,
     CLI_OPT_FIRST_FREE, /* commands number their own long-only options from here */
 };
 
@@ -52,7 +53,8 @@ enum {
     {"window", required_argument, NULL, CLI_OPT_WINDOW},       \
     {"advice", required_argument, NULL, CLI_OPT_ADVICE},       \
     {"threads", required_argument, NULL, CLI_OPT_THREADS},     \
-    {"help", no_argument, NULL, CLI_OPT_HELP}
+    {"help", no_argument, NULL, CLI_OPT_HELP},                 \
+    {"zstd", optional_argument, NULL, CLI_OPT_ZSTD}
 
 /* The help text of the shared options. */
 extern const char cli_engine_options_help[];
@@ -61,6 +63,7 @@ typedef struct cli_engine_settings {
     uint64_t window;
     mms_advice advice;
     unsigned threads;
+    mms_decompress decompress;
 } cli_engine_settings;
 
 void cli_engine_settings_init(cli_engine_settings *settings);
@@ -84,10 +87,55 @@ int cli_bad_option(const char *cmd, char **argv);
 /* stat() for an input operand: "-" is stdin, "shm:NAME" a shared memory object. */
 int cli_stat_input(const char *path, struct stat *st);
 
+/* ---- output files (output_path.c) ---- */
+
+/* Where a command writes: standard output, or a temporary file that
+ * becomes path when all of it is written. */
+typedef struct cli_output {
+    const char *path;  /* the final name, or NULL for standard output */
+    char *temp_path;   /* the temporary file beside it */
+    int fd;            /* where to write */
+} cli_output;
+
+/* Whether something (a file, a directory, a dangling link) is at path. */
+bool cli_output_exists(const char *path);
+
+/* Opens standard output (path NULL) or a temporary file with mode beside
+ * path.  Reports and returns CLI_ERROR on failure. */
+int cli_output_open(const char *cmd, cli_output *out, const char *path, mode_t mode);
+
+/* Syncs the temporary file and renames it to its final name (replacing a
+ * file there only when force).  Reports, removes it and returns CLI_ERROR
+ * on failure. */
+int cli_output_commit(const char *cmd, cli_output *out, bool force);
+
+/* Closes and removes the temporary file (after a failure). */
+void cli_output_abandon(cli_output *out);
+
+/* ---- one output per input (transcode.c) ---- */
+
+typedef struct cli_transcode {
+    const char *cmd;
+    const char *output;  /* -o FILE ("-": standard output), or NULL */
+    bool to_stdout;      /* -c */
+    bool force;          /* -f: replace an existing output */
+    /* The output name of an input without -o (malloc'ed), or NULL after a message. */
+    char *(*default_name)(const char *cmd, const char *input);
+    /* Makes the processor that writes the output of an input (st: its stat) to fd. */
+    int (*make)(void *ctx, int fd, const struct stat *st, mms_processor **proc, mms_error *err);
+    void *ctx;
+} cli_transcode;
+
+/* Turns each file into its output; returns CLI_OK or CLI_ERROR (after
+ * messages; the other files are still done). */
+int cli_transcode_files(const cli_transcode *t, mms_engine *engine, char **files, int nfiles);
+
 /* ---- the commands ---- */
 
 int cmd_wc(int argc, char **argv);
 int cmd_grep(int argc, char **argv);
 int cmd_hash(int argc, char **argv);
+int cmd_compress(int argc, char **argv);
+int cmd_decompress(int argc, char **argv);
 
 #endif

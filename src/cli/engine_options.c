@@ -16,6 +16,10 @@ const char cli_engine_options_help[] =
     "                        hint only; none: no hint\n"
     "      --threads N       threads for work that can be split (default: one per\n"
     "                        CPU; 1 scans in order on one thread)\n"
+    "      --zstd[=WHEN]     scan the content of zstd-compressed input instead of\n"
+    "                        its bytes: always (the default WHEN), auto (inputs\n"
+    "                        that start with a zstd frame or skippable-frame magic\n"
+    "                        number; not pipes) or never (without --zstd)\n"
     "      --help            show this help and exit\n";
 
 void cli_engine_settings_init(cli_engine_settings *settings)
@@ -23,6 +27,7 @@ void cli_engine_settings_init(cli_engine_settings *settings)
     settings->window = MMS_DEFAULT_WINDOW;
     settings->advice = MMS_ADVICE_AUTO;
     settings->threads = 0;
+    settings->decompress = MMS_DECOMPRESS_NONE;
 }
 
 int cli_engine_option(const char *cmd, int opt, const char *arg, cli_engine_settings *settings)
@@ -46,6 +51,16 @@ int cli_engine_option(const char *cmd, int opt, const char *arg, cli_engine_sett
         settings->threads = (unsigned)n;
         return 1;
     }
+    case CLI_OPT_ZSTD:
+        if (!arg || strcmp(arg, "always") == 0)
+            settings->decompress = MMS_DECOMPRESS_ZSTD;
+        else if (strcmp(arg, "auto") == 0)
+            settings->decompress = MMS_DECOMPRESS_AUTO;
+        else if (strcmp(arg, "never") == 0)
+            settings->decompress = MMS_DECOMPRESS_NONE;
+        else
+            return cli_usage_error(cmd, "--zstd: invalid value '%s' (always, auto or never)", arg);
+        return 1;
     default:
         return 0;
     }
@@ -63,6 +78,7 @@ mms_engine *cli_engine_new(const char *cmd, const cli_engine_settings *settings)
     }
     mms_engine_set_advice(engine, settings->advice);
     mms_engine_set_threads(engine, settings->threads);
+    mms_engine_set_decompress(engine, settings->decompress);
     return engine;
 }
 

@@ -9,6 +9,8 @@ static const cli_command commands[] = {
     {"wc", cmd_wc, "count lines, words and bytes (as GNU wc)"},
     {"grep", cmd_grep, "search for literals and regular expressions (as GNU grep)"},
     {"hash", cmd_hash, "print or check xxHash checksums (as xxhsum), block manifests"},
+    {"compress", cmd_compress, "compress files to .zst (zstd -d reads them)"},
+    {"decompress", cmd_decompress, "decompress .zst files (what zstd writes)"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -1,0 +1,109 @@
+/*
+ * transcode.c - the loop of the commands that turn each input into one
+ * output (compress, decompress): choose the output, refuse to overwrite,
+ * scan the input into a processor that writes the output, and keep the
+ * output only when all of it was written.
+ */
+#include "config.h"
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The mode of a new output: the input's permissions, as zstd keeps them. */
+static mode_t output_mode(const struct stat *input)
+{
+    if (S_ISREG(input->st_mode))
+        return input->st_mode & 07777 & ~(mode_t)(S_ISUID | S_ISGID);
+    mode_t mask = umask(0);
+    umask(mask);
+    return 0666 & ~mask;
+}
+
+/* Whether path names the same file as input (refused: the input would be
+ * replaced by its own output). */
+static bool same_file(const char *path, const struct stat *input)
+{
+    struct stat st;
+    return S_ISREG(input->st_mode) && stat(path, &st) == 0 && st.st_dev == input->st_dev &&
+           st.st_ino == input->st_ino;
+}
+
+/* The final name of the output of input: NULL (standard output) or a path
+ * in *owned or t->output.  Reports and returns false when there is none. */
+static bool output_name(const cli_transcode *t, const char *input, const char **path, char **owned)
+{
+    *path = NULL;
+    *owned = NULL;
+    if (t->to_stdout || (t->output && strcmp(t->output, "-") == 0))
+        return true;
+    if (t->output) {
+        *path = t->output;
+        return true;
+    }
+    if (strcmp(input, "-") == 0)
+        return true;
+    *owned = t->default_name(t->cmd, input);
+    *path = *owned;
+    return *owned != NULL;
+}
+
+static int transcode_one(const cli_transcode *t, mms_engine *engine, const char *input)
+{
+    struct stat st;
+    if (cli_stat_input(input, &st) < 0) {
+        cli_error(t->cmd, "'%s': %s", input, strerror(errno));
+        return CLI_ERROR;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        cli_error(t->cmd, "'%s': %s", input, strerror(EISDIR));
+        return CLI_ERROR;
+    }
+    const char *path;
+    char *owned;
+    if (!output_name(t, input, &path, &owned))
+        return CLI_ERROR;
+    int status = CLI_OK;
+    if (path && !t->force && cli_output_exists(path)) {
+        cli_error(t->cmd, "'%s': already exists (use -f to overwrite)", path);
+        status = CLI_ERROR;
+    } else if (path && same_file(path, &st)) {
+        cli_error(t->cmd, "'%s': is the input itself", path);
+        status = CLI_ERROR;
+    }
+    cli_output out;
+    if (status == CLI_OK)
+        status = cli_output_open(t->cmd, &out, path, output_mode(&st));
+    if (status != CLI_OK) {
+        free(owned);
+        return status;
+    }
+    mms_error err;
+    mms_processor *proc = NULL;
+    bool ok = t->make(t->ctx, out.fd, &st, &proc, &err) == 0 &&
+              mms_engine_add(engine, proc, &err) == 0 &&
+              mms_engine_scan_path(engine, input, &err) == 0;
+    if (!ok)
+        cli_error_path(t->cmd, input, &err);
+    mms_engine_clear(engine);
+    mms_processor_free(proc);
+    if (ok)
+        status = cli_output_commit(t->cmd, &out, t->force);
+    else
+        cli_output_abandon(&out);
+    free(owned);
+    return ok ? status : CLI_ERROR;
+}
+
+int cli_transcode_files(const cli_transcode *t, mms_engine *engine, char **files, int nfiles)
+{
+    if (t->output && nfiles > 1)
+        return cli_usage_error(t->cmd, "-o takes one input, not %d", nfiles);
+    int status = CLI_OK;
+    for (int i = 0; i < nfiles; i++)
+        if (transcode_one(t, engine, files[i]) != CLI_OK)
+            status = CLI_ERROR;
+    return status;
+}
