@@ -83,18 +83,24 @@ static int decode_chunk(void *self, const mms_chunk *chunk, mms_error *err)
     }
 }
 
-static const mms_processor_ops compressed_input_ops = {
-    .abi = MMS_PROCESSOR_ABI,
-    .name = "zstd input",
-    .flags = MMS_PROC_ORDERED,
-    .chunk = decode_chunk,
-};
+/* One compressed window, as the SIGBUS guard runs it. */
+typedef struct compressed_window {
+    zstd_walk *walk;
+    const mms_chunk *chunk;
+} compressed_window;
+
+static int decode_compressed_window(void *arg, mms_error *err)
+{
+    const compressed_window *cw = arg;
+    return decode_chunk(cw->walk, cw->chunk, err);
+}
 
 static int on_compressed_window(void *ctx, const mms_window *win, mms_error *err)
 {
+    compressed_window cw = {ctx, &win->chunk};
     if (!win->map)
-        return decode_chunk(ctx, &win->chunk, err);
-    return mms_guard_chunk(&compressed_input_ops, ctx, &win->chunk, win->map, win->map_len, err);
+        return decode_compressed_window(&cw, err);
+    return mms_guard_run(win->map, win->map_len, decode_compressed_window, &cw, err);
 }
 
 int mms_walk_zstd(const mms_source *src, const mms_walk_plan *plan, mms_window_fn fn, void *ctx,
