@@ -35,13 +35,14 @@ static int column_count(const wc_columns *cols)
  * The width of every number, as GNU wc computes it: the digits of the
  * total size of the regular files, at least 7 if any input is not a regular
  * file, and 1 when only one number is printed for one input or the first
- * input cannot be stat'ed.
+ * input cannot be stat'ed.  Decompressed content is counted as GNU wc counts
+ * a pipe ('zstd -dc FILE | wc'): its size is not known in advance.
  */
-static int number_width(char **files, int nfiles, const wc_columns *cols)
+static int number_width(char **files, int nfiles, const wc_columns *cols, bool decompressing)
 {
     if (nfiles == 1 && column_count(cols) == 1)
         return 1;
-    int minimum = 1;
+    int minimum = decompressing ? 7 : 1;
     uint64_t regular_total = 0;
     for (int i = 0; i < nfiles; i++) {
         struct stat st;
@@ -151,7 +152,7 @@ int cmd_wc(int argc, char **argv)
     mms_engine *engine = cli_engine_new("wc", &settings);
     if (!engine)
         return CLI_ERROR;
-    int width = number_width(files, nfiles, &cols);
+    int width = number_width(files, nfiles, &cols, settings.decompress != MMS_DECOMPRESS_NONE);
     mms_wc_counts total = {0};
     int status = CLI_OK;
     for (int i = 0; i < nfiles; i++) {

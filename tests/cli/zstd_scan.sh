@@ -68,4 +68,8 @@ zstd -q -1 -T2 sparse -o sparse.zst && rm -f sparse
 [ "$("$MMSCAN" wc -lc --zstd sparse.zst | counts)" = "2 4508876800" ] ||
     fail "sparse 4.3 GiB: $("$MMSCAN" wc -lc --zstd sparse.zst 2>&1)"
 
+# Columns as wide as GNU wc makes them for a pipe, the file name after them.
+same_output "wc --zstd columns" "$MMSCAN wc --zstd small.zst" \
+    "zstd -q -d -c small.zst | wc | sed 's/\$/ small.zst/'"
+
 finish
