@@ -41,7 +41,8 @@ bench_warm() {
 }
 
 # measure "COMMAND": runs it once under /usr/bin/time -v; sets SECONDS_TAKEN
-# and PEAK_KB.  The command's stdout is discarded.
+# (wall clock), CPU_TAKEN (user + system) and PEAK_KB.  The command's stdout
+# is discarded.
 measure() {
     /usr/bin/time -v sh -c "$1" >/dev/null 2>"$BENCH_DIR/time.txt" || {
         echo "bench: command failed: $1" >&2
@@ -52,6 +53,7 @@ measure() {
         n = split($2, p, ":"); s = 0
         for (i = 1; i <= n; i++) s = s * 60 + p[i]
         print s }' "$BENCH_DIR/time.txt")
+    CPU_TAKEN=$(awk -F': ' '/(User|System) time \(seconds\)/ { s += $2 } END { print s }' "$BENCH_DIR/time.txt")
     PEAK_KB=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$BENCH_DIR/time.txt")
 }
 
@@ -60,28 +62,30 @@ median() {
 }
 
 bench_header() {
-    printf '%-34s %9s %9s %9s %9s %7s %10s\n' "case" "bytes" "anchor s" "mmscan s" "anch GB/s" "ratio" "mm RSS MB"
+    printf '%-30s %9s %9s %9s %7s %9s %9s %10s\n' "case" "anchor s" "mmscan s" "anch GB/s" "ratio" \
+        "anch cpu" "mm cpu" "mm RSS MB"
 }
 
 # compare NAME BYTES "ANCHOR COMMAND" "MMSCAN COMMAND": alternate rounds,
-# print one row: median times, anchor throughput, speed ratio, mmscan peak RSS.
+# print one row: median wall times, anchor throughput, speed ratio (anchor
+# time / mmscan time), median CPU seconds of each, mmscan peak RSS.
 compare() {
     name=$1 bytes=$2 anchor=$3 ours=$4
-    anchor_times="" our_times="" peak=0
+    anchor_times="" our_times="" anchor_cpu="" our_cpu="" peak=0
     round=0
     while [ "$round" -lt "$ROUNDS" ]; do
         measure "$anchor"
-        anchor_times="$anchor_times $SECONDS_TAKEN"
+        anchor_times="$anchor_times $SECONDS_TAKEN" anchor_cpu="$anchor_cpu $CPU_TAKEN"
         measure "$ours"
-        our_times="$our_times $SECONDS_TAKEN"
+        our_times="$our_times $SECONDS_TAKEN" our_cpu="$our_cpu $CPU_TAKEN"
         [ "$PEAK_KB" -gt "$peak" ] && peak=$PEAK_KB
         round=$((round + 1))
     done
-    a=$(echo "$anchor_times" | median)
-    o=$(echo "$our_times" | median)
-    awk -v n="$name" -v b="$bytes" -v a="$a" -v o="$o" -v p="$peak" 'BEGIN {
+    a=$(echo "$anchor_times" | median) o=$(echo "$our_times" | median)
+    ac=$(echo "$anchor_cpu" | median) oc=$(echo "$our_cpu" | median)
+    awk -v n="$name" -v b="$bytes" -v a="$a" -v o="$o" -v ac="$ac" -v oc="$oc" -v p="$peak" 'BEGIN {
         if (o <= 0) o = 0.005; if (a <= 0) a = 0.005
-        printf "%-34s %9.2e %9.3f %9.3f %9.2f %6.2fx %10.1f\n", n, b, a, o, b / a / 1e9, a / o, p / 1024 }'
+        printf "%-30s %9.3f %9.3f %9.2f %6.2fx %9.2f %9.2f %10.1f\n", n, a, o, b / a / 1e9, a / o, ac, oc, p / 1024 }'
 }
 
 # peak_rss NAME "COMMAND": one run, print the peak RSS row.
