@@ -355,6 +355,36 @@ MMS_API int mms_engine_scan_fd(mms_engine *engine, int fd, mms_error *err);
 /** What the last scan did (zeros before the first scan). */
 MMS_API void mms_engine_get_info(const mms_engine *engine, mms_scan_info *out);
 
+/** What a progress report is about. */
+typedef enum mms_progress_event {
+    MMS_PROGRESS_START,  /**< a scan begins: done is 0 */
+    MMS_PROGRESS_WINDOW, /**< a window was given to every processor */
+    MMS_PROGRESS_END,    /**< the scan is over (it succeeded or failed) */
+} mms_progress_event;
+
+/**
+ * Receives progress reports.
+ * @param done   input bytes given to the processors so far in this scan
+ * @param total  the input size when it is known (mapped inputs), else 0
+ *
+ * START and END come from the thread that called mms_engine_scan_path() or
+ * mms_engine_scan_fd(), once per scan, END whether the scan succeeded or
+ * not.  WINDOW comes after every window from the thread that scanned it:
+ * with several threads, reports may come at the same time from several
+ * threads and in any order (done is a running sum, so it only grows, but
+ * a report with a smaller done may arrive after one with a larger done).
+ * The callback must be quick and thread-safe; it must not call the engine.
+ */
+typedef void (*mms_progress_fn)(void *ctx, mms_progress_event event, uint64_t done,
+                                uint64_t total);
+
+/**
+ * Sets the progress callback of every later scan (NULL: none, the default).
+ * The engine reports once per window, so the rate of reports follows the
+ * window size; a callback that draws should limit its own rate.
+ */
+MMS_API void mms_engine_set_progress(mms_engine *engine, mms_progress_fn fn, void *ctx);
+
 /* ------------------------------------------------------------------------ */
 /* Search: patterns, the search processor and the grep processor            */
 /* ------------------------------------------------------------------------ */
