@@ -292,7 +292,8 @@ static int scan_split(mms_engine *engine, const mms_walk_plan *base, unsigned np
             p->plan.end = base->end;
         p->feed = (feed){.procs = engine->procs, .states = p->states,
                          .overlaps = engine->overlaps,
-                         .nprocs = engine->nprocs, .guarded = true, .stop = &stop, .progress = engine->progress ? engine : NULL};
+                         .nprocs = engine->nprocs, .guarded = true, .stop = &stop,
+                         .progress = engine->progress ? engine : NULL};
     }
     for (unsigned i = 1; i < nparts && rc == 0; i++) {
         if (pthread_create(&runs[i].thread, NULL, part_main, &runs[i]) != 0)
