@@ -36,6 +36,11 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 /* Flushes stdout; on a write error reports it and returns CLI_ERROR, else status. */
 int cli_finish_stdout(int status);
 
+/* ---- JSON (json.c) ---- */
+
+/* Writes text as a JSON string, quotes included (bytes above 0x7f as is). */
+void cli_json_string(FILE *out, const char *text);
+
 /* ---- the options every scanning command takes (engine_options.c) ---- */
 
 /* getopt_long codes of the shared options (beyond any single character). */
