@@ -49,6 +49,8 @@ enum {
     CLI_OPT_ADVICE,
     CLI_OPT_THREADS,
     CLI_OPT_HELP,
+    CLI_OPT_PROGRESS,
+    CLI_OPT_NO_PROGRESS,
     CLI_OPT_FIRST_FREE, /* commands number their own long-only options from here */
 };
 
@@ -57,15 +59,25 @@ enum {
     {"window", required_argument, NULL, CLI_OPT_WINDOW},       \
     {"advice", required_argument, NULL, CLI_OPT_ADVICE},       \
     {"threads", required_argument, NULL, CLI_OPT_THREADS},     \
-    {"help", no_argument, NULL, CLI_OPT_HELP}
+    {"help", no_argument, NULL, CLI_OPT_HELP},                 \
+    {"progress", no_argument, NULL, CLI_OPT_PROGRESS},         \
+    {"no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS}
 
 /* The help text of the shared options. */
 extern const char cli_engine_options_help[];
+
+/* When the progress bar is drawn. */
+typedef enum cli_progress_mode {
+    CLI_PROGRESS_AUTO = 0, /* when stderr is a terminal */
+    CLI_PROGRESS_ALWAYS,   /* --progress */
+    CLI_PROGRESS_NEVER,    /* --no-progress */
+} cli_progress_mode;
 
 typedef struct cli_engine_settings {
     uint64_t window;
     mms_advice advice;
     unsigned threads;
+    cli_progress_mode progress;
 } cli_engine_settings;
 
 void cli_engine_settings_init(cli_engine_settings *settings);
@@ -88,6 +100,18 @@ int cli_bad_option(const char *cmd, char **argv);
 
 /* stat() for an input operand: "-" is stdin, "shm:NAME" a shared memory object. */
 int cli_stat_input(const char *path, struct stat *st);
+
+/* ---- the progress bar (progress.c) ---- */
+
+/*
+ * Makes the engine draw the one progress bar of the process on stderr
+ * during its scans (bytes done, rate, ETA), at most five times a second:
+ * under CLI_PROGRESS_AUTO when stderr is a terminal and a scan has run for
+ * a second, under CLI_PROGRESS_ALWAYS from the start of every scan.  On a
+ * terminal the bar is erased at the end of each scan; elsewhere each update
+ * is a line.
+ */
+void cli_progress_attach(mms_engine *engine, cli_progress_mode mode);
 
 /* ---- the commands ---- */
 

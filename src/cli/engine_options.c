@@ -16,6 +16,10 @@ const char cli_engine_options_help[] =
     "                        hint only; none: no hint\n"
     "      --threads N       threads for work that can be split (default: one per\n"
     "                        CPU; 1 scans in order on one thread)\n"
+    "      --progress        draw a progress bar on stderr (bytes, rate, ETA),\n"
+    "                        even when stderr is not a terminal\n"
+    "      --no-progress     never draw it (by default it is drawn when stderr is\n"
+    "                        a terminal and a scan takes more than a second)\n"
     "      --help            show this help and exit\n";
 
 void cli_engine_settings_init(cli_engine_settings *settings)
@@ -23,6 +27,7 @@ void cli_engine_settings_init(cli_engine_settings *settings)
     settings->window = MMS_DEFAULT_WINDOW;
     settings->advice = MMS_ADVICE_AUTO;
     settings->threads = 0;
+    settings->progress = CLI_PROGRESS_AUTO;
 }
 
 int cli_engine_option(const char *cmd, int opt, const char *arg, cli_engine_settings *settings)
@@ -46,6 +51,12 @@ int cli_engine_option(const char *cmd, int opt, const char *arg, cli_engine_sett
         settings->threads = (unsigned)n;
         return 1;
     }
+    case CLI_OPT_PROGRESS:
+        settings->progress = CLI_PROGRESS_ALWAYS;
+        return 1;
+    case CLI_OPT_NO_PROGRESS:
+        settings->progress = CLI_PROGRESS_NEVER;
+        return 1;
     default:
         return 0;
     }
@@ -63,6 +74,7 @@ mms_engine *cli_engine_new(const char *cmd, const cli_engine_settings *settings)
     }
     mms_engine_set_advice(engine, settings->advice);
     mms_engine_set_threads(engine, settings->threads);
+    cli_progress_attach(engine, settings->progress);
     return engine;
 }
 
