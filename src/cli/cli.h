@@ -118,5 +118,7 @@ void cli_progress_attach(mms_engine *engine, cli_progress_mode mode);
 int cmd_wc(int argc, char **argv);
 int cmd_grep(int argc, char **argv);
 int cmd_hash(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
 
 #endif

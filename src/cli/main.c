@@ -9,6 +9,8 @@ static const cli_command commands[] = {
     {"wc", cmd_wc, "count lines, words and bytes (as GNU wc)"},
     {"grep", cmd_grep, "search for literals and regular expressions (as GNU grep)"},
     {"hash", cmd_hash, "print or check xxHash checksums (as xxhsum), block manifests"},
+    {"stats", cmd_stats, "file statistics: lines, line lengths, bytes, entropy, UTF-8"},
+    {"scan", cmd_scan, "hash, grep, wc and stats together in one pass per file"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
