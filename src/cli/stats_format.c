@@ -8,15 +8,16 @@
 #define TOP_BYTES 6
 
 /* A byte as people read it: 'A', '\n', 0xc3. */
-static void print_byte(FILE *out, unsigned b)
+static const char *byte_label(unsigned b, char out[8])
 {
     static const char escapes[] = "0\0t\tn\nr\rv\vf\f";
     for (const char *e = escapes; e < escapes + sizeof escapes - 1; e += 2)
         if ((unsigned char)e[1] == b) {
-            fprintf(out, "'\\%c'", e[0]);
-            return;
+            snprintf(out, 8, "'\\%c'", e[0]);
+            return out;
         }
-    fprintf(out, b >= 0x20 && b < 0x7f ? "'%c'" : "0x%02x", b);
+    snprintf(out, 8, b >= 0x20 && b < 0x7f ? "'%c'" : "0x%02x", b);
+    return out;
 }
 
 static double percent_of(uint64_t part, uint64_t whole)
@@ -36,9 +37,9 @@ static void print_top_bytes(FILE *out, const mms_stats *s)
         if (best < 0)
             break;
         taken[best] = true;
-        fputs(k ? ", " : "", out);
-        print_byte(out, (unsigned)best);
-        fprintf(out, " %.1f%%", percent_of(s->histogram[best], s->bytes));
+        char label[8];
+        fprintf(out, "%s%s %.1f%%", k ? ", " : "", byte_label((unsigned)best, label),
+                percent_of(s->histogram[best], s->bytes));
     }
     putc('\n', out);
 }
@@ -69,9 +70,9 @@ void stats_print_text(FILE *out, const char *name, const mms_stats *s, bool hist
     for (unsigned b = 0; b < 256; b++) {
         if (!s->histogram[b])
             continue;
-        fprintf(out, "    0x%02x  ", b);
-        print_byte(out, b);
-        fprintf(out, "\t%14" PRIu64 "  %6.2f%%\n", s->histogram[b], percent_of(s->histogram[b], s->bytes));
+        char label[8];
+        fprintf(out, "    0x%02x %-5s %14" PRIu64 " %6.2f%%\n", b, byte_label(b, label),
+                s->histogram[b], percent_of(s->histogram[b], s->bytes));
     }
 }
 
