@@ -58,31 +58,56 @@ static void add_line(line_lengths *ll, uint64_t length)
         ll->max = length;
 }
 
+/*
+ * Bit 7 of byte i of the result is set when byte i of w is '\n': x is 0
+ * exactly where w holds a newline, and (x & 0x7f) + 0x7f sets bit 7 of
+ * every byte whose low bits are not all 0, without carries between bytes.
+ */
+static uint64_t newline_bits(uint64_t w)
+{
+    const uint64_t low7 = 0x7f7f7f7f7f7f7f7full;
+    uint64_t x = w ^ 0x0a0a0a0a0a0a0a0aull;
+    return ~(((x & low7) + low7) | x) & ~low7;
+}
+
+/* A newline ends the line in progress, of which length bytes are new. */
+static void end_line(line_lengths *ll, uint64_t length)
+{
+    if (ll->seen_newline) {
+        add_line(ll, ll->run + length);
+    } else {
+        ll->head += length; /* the line may have begun in the part before */
+        ll->seen_newline = true;
+    }
+    ll->run = 0;
+}
+
 void line_lengths_feed(line_lengths *ll, const unsigned char *data, size_t len, uint64_t newlines)
 {
-    if (newlines == 0) {
-        if (ll->seen_newline)
-            ll->run += len;
-        else
-            ll->head += len;
-        return;
+    size_t start = 0, i = 0; /* start: where the line in progress began in data */
+    for (; newlines > 0 && i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, data + i, sizeof w);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        w = __builtin_bswap64(w); /* byte i in bits 8i to 8i+7 */
+#endif
+        for (uint64_t bits = newline_bits(w); bits; bits &= bits - 1, newlines--) {
+            size_t at = i + (size_t)__builtin_ctzll(bits) / 8;
+            end_line(ll, at - start);
+            start = at + 1;
+        }
     }
-    const unsigned char *p = data, *end = data + len;
-    if (!ll->seen_newline) {
-        const unsigned char *nl = memchr(p, '\n', len);
-        ll->head += (uint64_t)(nl - p);
-        ll->seen_newline = true;
-        ll->run = 0;
-        p = nl + 1;
-        newlines--;
+    for (; newlines > 0 && i < len; i++) {
+        if (data[i] == '\n') {
+            end_line(ll, i - start);
+            start = i + 1;
+            newlines--;
+        }
     }
-    for (; newlines > 0; newlines--) {
-        const unsigned char *nl = memchr(p, '\n', (size_t)(end - p));
-        add_line(ll, ll->run + (uint64_t)(nl - p));
-        ll->run = 0;
-        p = nl + 1;
-    }
-    ll->run += (uint64_t)(end - p);
+    if (ll->seen_newline)
+        ll->run += len - start;
+    else
+        ll->head += len - start;
 }
 
 void line_lengths_merge(line_lengths *self, const line_lengths *part)

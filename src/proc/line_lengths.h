@@ -37,7 +37,7 @@ bool line_lengths_init(line_lengths *ll);
 /* Frees what init allocated. */
 void line_lengths_release(line_lengths *ll);
 
-/* Measures the next bytes of the part, of which newlines are '\n' bytes. */
+/* Measures the next bytes of the part; newlines: how many of them are '\n'. */
 void line_lengths_feed(line_lengths *ll, const unsigned char *data, size_t len, uint64_t newlines);
 
 /* Folds part, which covers the input right after self, into self. */
