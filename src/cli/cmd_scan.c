@@ -265,7 +265,7 @@ int cmd_scan(int argc, char **argv)
     cli_engine_settings_init(&engine);
     opterr = 0;
     int opt;
-    while ((opt = getopt_long(argc, argv, "+0EFi", long_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "0EFi", long_options, NULL)) != -1) {
         if (opt == CLI_OPT_HELP) {
             fputs(scan_help, stdout);
             fputs(batch_options_help, stdout);

@@ -80,7 +80,7 @@ int cmd_stats(int argc, char **argv)
     cli_engine_settings_init(&engine);
     opterr = 0;
     int opt;
-    while ((opt = getopt_long(argc, argv, "+0", long_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "0", long_options, NULL)) != -1) {
         if (opt == CLI_OPT_HELP) {
             fputs(stats_help, stdout);
             fputs(batch_options_help, stdout);
