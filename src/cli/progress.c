@@ -98,7 +98,7 @@ static void report(void *ctx, mms_progress_event event, uint64_t done, uint64_t 
             draw(bar, 0, total, now);
     } else {
         if (bar->drawn)
-            draw(bar, done, total > 0 ? total : done, now);
+            draw(bar, done, total, now);
         if (bar->drawn && bar->terminal)
             fputs("\r\033[K", stderr); /* leave the line to the results */
         bar->drawn = false;
