@@ -29,6 +29,10 @@ struct mms_engine {
     size_t *overlaps;       /* overlaps[i]: what procs[i] asks for, this scan */
     size_t nprocs;
     mms_scan_info info;
+    mms_progress_fn progress;  /* NULL: no progress reports */
+    void *progress_ctx;
+    uint64_t progress_total;   /* this scan's size, 0 when unknown */
+    atomic_uint_least64_t progress_done;
 };
 
 /* What one walk feeds: the processors' states for one part of the input. */
@@ -39,6 +43,7 @@ typedef struct feed {
     size_t nprocs;
     bool guarded;           /* the windows are mapped: guard against SIGBUS */
     atomic_bool *stop;      /* set when any part fails */
+    mms_engine *progress;   /* reports the new bytes of each window, or NULL */
 } feed;
 
 /* One processor's call on one chunk, as the guard runs it. */
@@ -52,6 +57,13 @@ static int run_chunk_call(void *arg, mms_error *err)
 {
     const chunk_call *call = arg;
     return call->ops->chunk(call->state, call->chunk, err);
+}
+
+/* Counts the new bytes of a window (scan threads run this at once) and reports. */
+static void progress_add(mms_engine *engine, uint64_t bytes)
+{
+    uint64_t done = atomic_fetch_add_explicit(&engine->progress_done, bytes, memory_order_relaxed) + bytes;
+    engine->progress(engine->progress_ctx, MMS_PROGRESS_WINDOW, done, engine->progress_total);
 }
 
 static int feed_window(void *ctx, const mms_window *win, mms_error *err)
@@ -76,6 +88,8 @@ static int feed_window(void *ctx, const mms_window *win, mms_error *err)
         if (rc < 0)
             return rc;
     }
+    if (f->progress)
+        progress_add(f->progress, win->chunk.len - win->chunk.overlap);
     return 0;
 }
 
@@ -177,6 +191,12 @@ void mms_engine_clear(mms_engine *engine)
 void mms_engine_get_info(const mms_engine *engine, mms_scan_info *out)
 {
     *out = engine->info;
+}
+
+void mms_engine_set_progress(mms_engine *engine, mms_progress_fn fn, void *ctx)
+{
+    engine->progress = fn;
+    engine->progress_ctx = ctx;
 }
 
 /* Asks every processor for its overlap; returns the largest. */
@@ -303,7 +323,9 @@ static int scan_split(mms_engine *engine, const mms_walk_plan *base, unsigned np
         if (p->plan.end > base->end)
             p->plan.end = base->end;
         p->feed = (feed){.procs = engine->procs, .states = p->states,
-                         .overlaps = engine->overlaps, .nprocs = engine->nprocs, .guarded = true, .stop = &stop};
+                         .overlaps = engine->overlaps,
+                         .nprocs = engine->nprocs, .guarded = true, .stop = &stop,
+                         .progress = engine->progress ? engine : NULL};
     }
     for (unsigned i = 1; i < nparts && rc == 0; i++) {
         if (pthread_create(&runs[i].thread, NULL, part_main, &runs[i]) != 0)
@@ -357,7 +379,8 @@ static int scan_whole(mms_engine *engine, const mms_source *src, const mms_walk_
     bool mapped = src->mode == MMS_INPUT_MAP;
     feed f = {.procs = engine->procs, .states = states, .overlaps = engine->overlaps,
               .nprocs = engine->nprocs,
-              .guarded = mapped && !decompress, .stop = NULL};
+              .guarded = mapped && !decompress, .stop = NULL,
+              .progress = engine->progress ? engine : NULL};
     mms_walk_counters counters = {0};
     int rc = decompress ? mms_walk_zstd(src, plan, feed_window, &f, &counters, err)
              : mapped   ? mms_walk_mapped(plan, feed_window, &f, &counters, err)
@@ -395,6 +418,11 @@ static int scan_source(mms_engine *engine, mms_source *src, mms_error *err)
     }
     bool decompress = mms_zstd_source_applies(src, engine->decompress);
     engine->info.mode = decompress ? MMS_INPUT_ZSTD : src->mode;
+    if (engine->progress) {
+        engine->progress_total = src->mode == MMS_INPUT_MAP ? src->size : 0;
+        atomic_store(&engine->progress_done, 0);
+        engine->progress(engine->progress_ctx, MMS_PROGRESS_START, 0, engine->progress_total);
+    }
 
     mms_walk_plan plan = {
         .fd = src->fd, .begin = 0, .end = src->size, .window = engine->window,
@@ -413,6 +441,9 @@ static int scan_source(mms_engine *engine, mms_source *src, mms_error *err)
     }
     if (rc == 0)
         rc = finish_all(engine, err);
+    if (engine->progress)
+        engine->progress(engine->progress_ctx, MMS_PROGRESS_END, atomic_load(&engine->progress_done),
+                         engine->progress_total);
     return rc;
 }
 

@@ -36,6 +36,11 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 /* Flushes stdout; on a write error reports it and returns CLI_ERROR, else status. */
 int cli_finish_stdout(int status);
 
+/* ---- JSON (json.c) ---- */
+
+/* Writes text as a JSON string, quotes included (bytes above 0x7f as is). */
+void cli_json_string(FILE *out, const char *text);
+
 /* ---- the options every scanning command takes (engine_options.c) ---- */
 
 /* getopt_long codes of the shared options (beyond any single character). */
@@ -45,6 +50,8 @@ enum {
     CLI_OPT_THREADS,
     CLI_OPT_HELP,
     CLI_OPT_ZSTD,
+    CLI_OPT_PROGRESS,
+    CLI_OPT_NO_PROGRESS,
     CLI_OPT_FIRST_FREE, /* commands number their own long-only options from here */
 };
 
@@ -54,16 +61,26 @@ enum {
     {"advice", required_argument, NULL, CLI_OPT_ADVICE},       \
     {"threads", required_argument, NULL, CLI_OPT_THREADS},     \
     {"help", no_argument, NULL, CLI_OPT_HELP},                 \
-    {"zstd", optional_argument, NULL, CLI_OPT_ZSTD}
+    {"zstd", optional_argument, NULL, CLI_OPT_ZSTD},                   \
+    {"progress", no_argument, NULL, CLI_OPT_PROGRESS},         \
+    {"no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS}
 
 /* The help text of the shared options. */
 extern const char cli_engine_options_help[];
+
+/* When the progress bar is drawn. */
+typedef enum cli_progress_mode {
+    CLI_PROGRESS_AUTO = 0, /* when stderr is a terminal */
+    CLI_PROGRESS_ALWAYS,   /* --progress */
+    CLI_PROGRESS_NEVER,    /* --no-progress */
+} cli_progress_mode;
 
 typedef struct cli_engine_settings {
     uint64_t window;
     mms_advice advice;
     unsigned threads;
     mms_decompress decompress;
+    cli_progress_mode progress;
 } cli_engine_settings;
 
 void cli_engine_settings_init(cli_engine_settings *settings);
@@ -130,6 +147,18 @@ typedef struct cli_transcode {
  * messages; the other files are still done). */
 int cli_transcode_files(const cli_transcode *t, mms_engine *engine, char **files, int nfiles);
 
+/* ---- the progress bar (progress.c) ---- */
+
+/*
+ * Makes the engine draw the one progress bar of the process on stderr
+ * during its scans (bytes done, rate, ETA), at most five times a second:
+ * under CLI_PROGRESS_AUTO when stderr is a terminal and a scan has run for
+ * a second, under CLI_PROGRESS_ALWAYS from the start of every scan.  On a
+ * terminal the bar is erased at the end of each scan; elsewhere each update
+ * is a line.
+ */
+void cli_progress_attach(mms_engine *engine, cli_progress_mode mode);
+
 /* ---- the commands ---- */
 
 int cmd_wc(int argc, char **argv);
@@ -137,5 +166,7 @@ int cmd_grep(int argc, char **argv);
 int cmd_hash(int argc, char **argv);
 int cmd_compress(int argc, char **argv);
 int cmd_decompress(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
 
 #endif

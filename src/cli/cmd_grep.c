@@ -140,26 +140,12 @@ static int print_line(void *ctx, const mms_match *m)
     return 0;
 }
 
-static void print_json_string(const char *text)
-{
-    putchar('"');
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            printf("\\%c", *p);
-        else if (*p < 0x20)
-            printf("\\u%04x", *p);
-        else
-            putchar(*p);
-    }
-    putchar('"');
-}
-
 static int print_offset(void *ctx, const mms_match *m)
 {
     const output_context *out = ctx;
     if (out->settings->json) {
         fputs("{\"file\":", stdout);
-        print_json_string(out->name);
+        cli_json_string(stdout, out->name);
         printf(",\"offset\":%" PRIu64 ",\"length\":%" PRIu64 "}\n", m->offset, m->length);
         return 0;
     }

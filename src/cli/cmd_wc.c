@@ -3,9 +3,8 @@
  * GNU wc prints it in the C locale (column widths included).
  */
 #include "config.h"
-#include "cli/cli.h"
+#include "cli/wc_format.h"
 
-#include <inttypes.h>
 #include <string.h>
 
 static const char wc_help[] =
@@ -21,69 +20,6 @@ static const char wc_help[] =
     "  -c, --bytes           print the byte counts\n"
     "With none of -l, -w, -m, -c: -l -w -c.\n"
     "\n";
-
-typedef struct wc_columns {
-    bool lines, words, chars, bytes;
-} wc_columns;
-
-static int column_count(const wc_columns *cols)
-{
-    return cols->lines + cols->words + cols->chars + cols->bytes;
-}
-
-/*
- * The width of every number, as GNU wc computes it: the digits of the
- * total size of the regular files, at least 7 if any input is not a regular
- * file, and 1 when only one number is printed for one input or the first
- * input cannot be stat'ed.  Decompressed content is counted as GNU wc counts
- * a pipe ('zstd -dc FILE | wc'): its size is not known in advance.
- */
-static int number_width(char **files, int nfiles, const wc_columns *cols, bool decompressing)
-{
-    if (nfiles == 1 && column_count(cols) == 1)
-        return 1;
-    int minimum = decompressing ? 7 : 1;
-    uint64_t regular_total = 0;
-    for (int i = 0; i < nfiles; i++) {
-        struct stat st;
-        if (cli_stat_input(files[i], &st) < 0) {
-            if (i == 0)
-                return 1;
-            continue;
-        }
-        if (S_ISREG(st.st_mode))
-            regular_total += (uint64_t)st.st_size;
-        else
-            minimum = 7;
-    }
-    int width = 1;
-    for (; regular_total >= 10; regular_total /= 10)
-        width++;
-    return width < minimum ? minimum : width;
-}
-
-static void print_counts(const mms_wc_counts *c, const wc_columns *cols, int width,
-                         const char *name)
-{
-    const char *sep = "";
-    if (cols->lines) {
-        printf("%s%*" PRIu64, sep, width, c->lines);
-        sep = " ";
-    }
-    if (cols->words) {
-        printf("%s%*" PRIu64, sep, width, c->words);
-        sep = " ";
-    }
-    if (cols->chars) {
-        printf("%s%*" PRIu64, sep, width, c->bytes);
-        sep = " ";
-    }
-    if (cols->bytes)
-        printf("%s%*" PRIu64, sep, width, c->bytes);
-    if (name)
-        printf(" %s", name);
-    putchar('\n');
-}
 
 static unsigned processor_flags(const wc_columns *cols)
 {
@@ -141,7 +77,7 @@ int cmd_wc(int argc, char **argv)
         }
         }
     }
-    if (column_count(&cols) == 0)
+    if (wc_column_count(&cols) == 0)
         cols.lines = cols.words = cols.bytes = true;
 
     static char *stdin_only[] = {"-", NULL};
@@ -152,7 +88,7 @@ int cmd_wc(int argc, char **argv)
     mms_engine *engine = cli_engine_new("wc", &settings);
     if (!engine)
         return CLI_ERROR;
-    int width = number_width(files, nfiles, &cols, settings.decompress != MMS_DECOMPRESS_NONE);
+    int width = wc_number_width(files, nfiles, &cols, settings.decompress != MMS_DECOMPRESS_NONE);
     mms_wc_counts total = {0};
     int status = CLI_OK;
     for (int i = 0; i < nfiles; i++) {
@@ -161,13 +97,13 @@ int cmd_wc(int argc, char **argv)
             status = CLI_ERROR;
             continue;
         }
-        print_counts(&counts, &cols, width, named ? files[i] : NULL);
+        wc_print_counts(stdout, &counts, &cols, width, named ? files[i] : NULL);
         total.lines += counts.lines;
         total.words += counts.words;
         total.bytes += counts.bytes;
     }
     if (nfiles > 1)
-        print_counts(&total, &cols, width, "total");
+        wc_print_counts(stdout, &total, &cols, width, "total");
     mms_engine_free(engine);
     return status;
 }

@@ -20,6 +20,10 @@ const char cli_engine_options_help[] =
     "                        its bytes: always (the default WHEN), auto (inputs\n"
     "                        that start with a zstd frame or skippable-frame magic\n"
     "                        number; not pipes) or never (without --zstd)\n"
+    "      --progress        draw a progress bar on stderr (bytes, rate, ETA),\n"
+    "                        even when stderr is not a terminal\n"
+    "      --no-progress     never draw it (by default it is drawn when stderr is\n"
+    "                        a terminal and a scan takes more than a second)\n"
     "      --help            show this help and exit\n";
 
 void cli_engine_settings_init(cli_engine_settings *settings)
@@ -28,6 +32,7 @@ void cli_engine_settings_init(cli_engine_settings *settings)
     settings->advice = MMS_ADVICE_AUTO;
     settings->threads = 0;
     settings->decompress = MMS_DECOMPRESS_NONE;
+    settings->progress = CLI_PROGRESS_AUTO;
 }
 
 int cli_engine_option(const char *cmd, int opt, const char *arg, cli_engine_settings *settings)
@@ -61,6 +66,12 @@ int cli_engine_option(const char *cmd, int opt, const char *arg, cli_engine_sett
         else
             return cli_usage_error(cmd, "--zstd: invalid value '%s' (always, auto or never)", arg);
         return 1;
+    case CLI_OPT_PROGRESS:
+        settings->progress = CLI_PROGRESS_ALWAYS;
+        return 1;
+    case CLI_OPT_NO_PROGRESS:
+        settings->progress = CLI_PROGRESS_NEVER;
+        return 1;
     default:
         return 0;
     }
@@ -79,6 +90,7 @@ mms_engine *cli_engine_new(const char *cmd, const cli_engine_settings *settings)
     mms_engine_set_advice(engine, settings->advice);
     mms_engine_set_threads(engine, settings->threads);
     mms_engine_set_decompress(engine, settings->decompress);
+    cli_progress_attach(engine, settings->progress);
     return engine;
 }
 

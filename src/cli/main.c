@@ -11,6 +11,8 @@ static const cli_command commands[] = {
     {"hash", cmd_hash, "print or check xxHash checksums (as xxhsum), block manifests"},
     {"compress", cmd_compress, "compress files to .zst (zstd -d reads them)"},
     {"decompress", cmd_decompress, "decompress .zst files (what zstd writes)"},
+    {"stats", cmd_stats, "file statistics: lines, line lengths, bytes, entropy, UTF-8"},
+    {"scan", cmd_scan, "hash, grep, wc and stats together in one pass per file"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

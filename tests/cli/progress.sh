@@ -1,0 +1,31 @@
+#!/bin/sh
+# --progress and --no-progress: every scanning command draws the same bar
+# on stderr when asked, and nothing when stderr is not a terminal.
+. "${TEST_SRCDIR:-$(dirname "$0")/..}/cli/lib.sh"
+
+head -c 3000000 /dev/urandom >data.bin
+
+for cmd in "wc" "grep -c xyz" "hash" "stats" "scan --wc"; do
+    # shellcheck disable=SC2086
+    "$MMSCAN" $cmd --progress --window 64K data.bin >out.txt 2>err.txt
+    grep -q "\] 100%  2.9 MiB / 2.9 MiB  " err.txt || fail "$cmd --progress: no final line: $(cat err.txt)"
+    grep -q "\]   0%  0 B / 2.9 MiB" err.txt || fail "$cmd --progress: no first line"
+    # shellcheck disable=SC2086
+    "$MMSCAN" $cmd --window 64K data.bin >plain.txt 2>err.txt
+    [ -s err.txt ] && fail "$cmd: stderr is not a terminal, yet: $(cat err.txt)"
+    cmp -s out.txt plain.txt || fail "$cmd --progress: stdout changed"
+    # shellcheck disable=SC2086
+    "$MMSCAN" $cmd --progress --no-progress data.bin >/dev/null 2>err.txt
+    [ -s err.txt ] && fail "$cmd --no-progress: $(cat err.txt)"
+done
+
+# A pipe: the size is not known, so bytes and rate only.
+cat data.bin | "$MMSCAN" wc --progress >/dev/null 2>err.txt
+tail -n 1 err.txt | grep -qx "2.9 MiB  .*/s" || fail "pipe: last line: $(tail -n 1 err.txt)"
+grep -q "%" err.txt && fail "pipe: a percentage without a size"
+
+# Several threads report at once: still one final line per scan.
+"$MMSCAN" stats --progress --threads 3 --window 64K data.bin data.bin >/dev/null 2>err.txt
+[ "$(grep -c '100%' err.txt)" = 2 ] || fail "threads: $(grep -c '100%' err.txt) final lines, want 2"
+
+finish

@@ -1,0 +1,68 @@
+#!/bin/sh
+# mmscan scan: every part equals what its own command prints (and what the
+# real tool prints), alone and all together, in text and JSON.
+. "${TEST_SRCDIR:-$(dirname "$0")/..}/cli/lib.sh"
+
+make_text text.txt 20000 9
+head -c 200000 /dev/urandom >random.bin
+: >empty
+printf 'delta\nno newline delta' >nonl.txt
+
+for f in text.txt random.bin empty nonl.txt; do
+    same_output "--wc $f" "$MMSCAN scan --wc $f" "wc $f"
+    for alg in 32:0 64:1 128:2 3:3; do
+        same_output "--hash xxh${alg%:*} $f" "$MMSCAN scan --hash xxh${alg%:*} $f" \
+            "$MMSCAN hash -H${alg#*:} $f"
+    done
+    same_output "--hash xxh64 $f, xxhsum" "$MMSCAN scan --hash xxh64 $f" "xxhsum -H1 $f"
+    # (scan exits 0 when it could answer; grep exits 1 when it counts 0.)
+    same_output "--grep $f" "$MMSCAN scan --grep 'del[a-z]*' $f" "$MMSCAN grep -H -c 'del[a-z]*' $f; true"
+    same_output "--grep -E -i $f" "$MMSCAN scan -E -i --grep 'DEL(ta)+' $f" \
+        "$MMSCAN grep -E -i -H -c 'DEL(ta)+' $f; true"
+    same_output "--grep -F $f" "$MMSCAN scan -F --grep 'a.b' $f" "$MMSCAN grep -F -H -c 'a.b' $f; true"
+    same_output "--stats $f" "$MMSCAN scan --stats $f" "$MMSCAN stats $f"
+    same_output "everything $f" \
+        "$MMSCAN scan --stats --grep delta --hash xxh3 --wc --grep beta --hash xxh128 $f" \
+        "$MMSCAN wc $f; $MMSCAN hash -H3 $f; $MMSCAN hash -H2 $f; $MMSCAN grep -H -c delta $f; $MMSCAN grep -H -c beta $f; $MMSCAN stats $f"
+done
+
+for f in text.txt nonl.txt; do
+    same_output "--grep $f, GNU grep" "$MMSCAN scan --grep 'del[a-z]*' $f" "grep -H -c 'del[a-z]*' $f"
+done
+
+# JSON: one object per file, with the same numbers.
+"$MMSCAN" scan --json --wc --hash xxh3 --hash xxh64 --grep delta --stats text.txt nonl.txt >out.json ||
+    fail "json: exit status $?"
+[ "$(wc -l <out.json)" = 2 ] || fail "json: $(wc -l <out.json) lines, want 2"
+for f in text.txt nonl.txt; do
+    jq -c "select(.file == \"$f\")" out.json >one.json
+    [ "$(jq -r '"\(.wc.lines) \(.wc.words) \(.wc.bytes)"' one.json)" = "$(wc <$f | awk '{ print $1, $2, $3 }')" ] ||
+        fail "json $f: wc"
+    [ "$(jq -r .hash.xxh3 one.json)" = "$("$MMSCAN" hash -H3 $f | sed 's/.* = //')" ] || fail "json $f: xxh3"
+    [ "$(jq -r .hash.xxh64 one.json)" = "$(xxhsum -H1 $f 2>/dev/null | cut -d" " -f1)" ] || fail "json $f: xxh64"
+    [ "$(jq -r '.grep[0] | "\(.pattern) \(.count)"' one.json)" = "delta $(grep -c delta $f)" ] || fail "json $f: grep"
+    "$MMSCAN" stats --json $f | jq -c 'del(.file)' >stats.json
+    jq -c .stats one.json | cmp -s - stats.json || fail "json $f: stats differ from mmscan stats"
+done
+
+# Several threads when nothing needs order; several files at once.
+same_output "--threads 3 --window 4K" "$MMSCAN scan --wc --stats --threads 3 --window 4K text.txt" \
+    "$MMSCAN scan --wc --stats text.txt"
+same_output "--jobs 3" "$MMSCAN scan --jobs 3 --wc --hash xxh3 text.txt random.bin empty nonl.txt" \
+    "$MMSCAN scan --wc --hash xxh3 text.txt random.bin empty nonl.txt"
+same_output "stdin" "cat text.txt | $MMSCAN scan --wc --hash xxh64 --grep delta" \
+    "cat text.txt | wc; cat text.txt | xxhsum; cat text.txt | grep -H -c delta"
+
+# Errors.
+"$MMSCAN" scan --wc text.txt missing nonl.txt >out.txt 2>err.txt
+[ "$?" = 2 ] || fail "missing file: exit status, want 2"
+expect_stderr_line "missing file" "mmscan: scan: 'missing': No such file or directory"
+[ "$(wc -l <out.txt)" = 2 ] || fail "missing file: the other files are not reported"
+expect_status "nothing to do" 2 "$MMSCAN" scan text.txt
+expect_stderr_line "nothing to do" "mmscan: scan: nothing to do"
+expect_status "bad algorithm" 2 "$MMSCAN" scan --hash md5 text.txt
+expect_stderr_line "bad algorithm" "mmscan: scan: --hash: unknown algorithm 'md5'"
+expect_status "bad pattern" 2 "$MMSCAN" scan -E --grep 'a(' text.txt
+expect_stderr_line "bad pattern" "mmscan: scan: --grep 'a(':"
+
+finish

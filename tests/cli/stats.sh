@@ -1,0 +1,121 @@
+#!/bin/sh
+# mmscan stats against values computed here with od, awk, sort, tr, wc and
+# iconv on generated files; many files, --files-from, --jobs, errors.
+. "${TEST_SRCDIR:-$(dirname "$0")/..}/cli/lib.sh"
+
+make_text text.txt 3000 5
+awk 'BEGIN { for (i = 0; i < 2000; i++) printf "line %d caf\303\251 \342\202\254%s\r\n", i, (i % 7 ? "" : "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx") }' >utf8.txt
+head -c 150000 /dev/urandom >random.bin
+printf 'ab\000cd\nlast line without newline' >nul.bin
+printf '\300\257 overlong\n' >overlong.txt
+: >empty
+awk 'BEGIN { for (i = 1; i <= 100; i++) { s = ""; for (j = 0; j < i; j++) s = s "w"; print s } }' >ramp.txt
+
+# The bytes of a file as decimal numbers, one per line.
+bytes_of() {
+    od -An -v -tu1 "$1" | tr -s ' ' '\n' | sed '/^$/d'
+}
+
+# field FILE EXPR: a value of the JSON statistics of FILE.
+field() {
+    "$MMSCAN" stats --json "$1" | jq -r "$2"
+}
+
+check_equal() {
+    [ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"
+}
+
+for f in text.txt utf8.txt random.bin nul.bin overlong.txt empty ramp.txt; do
+    "$MMSCAN" stats --json "$f" >got.json || fail "$f: exit status $?"
+    get() { jq -r "$1" got.json; }
+    check_equal "$f size" "$(get .size)" "$(wc -c <"$f" | tr -d ' ')"
+    check_equal "$f lines" "$(get .lines)" "$(wc -l <"$f" | tr -d ' ')"
+    check_equal "$f words" "$(get .words)" "$(wc -w <"$f" | tr -d ' ')"
+    bytes_of "$f" >bytes.txt
+    awk '{ n[$1]++ } END { for (b = 0; b < 256; b++) print n[b] + 0 }' bytes.txt >want.hist
+    jq -r '.histogram[]' got.json >got.hist
+    cmp -s got.hist want.hist || fail "$f: byte histogram differs"
+    want=$(awk '
+        { n++; c[$1]++
+          if ($1 == 0) nul++
+          if ($1 == 13) cr++
+          if (prev == 13 && $1 == 10) crlf++
+          if ($1 >= 128) high++
+          if ($1 < 32 && ($1 < 9 || $1 > 13) || $1 == 127) ctl++
+          prev = $1 }
+        END { for (b in c) h -= c[b] / n * log(c[b] / n) / log(2)
+              printf "%d %d %d %d %d %.4f\n", nul, cr, crlf, high, ctl, h + 0 }' bytes.txt)
+    got=$(jq -r '"\(.nul) \(.cr) \(.crlf) \(.non_ascii) \(.non_printable) \(.entropy)"' got.json |
+        awk '{ printf "%d %d %d %d %d %.4f\n", $1, $2, $3, $4, $5, $6 }')
+    check_equal "$f nul cr crlf non-ascii non-printable entropy" "$got" "$want"
+    if iconv -f UTF-8 -t UTF-8 "$f" >/dev/null 2>&1; then valid=true; else valid=false; fi
+    check_equal "$f utf8_valid" "$(get .utf8_valid)" "$valid"
+    verdict=text
+    [ "$(get .non_ascii)" != 0 ] && verdict=utf-8
+    { [ "$(get .nul)" != 0 ] || [ "$valid" = false ]; } && verdict=binary
+    check_equal "$f verdict" "$(get .verdict)" "$verdict"
+    # Another window and thread count give the same statistics.
+    "$MMSCAN" stats --json --window 4K --threads 3 "$f" >other.json
+    cmp -s got.json other.json || fail "$f: --window 4K --threads 3 gives other statistics"
+done
+
+# Line lengths of text files: awk measures each line, sort orders them.
+for f in text.txt utf8.txt ramp.txt; do
+    awk '{ print length($0) }' "$f" | sort -n >lengths.txt
+    want=$(awk '{ v[NR] = $1; s += $1 }
+        function rank(p,   r) { r = int((p * NR + 99) / 100); return v[r < 1 ? 1 : r] }
+        END { printf "%d %d %d %d %d %d %.4f\n", NR, v[1], rank(50), rank(90), rank(99), v[NR], s / NR }' lengths.txt)
+    got=$(field "$f" '.line_length | "\(.count) \(.min) \(.p50) \(.p90) \(.p99) \(.max) \(.mean)"' |
+        awk '{ printf "%d %d %d %d %d %d %.4f\n", $1, $2, $3, $4, $5, $6, $7 }')
+    check_equal "$f line lengths" "$got" "$want"
+    check_equal "$f longest line" "$(field "$f" .longest_line)" "$(tail -n 1 lengths.txt)"
+done
+check_equal "ramp p50 p90 p99" "$(field ramp.txt '.line_length | "\(.p50) \(.p90) \(.p99)"')" "50 90 99"
+# (make_text puts the bytes 200 and 1, not UTF-8, on some lines: binary.)
+check_equal "verdicts" "$(for f in ramp.txt utf8.txt random.bin nul.bin overlong.txt empty text.txt; do field $f .verdict; done | tr "\n" " ")" \
+    "text utf-8 binary binary binary text binary "
+
+# Text output: the same numbers, for people.
+"$MMSCAN" stats utf8.txt >human.txt || fail "text output: exit status $?"
+grep -q "^utf8.txt:$" human.txt || fail "text output: no file line"
+grep -q "^  size  *$(wc -c <utf8.txt) bytes$" human.txt || fail "text output: size"
+grep -q "^  CR  *2000 (CRLF 2000)$" human.txt || fail "text output: CR and CRLF"
+grep -q "^  verdict  *utf-8$" human.txt || fail "text output: verdict"
+"$MMSCAN" stats --histogram ramp.txt | grep -q "^    0x77 'w'  *5050 " || fail "--histogram: count of 'w'"
+same_output "stdin" "cat text.txt | $MMSCAN stats --json | jq -c 'del(.file)'" \
+    "$MMSCAN stats --json text.txt | jq -c 'del(.file)'"
+
+# Many files: operands and lists, missing and unreadable entries, jobs.
+printf 'secret\n' >secret && chmod 000 secret
+printf 'text.txt\nmissing\n\nutf8.txt\nsecret\nempty\n' >list.txt
+run_as_other() {
+    if [ "$(id -u)" = 0 ]; then
+        chmod 755 "$WORK"
+        chmod 644 list.txt
+        setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+    else
+        "$@"
+    fi
+}
+run_as_other "$MMSCAN" stats --json ramp.txt --files-from list.txt >out.txt 2>err.txt
+rc=$?
+check_equal "list with missing and unreadable entries: exit status" "$rc" 2
+check_equal "list: files reported" "$(jq -r .file out.txt | tr '\n' ' ')" "ramp.txt text.txt utf8.txt empty "
+grep -qxF "mmscan: stats: 'missing': No such file or directory" err.txt || fail "list: missing not reported: $(cat err.txt)"
+grep -qxF "mmscan: stats: 'secret': Permission denied" err.txt || fail "list: unreadable not reported: $(cat err.txt)"
+check_equal "list: error lines" "$(wc -l <err.txt | tr -d ' ')" 2
+for jobs in 2 3 8; do
+    run_as_other "$MMSCAN" stats --json --jobs "$jobs" ramp.txt --files-from list.txt >jobs.txt 2>/dev/null
+    check_equal "--jobs $jobs: exit status" "$?" 2
+    cmp -s jobs.txt out.txt || fail "--jobs $jobs: output differs from one job"
+done
+printf 'ramp.txt\000text.txt\000' | "$MMSCAN" stats --json -0 --files-from - >nul-list.txt
+check_equal "-0 --files-from -" "$(jq -r .file nul-list.txt | tr '\n' ' ')" "ramp.txt text.txt "
+expect_status "unreadable list" 2 "$MMSCAN" stats --files-from nowhere.txt
+expect_stderr_line "unreadable list" "mmscan: stats: --files-from: 'nowhere.txt': No such file or directory"
+expect_status "bad --jobs" 2 "$MMSCAN" stats --jobs 0 text.txt
+expect_stderr_line "bad --jobs" "mmscan: stats: --jobs: invalid job count '0'"
+expect_status "directory" 2 "$MMSCAN" stats .
+expect_stderr_line "directory" "mmscan: stats: '.': Is a directory"
+
+finish
