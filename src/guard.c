@@ -79,19 +79,41 @@ int mms_guard_install(mms_error *err)
     return 0;
 }
 
-int mms_guard_chunk(const mms_processor_ops *ops, void *self, const mms_chunk *chunk,
-                    const void *base, size_t len, mms_error *err)
+int mms_guard_call(int (*fn)(void *ctx, mms_error *err), void *ctx, const void *base,
+                   size_t len, mms_error *err)
 {
     guard_frame frame;
     frame.lo = base;
     frame.hi = frame.lo + len;
-    if (sigsetjmp(frame.jump, 1)) {
+    if (sigsetjmp(frame.jump, 1))
+        return MMS_GUARD_FAULT;
+    armed_frame = &frame;
+    int rc = fn(ctx, err);
+    armed_frame = NULL;
+    return rc;
+}
+
+/* The arguments of one processor call, for mms_guard_call(). */
+typedef struct chunk_call {
+    const mms_processor_ops *ops;
+    void *self;
+    const mms_chunk *chunk;
+} chunk_call;
+
+static int call_chunk(void *ctx, mms_error *err)
+{
+    const chunk_call *call = ctx;
+    return call->ops->chunk(call->self, call->chunk, err);
+}
+
+int mms_guard_chunk(const mms_processor_ops *ops, void *self, const mms_chunk *chunk,
+                    const void *base, size_t len, mms_error *err)
+{
+    chunk_call call = {ops, self, chunk};
+    int rc = mms_guard_call(call_chunk, &call, base, len, err);
+    if (rc == MMS_GUARD_FAULT)
         return mms_error_set(err, MMS_ETRUNCATED, EFAULT,
                              "file truncated while being scanned (near offset %llu)",
                              (unsigned long long)chunk->offset);
-    }
-    armed_frame = &frame;
-    int rc = ops->chunk(self, chunk, err);
-    armed_frame = NULL;
     return rc;
 }

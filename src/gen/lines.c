@@ -1,0 +1,88 @@
+/*
+ * lines.c - filling a block with whole lines, for the text, log and csv
+ * kinds, and writing numbers and dates as text.
+ *
+ * A block is filled with the kind's lines while a line still fits with
+ * room for a well-formed last line after it; the last line then takes the
+ * bytes left, exactly.  So every block ends with a newline and no line
+ * crosses a block edge.  Far from the block's end, lines are written in
+ * place; near it, each one is made in a buffer first to see if it fits.
+ */
+#include "config.h"
+#include "gen/gen_internal.h"
+
+#include <string.h>
+
+/* Room for the longest line of any kind, plus the slack a kind may write. */
+#define LINE_BUFFER (4096 + 64)
+
+void gen_fill_lines(const gen_line_kind *kind, const mms_gen *gen, uint64_t index,
+                    unsigned char *dst, size_t len)
+{
+    gen_rng rng;
+    gen_rng_init(&rng, gen_key(gen->seed, kind->stream, index));
+    size_t pos = 0;
+    uint64_t line = 0;
+    if (index == 0 && kind->header)
+        pos = kind->header(dst, len);
+    size_t safe_room = kind->max_line + 16 + kind->min_last;
+    while (len - pos >= safe_room)
+        pos += kind->emit(gen, &rng, index, line++, dst + pos);
+    unsigned char buffer[LINE_BUFFER];
+    while (pos < len) {
+        size_t room = len - pos;
+        if (room >= kind->min_last) {
+            size_t n = kind->emit(gen, &rng, index, line, buffer);
+            if (n + kind->min_last <= room) {
+                memcpy(dst + pos, buffer, n);
+                pos += n;
+                line++;
+                continue;
+            }
+        }
+        kind->last(gen, &rng, index, line, dst + pos, room);
+        break;
+    }
+}
+
+size_t gen_put_uint(unsigned char *out, uint64_t v)
+{
+    unsigned char digits[20];
+    size_t n = 0;
+    do {
+        digits[n++] = (unsigned char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < n; i++)
+        out[i] = digits[n - 1 - i];
+    return n;
+}
+
+void gen_put_fixed(unsigned char *out, uint64_t v, unsigned width)
+{
+    while (width-- > 0) {
+        out[width] = (unsigned char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
+void gen_put_date(unsigned char *out, int64_t day)
+{
+    /* The proleptic Gregorian calendar in 400-year eras of 146097 days,
+     * each era counted from March 1st so that leap days come last. */
+    int64_t z = day + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t day_of_era = z - era * 146097;
+    int64_t year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+    int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    int64_t month_from_march = (5 * day_of_year + 2) / 153;
+    int64_t mday = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    int64_t month = month_from_march < 10 ? month_from_march + 3 : month_from_march - 9;
+    int64_t year = year_of_era + era * 400 + (month <= 2);
+    gen_put_fixed(out, (uint64_t)year, 4);
+    out[4] = '-';
+    gen_put_fixed(out + 5, (uint64_t)month, 2);
+    out[7] = '-';
+    gen_put_fixed(out + 8, (uint64_t)mday, 2);
+}
