@@ -87,5 +87,7 @@ int cli_stat_input(const char *path, struct stat *st);
 /* ---- the commands ---- */
 
 int cmd_wc(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
+int cmd_shm(int argc, char **argv);
 
 #endif

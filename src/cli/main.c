@@ -7,6 +7,8 @@
 
 static const cli_command commands[] = {
     {"wc", cmd_wc, "count lines, words and bytes (as GNU wc)"},
+    {"gen", cmd_gen, "write deterministic test data to a file or shm:NAME"},
+    {"shm", cmd_shm, "list or remove POSIX shared memory objects"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

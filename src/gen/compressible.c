@@ -19,7 +19,7 @@
 #define UNIT_MIN 512u
 #define UNIT_SPREAD 1025u
 /* Compressed bytes per match beyond its literals (zstd -3, measured). */
-#define SEQUENCE_COST 4u
+#define SEQUENCE_COST 11u
 
 /* Appends len random bytes at dst. */
 static void put_literals(gen_rng *rng, unsigned char *dst, size_t len)

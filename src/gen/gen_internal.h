@@ -8,6 +8,8 @@
 
 #include "internal.h"
 
+#include <string.h>
+
 /* ---- random numbers ---- */
 
 /* The Weyl increment of the counters: odd, so a counter visits 2^64 values. */
@@ -53,8 +55,12 @@ static inline uint32_t gen_below(uint64_t r, uint32_t n)
 /* Stores v as 8 little-endian bytes, whatever the machine's byte order. */
 static inline void gen_store_le64(unsigned char *out, uint64_t v)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(out, &v, 8); /* one store */
+#else
     for (int i = 0; i < 8; i++)
         out[i] = (unsigned char)(v >> (8 * i));
+#endif
 }
 
 /* The stream numbers given to gen_key(): one per use, never reused. */

@@ -90,7 +90,10 @@ static const word_slot *word_of_length(size_t len, uint64_t r)
 
 static void put_word(unsigned char *dst, const word_slot *word, bool slack)
 {
-    memcpy(dst, word->text, slack ? sizeof word->text : word->len);
+    if (slack)
+        memcpy(dst, word->text, sizeof word->text); /* one 16-byte move */
+    else
+        memcpy(dst, word->text, word->len);
 }
 
 void gen_words(gen_rng *rng, unsigned char *dst, size_t len, bool slack)
