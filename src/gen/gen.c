@@ -65,6 +65,7 @@ int mms_gen_new(mms_gen **out, mms_gen_kind kind, uint64_t size, uint64_t seed, 
         return mms_error_set(err, MMS_EINVAL, 0, "invalid kind %d", (int)kind);
     if (size == 0)
         return mms_error_set(err, MMS_EINVAL, 0, "size must be at least 1 byte");
+    gen_words_init();
     mms_gen *gen = calloc(1, sizeof *gen);
     if (!gen)
         return mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");

@@ -151,6 +151,9 @@ void gen_plant_needles(const mms_gen *gen, uint64_t offset, unsigned char *dst, 
  */
 void gen_words(gen_rng *rng, unsigned char *dst, size_t len, bool slack);
 
+/* Builds the vocabulary tables; mms_gen_new() calls it before any use. */
+void gen_words_init(void);
+
 /* One word of the vocabulary, chosen with r; its length in *len.  The
  * pointer has 16 readable bytes. */
 const unsigned char *gen_word(uint64_t r, size_t *len);
@@ -183,8 +186,15 @@ void gen_fill_lines(const gen_line_kind *kind, const mms_gen *gen, uint64_t inde
 /* Writes v in decimal; returns the number of digits. */
 size_t gen_put_uint(unsigned char *out, uint64_t v);
 
-/* Writes v in decimal on exactly width digits, zero-padded. */
-void gen_put_fixed(unsigned char *out, uint64_t v, unsigned width);
+/* Writes v in decimal on exactly width digits, zero-padded (inline: the
+ * width is a constant at every call, so the loop unrolls). */
+static inline void gen_put_fixed(unsigned char *out, uint64_t v, unsigned width)
+{
+    while (width-- > 0) {
+        out[width] = (unsigned char)('0' + v % 10);
+        v /= 10;
+    }
+}
 
 /* Writes the date of day (days since 1970-01-01) as YYYY-MM-DD (10 bytes). */
 void gen_put_date(unsigned char *out, int64_t day);

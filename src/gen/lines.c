@@ -45,25 +45,28 @@ void gen_fill_lines(const gen_line_kind *kind, const mms_gen *gen, uint64_t inde
     }
 }
 
+/* "00" to "99": two digits per division. */
+static const char digit_pairs[] =
+    "00010203040506070809101112131415161718192021222324"
+    "25262728293031323334353637383940414243444546474849"
+    "50515253545556575859606162636465666768697071727374"
+    "75767778798081828384858687888990919293949596979899";
+
 size_t gen_put_uint(unsigned char *out, uint64_t v)
 {
-    unsigned char digits[20];
-    size_t n = 0;
-    do {
-        digits[n++] = (unsigned char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    for (size_t i = 0; i < n; i++)
-        out[i] = digits[n - 1 - i];
-    return n;
-}
-
-void gen_put_fixed(unsigned char *out, uint64_t v, unsigned width)
-{
-    while (width-- > 0) {
-        out[width] = (unsigned char)('0' + v % 10);
-        v /= 10;
+    size_t n = 1;
+    for (uint64_t bound = 10; n < 20 && v >= bound; bound *= 10)
+        n++;
+    unsigned char *p = out + n;
+    for (; v >= 100; v /= 100) {
+        p -= 2;
+        memcpy(p, digit_pairs + 2 * (v % 100), 2);
     }
+    if (v >= 10)
+        memcpy(p - 2, digit_pairs + 2 * v, 2);
+    else
+        p[-1] = (unsigned char)('0' + v);
+    return n;
 }
 
 void gen_put_date(unsigned char *out, int64_t day)

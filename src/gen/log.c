@@ -24,8 +24,11 @@
  * 4 pairs of at most 40 bytes with their spaces, plus the newline. */
 #define LOG_MAX_LINE 240
 
+/* A piece of a line, padded so that it is copied with one fixed-size move
+ * (the padding lands past the piece and is overwritten or, at the end of a
+ * line, stays inside the room LOG_MAX_LINE leaves). */
 typedef struct text {
-    const char *s;
+    char s[32];
     size_t len;
 } text;
 
@@ -58,28 +61,57 @@ static const unsigned short statuses[16] = {
     200, 200, 200, 200, 201, 204, 301, 304, 400, 401, 403, 404, 409, 429, 500, 503,
 };
 
-static unsigned char *put(unsigned char *out, const char *s, size_t len)
+static unsigned char *put_text(unsigned char *out, const text *t)
+{
+    memcpy(out, t->s, sizeof t->s);
+    return out + t->len;
+}
+
+/* A word of the vocabulary (16 bytes copied). */
+static unsigned char *put_word(unsigned char *out, uint64_t r)
+{
+    size_t len;
+    memcpy(out, gen_word(r, &len), 16);
+    return out + len;
+}
+
+static inline unsigned char *put_bytes(unsigned char *out, const char *s, size_t len)
 {
     memcpy(out, s, len);
     return out + len;
 }
 
-#define PUT(out, literal) put(out, literal, sizeof(literal) - 1)
+/* A string literal: a copy of a known size, inlined. */
+#define PUT(out, literal) put_bytes(out, literal, sizeof(literal) - 1)
+
+/* "2024-01-01T00:03:" for the minute of the line before: a block's lines
+ * fall in one or two minutes, so the date is rarely worked out again. */
+typedef struct minute_text {
+    uint64_t minute;
+    unsigned char text[17];
+} minute_text;
+
+static _Thread_local minute_text last_minute = {UINT64_MAX, {0}};
 
 /* "2024-01-01T00:00:01.234Z" (24 bytes) for a time in ms since 1970. */
 static unsigned char *put_timestamp(unsigned char *out, uint64_t ms)
 {
-    uint64_t day = ms / MS_PER_DAY;
-    uint32_t in_day = (uint32_t)(ms % MS_PER_DAY);
-    gen_put_date(out, (int64_t)day);
-    out[10] = 'T';
-    gen_put_fixed(out + 11, in_day / 3600000, 2);
-    out[13] = ':';
-    gen_put_fixed(out + 14, in_day / 60000 % 60, 2);
-    out[16] = ':';
-    gen_put_fixed(out + 17, in_day / 1000 % 60, 2);
+    uint64_t minute = ms / 60000;
+    if (minute != last_minute.minute) {
+        uint32_t minute_of_day = (uint32_t)(minute % (MS_PER_DAY / 60000));
+        gen_put_date(last_minute.text, (int64_t)(ms / MS_PER_DAY));
+        last_minute.text[10] = 'T';
+        gen_put_fixed(last_minute.text + 11, minute_of_day / 60, 2);
+        last_minute.text[13] = ':';
+        gen_put_fixed(last_minute.text + 14, minute_of_day % 60, 2);
+        last_minute.text[16] = ':';
+        last_minute.minute = minute;
+    }
+    memcpy(out, last_minute.text, sizeof last_minute.text);
+    uint32_t in_minute = (uint32_t)(ms % 60000);
+    gen_put_fixed(out + 17, in_minute / 1000, 2);
     out[19] = '.';
-    gen_put_fixed(out + 20, in_day % 1000, 3);
+    gen_put_fixed(out + 20, in_minute % 1000, 3);
     out[23] = 'Z';
     return out + 24;
 }
@@ -105,9 +137,7 @@ static unsigned char *put_pair(unsigned char *out, uint64_t r)
     case 2:
     case 3: {
         out = PUT(out, " user=");
-        size_t len;
-        const unsigned char *word = gen_word(v, &len);
-        return put(out, (const char *)word, len);
+        return put_word(out, v);
     }
     case 4:
     case 5:
@@ -130,14 +160,11 @@ static unsigned char *put_pair(unsigned char *out, uint64_t r)
     case 10:
     case 11: {
         out = PUT(out, " method=");
-        const text *m = &methods[v & 7];
-        return put(out, m->s, m->len);
+        return put_text(out, &methods[v & 7]);
     }
     case 12: {
         out = PUT(out, " path=/api/v1/");
-        size_t len;
-        const unsigned char *word = gen_word(v, &len);
-        out = put(out, (const char *)word, len);
+        out = put_word(out, v);
         *out++ = '/';
         return out + gen_put_uint(out, (v >> 8) % 100000);
     }
@@ -165,11 +192,9 @@ static size_t log_line(const mms_gen *gen, gen_rng *rng, uint64_t block, uint64_
         p = PUT(p, " WARN  [");
     else
         p = PUT(p, " ERROR [");
-    const text *component = &components[(r >> 16) & 15];
-    p = put(p, component->s, component->len);
+    p = put_text(p, &components[(r >> 16) & 15]);
     p = PUT(p, "] ");
-    const text *message = &messages[(r >> 20) & 31];
-    p = put(p, message->s, message->len);
+    p = put_text(p, &messages[(r >> 20) & 31]);
     unsigned pairs = 1 + ((r >> 25) & 3);
     for (unsigned i = 0; i < pairs; i++)
         p = put_pair(p, gen_rng_next(rng));

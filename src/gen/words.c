@@ -45,14 +45,18 @@ static const char *const vocabulary[NWORDS] = {
     "significantly", "transportation", "implementation", "infrastructure",
 };
 
+/* A word with a space before it, " word", in 16 bytes: a word after the
+ * first of a run is one 16-byte move; the first one starts at text + 1. */
 typedef struct word_slot {
     unsigned char text[16];
-    size_t len;
+    size_t letters;
 } word_slot;
 
-static word_slot slots[NWORDS];
-/* by_length[n]: the indexes of the words of length n, count_of_length[n]
- * of them, starting at first_of_length[n] in that array. */
+/* One more slot of zeros, so that reading 16 bytes from text + 1 of the
+ * last word stays inside the array. */
+static word_slot slots[NWORDS + 1];
+/* by_length[first_of_length[n] ...]: the count_of_length[n] words of n
+ * letters. */
 static unsigned char by_length[NWORDS];
 static unsigned first_of_length[GEN_WORD_MAX + 1];
 static unsigned count_of_length[GEN_WORD_MAX + 1];
@@ -61,53 +65,50 @@ static pthread_once_t slots_once = PTHREAD_ONCE_INIT;
 static void build_slots(void)
 {
     for (unsigned i = 0; i < NWORDS; i++) {
-        slots[i].len = strlen(vocabulary[i]);
-        memcpy(slots[i].text, vocabulary[i], slots[i].len);
-        count_of_length[slots[i].len]++;
+        slots[i].letters = strlen(vocabulary[i]);
+        slots[i].text[0] = ' ';
+        memcpy(slots[i].text + 1, vocabulary[i], slots[i].letters);
+        count_of_length[slots[i].letters]++;
     }
     unsigned next = 0;
     for (unsigned n = 1; n <= GEN_WORD_MAX; n++) {
         first_of_length[n] = next;
         for (unsigned i = 0; i < NWORDS; i++)
-            if (slots[i].len == n)
+            if (slots[i].letters == n)
                 by_length[next++] = (unsigned char)i;
     }
 }
 
-const unsigned char *gen_word(uint64_t r, size_t *len)
+void gen_words_init(void)
 {
     pthread_once(&slots_once, build_slots);
+}
+
+const unsigned char *gen_word(uint64_t r, size_t *len)
+{
     const word_slot *slot = &slots[r & (NWORDS - 1)];
-    *len = slot->len;
-    return slot->text;
+    *len = slot->letters;
+    return slot->text + 1;
 }
 
-/* A word of exactly len letters (1 <= len <= GEN_WORD_MAX). */
-static const word_slot *word_of_length(size_t len, uint64_t r)
+/* A word of exactly n letters (1 <= n <= GEN_WORD_MAX). */
+static const word_slot *word_of_length(size_t n, uint64_t r)
 {
-    return &slots[by_length[first_of_length[len] + gen_below(r, count_of_length[len])]];
-}
-
-static void put_word(unsigned char *dst, const word_slot *word, bool slack)
-{
-    if (slack)
-        memcpy(dst, word->text, sizeof word->text); /* one 16-byte move */
-    else
-        memcpy(dst, word->text, word->len);
+    return &slots[by_length[first_of_length[n] + gen_below(r, count_of_length[n])]];
 }
 
 void gen_words(gen_rng *rng, unsigned char *dst, size_t len, bool slack)
 {
-    pthread_once(&slots_once, build_slots);
     uint64_t bits = 0;
     unsigned left = 0; /* random bytes left in bits */
+    size_t skip = 1;   /* the first word goes without its space */
     size_t pos = 0;
-    /* Invariant: at least one byte is left for the next word (room >= 1).
-     * A word is taken only if a separator and a one-letter word still fit
-     * after it; the end is closed with a word of exactly the room left. */
+    /* Invariant: the next word has room for its space (if any) and at
+     * least one letter.  A word is taken only if a space and a one-letter
+     * word still fit after it; the run is closed with a word of exactly
+     * the letters left, or, when that is one more than the longest word, a
+     * word two letters shorter leaves room for a space and one letter. */
     while (pos < len) {
-        size_t sep = pos ? 1 : 0;
-        size_t room = len - pos - sep;
         if (left == 0) {
             bits = gen_rng_next(rng);
             left = 8;
@@ -115,16 +116,17 @@ void gen_words(gen_rng *rng, unsigned char *dst, size_t len, bool slack)
         const word_slot *word = &slots[bits & (NWORDS - 1)];
         bits >>= 8;
         left--;
-        if (word->len + 2 > room) {
-            /* room <= word->len + 1: one word of room letters closes the
-             * run, or, when room is one above the longest word, a word of
-             * room - 2 letters leaves room for a separator and one letter. */
-            size_t exact = room <= GEN_WORD_MAX ? room : room - 2;
-            word = word_of_length(exact, gen_rng_next(rng));
+        size_t room = len - pos;
+        if (word->letters + 1 - skip + 2 > room) {
+            size_t letters = room - (1 - skip);
+            word = word_of_length(letters <= GEN_WORD_MAX ? letters : letters - 2,
+                                  gen_rng_next(rng));
         }
-        if (sep)
-            dst[pos] = ' ';
-        put_word(dst + pos + sep, word, slack);
-        pos += sep + word->len;
+        if (slack)
+            memcpy(dst + pos, word->text + skip, 16); /* one 16-byte move */
+        else
+            memcpy(dst + pos, word->text + skip, word->letters + 1 - skip);
+        pos += word->letters + 1 - skip;
+        skip = 0;
     }
 }
