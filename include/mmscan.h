@@ -458,9 +458,10 @@ MMS_API int mms_gen_set_islands(mms_gen *gen, uint64_t every, uint64_t length, m
  * hold it, and every other one straddles the region's most aligned offset
  * (a multiple of the largest power of two inside it), so that it crosses
  * the edges of windows of any power-of-two size up to that alignment.  A
- * needle replaces the bytes under it (newlines included).
- * @return 0, or MMS_EINVAL (len 0 or above 4096, every below 2 * len,
- *         offsets already added with every > 0) or MMS_ENOMEM.
+ * needle replaces the bytes under it (newlines included).  A new needle
+ * replaces the one before and forgets the offsets added for it.
+ * @return 0, or MMS_EINVAL (len 0 or above 4096, every below 2 * len) or
+ *         MMS_ENOMEM.
  */
 MMS_API int mms_gen_set_needle(mms_gen *gen, const void *needle, size_t len, uint64_t every,
                                mms_error *err);

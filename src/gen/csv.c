@@ -29,13 +29,6 @@ static const char categories[8][8] = {
  * category 6, quantity 5, price 7, score 7, date 10, 7 commas. */
 #define FIXED_MAX 76
 
-static size_t csv_header(unsigned char *out, size_t room)
-{
-    size_t len = sizeof header - 1 < room ? sizeof header - 1 : room;
-    memcpy(out, header, len);
-    return len;
-}
-
 /* A day of 2000 to 2030 as YYYY-MM-DD, chosen with the high bits of r: a
  * year, a month, then a day of that month. */
 static unsigned char *put_date(unsigned char *out, uint64_t r)
@@ -119,7 +112,7 @@ static void csv_fill(const mms_gen *gen, uint64_t index, unsigned char *dst, siz
         .stream = GEN_STREAM_CSV,
         .max_line = FIXED_MAX + NOTE_MAX + 1,
         .min_last = FIXED_MAX + 1,
-        .header = csv_header,
+        .header = header,
         .emit = csv_row,
         .last = csv_last,
     };

@@ -143,9 +143,6 @@ int mms_gen_set_needle(mms_gen *gen, const void *needle, size_t len, uint64_t ev
         return mms_error_set(err, MMS_EINVAL, 0,
                              "needle spacing %llu is below twice the needle's length",
                              (unsigned long long)every);
-    if (every != 0 && gen->needle_at_count > 0)
-        return mms_error_set(err, MMS_EINVAL, 0,
-                             "needles at set offsets and at a spacing exclude each other");
     unsigned char *copy = malloc(len);
     if (!copy)
         return mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");

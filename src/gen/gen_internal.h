@@ -165,8 +165,9 @@ typedef struct gen_line_kind {
     uint64_t stream;     /* the gen_key() stream of the kind */
     size_t max_line;     /* the longest line emit() writes, newline included */
     size_t min_last;     /* the shortest line last() writes well-formed */
-    /* Optional: the header at the start of the output; returns its length. */
-    size_t (*header)(unsigned char *out, size_t room);
+    /* Optional: the first line of the output, newline included (left out
+     * when the output is too small for it and a last line). */
+    const char *header;
     /* Writes one line at out (max_line + 16 bytes of room); returns its
      * length, newline included.  line is the line's number in its block. */
     size_t (*emit)(const mms_gen *gen, gen_rng *rng, uint64_t block, uint64_t line,

@@ -23,8 +23,11 @@ void gen_fill_lines(const gen_line_kind *kind, const mms_gen *gen, uint64_t inde
     gen_rng_init(&rng, gen_key(gen->seed, kind->stream, index));
     size_t pos = 0;
     uint64_t line = 0;
-    if (index == 0 && kind->header)
-        pos = kind->header(dst, len);
+    size_t header_len = kind->header ? strlen(kind->header) : 0;
+    if (index == 0 && header_len && header_len + kind->min_last <= len) {
+        memcpy(dst, kind->header, header_len);
+        pos = header_len;
+    }
     size_t safe_room = kind->max_line + 16 + kind->min_last;
     while (len - pos >= safe_room)
         pos += kind->emit(gen, &rng, index, line++, dst + pos);
