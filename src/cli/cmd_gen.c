@@ -139,7 +139,7 @@ static int apply_option(gen_request *req, int opt, const char *arg)
     uint64_t n;
     switch (opt) {
     case 's':
-        if (parse_size_option("--size", arg, &req->size) < 0)
+        if (parse_size_option("--size", arg, &req->size) != 0)
             return CLI_ERROR;
         req->has_size = true;
         return 0;
