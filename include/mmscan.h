@@ -495,7 +495,9 @@ typedef enum mms_write_method {
      *  the end. */
     MMS_WRITE_PWRITE,
     /** Map each window MAP_SHARED and writable, fill it in place, msync()
-     *  it (MS_SYNC) and unmap it. */
+     *  it (MS_SYNC) and unmap it.  Installs the SIGBUS handler (see SIGBUS
+     *  below): an output that shrinks, or whose disk fills up, under a
+     *  window makes the write fail with MMS_ETRUNCATED. */
     MMS_WRITE_MAP,
 } mms_write_method;
 
@@ -541,8 +543,8 @@ MMS_API int mms_gen_set_writing(mms_gen *gen, uint64_t window, unsigned threads,
  * @return 0, or MMS_EOPEN (cannot create the output; sys_errno EEXIST when
  *         it exists and MMS_GEN_FORCE is not given), MMS_EISDIR, MMS_EIO
  *         (sys_errno ENOSPC with a message that says how much space is
- *         missing, when the check fails or the disk fills up), MMS_ENOMEM,
- *         MMS_ETHREAD.  After a failure, the partial output is removed,
+ *         missing, when the check fails or the disk fills up), MMS_ETRUNCATED
+ *         (MMS_WRITE_MAP only), MMS_ENOMEM, MMS_ETHREAD.  After a failure, the partial output is removed,
  *         or kept with MMS_GEN_KEEP_PARTIAL (a file as path
  *         MMS_GEN_PARTIAL_SUFFIX, shared memory under its name).
  */

@@ -165,10 +165,13 @@ static int fill_output(const mms_gen *gen, output *out, mms_error *err)
         .fill = source_fill,
         .next_data = gen->ops->next_data ? source_next_data : NULL,
     };
-    /* MMS_WRITE_AUTO is pwrite: on the machines measured (see the README),
-     * pwrite() from a buffer that stays in the cache beat filling
-     * MAP_SHARED windows by 1.5x to 2x, into tmpfs and into files alike:
-     * it takes no page fault per page and skips zeroing new tmpfs pages. */
+    /* MMS_WRITE_AUTO is pwrite, measured with scripts/bench-gen (see the
+     * README): into a file, pwrite() from a buffer that stays in the cache
+     * was 2x to 3x faster than filling MAP_SHARED windows and msync()ing
+     * them; into tmpfs the two were within the noise of each other (the
+     * kernel's page allocation is the limit; pwrite() also skips zeroing
+     * the new pages).  pwrite also keeps the resident memory at one small
+     * buffer per thread. */
     mms_write_plan plan = {
         .fd = out->fd,
         .size = gen->size,
