@@ -429,8 +429,8 @@ MMS_API void mms_gen_free(mms_gen *gen);
 
 /**
  * Text only: line lengths, newline excluded, drawn uniformly from
- * [min, max] (default 10 to 100).  The last line of a block is longer by up
- * to min + 1 bytes, so that the block ends with a complete line.
+ * [min, max] (default 10 to 100).  The last line of a block may be longer,
+ * by up to min bytes, so that the block ends with a complete line.
  * @return 0, or MMS_EINVAL (other kind, min 0, min > max, max > 4096).
  */
 MMS_API int mms_gen_set_lines(mms_gen *gen, unsigned min, unsigned max, mms_error *err);
@@ -519,7 +519,9 @@ MMS_API int mms_write_method_parse(const char *name, mms_write_method *out, mms_
 MMS_API int mms_gen_set_writing(mms_gen *gen, uint64_t window, unsigned threads,
                                 mms_write_method method, mms_error *err);
 
-/** mms_gen_write() flag: replace an existing output. */
+/** mms_gen_write() flag: replace an existing output (a file is removed once
+ *  the free space is checked, before the new one is written, so that its
+ *  space can be used). */
 #define MMS_GEN_FORCE (1u << 0)
 /** mms_gen_write() flag: after a failure, keep the partial output. */
 #define MMS_GEN_KEEP_PARTIAL (1u << 1)
