@@ -47,11 +47,11 @@ static unsigned char *put_date(unsigned char *out, uint64_t r)
 }
 
 /* Writes a row up to and including the comma before the note. */
-static size_t put_fixed_fields(unsigned char *out, gen_rng *rng, uint64_t block, uint64_t line)
+static size_t put_fixed_fields(unsigned char *out, gen_lines *lines)
 {
-    uint64_t r = gen_rng_next(rng), s = gen_rng_next(rng);
+    uint64_t r = gen_rng_next(&lines->rng), s = gen_rng_next(&lines->rng);
     unsigned char *p = out;
-    p += gen_put_uint(p, block * ROWS_PER_BLOCK_ID + line + 1);
+    p += gen_put_uint(p, lines->block * ROWS_PER_BLOCK_ID + lines->line + 1);
     *p++ = ',';
     size_t len;
     memcpy(p, gen_word(r, &len), 16); /* overwritten past len */
@@ -83,26 +83,22 @@ static size_t put_fixed_fields(unsigned char *out, gen_rng *rng, uint64_t block,
     return (size_t)(p - out);
 }
 
-static size_t csv_row(const mms_gen *gen, gen_rng *rng, uint64_t block, uint64_t line,
-                      unsigned char *out)
+static size_t csv_row(gen_lines *lines, unsigned char *out)
 {
-    (void)gen;
-    size_t pos = put_fixed_fields(out, rng, block, line);
-    size_t note = gen_below(gen_rng_next(rng), NOTE_MAX + 1);
-    gen_words(rng, out + pos, note, true);
+    size_t pos = put_fixed_fields(out, lines);
+    size_t note = gen_below(gen_rng_next(&lines->rng), NOTE_MAX + 1);
+    gen_words(&lines->rng, out + pos, note, true);
     out[pos + note] = '\n';
     return pos + note + 1;
 }
 
-static void csv_last(const mms_gen *gen, gen_rng *rng, uint64_t block, uint64_t line,
-                     unsigned char *out, size_t len)
+static void csv_last(gen_lines *lines, unsigned char *out, size_t len)
 {
-    (void)gen;
     unsigned char fixed[FIXED_MAX];
-    size_t n = put_fixed_fields(fixed, rng, block, line);
+    size_t n = put_fixed_fields(fixed, lines);
     size_t keep = len - 1 < n ? len - 1 : n;
     memcpy(out, fixed, keep);
-    gen_words(rng, out + keep, len - 1 - keep, false);
+    gen_words(&lines->rng, out + keep, len - 1 - keep, false);
     out[len - 1] = '\n';
 }
 

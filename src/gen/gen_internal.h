@@ -160,6 +160,15 @@ const unsigned char *gen_word(uint64_t r, size_t *len);
 
 /* ---- lines (lines.c) ---- */
 
+/* A block of lines being made: what a line kind works from. */
+typedef struct gen_lines {
+    const mms_gen *gen;
+    gen_rng rng;
+    uint64_t block;            /* the block's index */
+    uint64_t line;             /* the number of the line being made in the block */
+    unsigned char prefix[32];  /* the kind's own text for the whole block */
+} gen_lines;
+
 /* A kind made of lines, for gen_fill_lines(). */
 typedef struct gen_line_kind {
     uint64_t stream;     /* the gen_key() stream of the kind */
@@ -168,14 +177,14 @@ typedef struct gen_line_kind {
     /* Optional: the first line of the output, newline included (left out
      * when the output is too small for it and a last line). */
     const char *header;
+    /* Optional: prepares lines->prefix at the start of a block. */
+    void (*start)(gen_lines *lines);
     /* Writes one line at out (max_line + 16 bytes of room); returns its
-     * length, newline included.  line is the line's number in its block. */
-    size_t (*emit)(const mms_gen *gen, gen_rng *rng, uint64_t block, uint64_t line,
-                   unsigned char *out);
+     * length, newline included. */
+    size_t (*emit)(gen_lines *lines, unsigned char *out);
     /* Writes exactly len bytes ending with a newline (len >= 1): a
      * well-formed line when len >= min_last, else the start of one. */
-    void (*last)(const mms_gen *gen, gen_rng *rng, uint64_t block, uint64_t line,
-                 unsigned char *out, size_t len);
+    void (*last)(gen_lines *lines, unsigned char *out, size_t len);
 } gen_line_kind;
 
 /* Fills a block with lines of kind: whole lines only, the last one padded. */

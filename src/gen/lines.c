@@ -19,31 +19,32 @@
 void gen_fill_lines(const gen_line_kind *kind, const mms_gen *gen, uint64_t index,
                     unsigned char *dst, size_t len)
 {
-    gen_rng rng;
-    gen_rng_init(&rng, gen_key(gen->seed, kind->stream, index));
+    gen_lines lines = {.gen = gen, .block = index, .line = 0};
+    gen_rng_init(&lines.rng, gen_key(gen->seed, kind->stream, index));
+    if (kind->start)
+        kind->start(&lines);
     size_t pos = 0;
-    uint64_t line = 0;
     size_t header_len = kind->header ? strlen(kind->header) : 0;
     if (index == 0 && header_len && header_len + kind->min_last <= len) {
         memcpy(dst, kind->header, header_len);
         pos = header_len;
     }
     size_t safe_room = kind->max_line + 16 + kind->min_last;
-    while (len - pos >= safe_room)
-        pos += kind->emit(gen, &rng, index, line++, dst + pos);
+    for (; len - pos >= safe_room; lines.line++)
+        pos += kind->emit(&lines, dst + pos);
     unsigned char buffer[LINE_BUFFER];
     while (pos < len) {
         size_t room = len - pos;
         if (room >= kind->min_last) {
-            size_t n = kind->emit(gen, &rng, index, line, buffer);
+            size_t n = kind->emit(&lines, buffer);
             if (n + kind->min_last <= room) {
                 memcpy(dst + pos, buffer, n);
                 pos += n;
-                line++;
+                lines.line++;
                 continue;
             }
         }
-        kind->last(gen, &rng, index, line, dst + pos, room);
+        kind->last(&lines, dst + pos, room);
         break;
     }
 }

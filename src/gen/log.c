@@ -16,7 +16,7 @@
 #include <string.h>
 
 #define EPOCH_2024_MS 1704067200000ull
-#define BLOCK_SPAN_MS 60000u
+#define MS_PER_MINUTE 60000u
 #define LINE_STEP_MS 13u
 #define MS_PER_DAY 86400000u
 
@@ -84,31 +84,29 @@ static inline unsigned char *put_bytes(unsigned char *out, const char *s, size_t
 /* A string literal: a copy of a known size, inlined. */
 #define PUT(out, literal) put_bytes(out, literal, sizeof(literal) - 1)
 
-/* "2024-01-01T00:03:" for the minute of the line before: a block's lines
- * fall in one or two minutes, so the date is rarely worked out again. */
-typedef struct minute_text {
-    uint64_t minute;
-    unsigned char text[17];
-} minute_text;
-
-static _Thread_local minute_text last_minute = {UINT64_MAX, {0}};
-
-/* "2024-01-01T00:00:01.234Z" (24 bytes) for a time in ms since 1970. */
-static unsigned char *put_timestamp(unsigned char *out, uint64_t ms)
+/* Block k covers the minute 2024-01-01T00:00 + k minutes: its lines are
+ * LINE_STEP_MS apart, plus up to 7 ms, and a block holds fewer than 4600
+ * lines (128 KiB of lines of at least 56 bytes), so they all fall within
+ * the block's minute.  The start of a block writes "2024-01-01T00:03:"
+ * once, into lines->prefix. */
+static void log_start(gen_lines *lines)
 {
-    uint64_t minute = ms / 60000;
-    if (minute != last_minute.minute) {
-        uint32_t minute_of_day = (uint32_t)(minute % (MS_PER_DAY / 60000));
-        gen_put_date(last_minute.text, (int64_t)(ms / MS_PER_DAY));
-        last_minute.text[10] = 'T';
-        gen_put_fixed(last_minute.text + 11, minute_of_day / 60, 2);
-        last_minute.text[13] = ':';
-        gen_put_fixed(last_minute.text + 14, minute_of_day % 60, 2);
-        last_minute.text[16] = ':';
-        last_minute.minute = minute;
-    }
-    memcpy(out, last_minute.text, sizeof last_minute.text);
-    uint32_t in_minute = (uint32_t)(ms % 60000);
+    uint64_t ms = EPOCH_2024_MS + lines->block * MS_PER_MINUTE;
+    uint32_t minute_of_day = (uint32_t)(ms % MS_PER_DAY / MS_PER_MINUTE);
+    gen_put_date(lines->prefix, (int64_t)(ms / MS_PER_DAY));
+    lines->prefix[10] = 'T';
+    gen_put_fixed(lines->prefix + 11, minute_of_day / 60, 2);
+    lines->prefix[13] = ':';
+    gen_put_fixed(lines->prefix + 14, minute_of_day % 60, 2);
+    lines->prefix[16] = ':';
+}
+
+/* "2024-01-01T00:00:01.234Z" (24 bytes): the time of the current line,
+ * with r picking its jitter. */
+static unsigned char *put_timestamp(unsigned char *out, const gen_lines *lines, uint64_t r)
+{
+    uint32_t in_minute = (uint32_t)(lines->line * LINE_STEP_MS + gen_below(r, 8));
+    memcpy(out, lines->prefix, 17);
     gen_put_fixed(out + 17, in_minute / 1000, 2);
     out[19] = '.';
     gen_put_fixed(out + 20, in_minute % 1000, 3);
@@ -116,9 +114,18 @@ static unsigned char *put_timestamp(unsigned char *out, uint64_t ms)
     return out + 24;
 }
 
-static uint64_t line_time(uint64_t block, uint64_t line, uint64_t r)
+/* 8 lowercase hex digits of the low 32 bits of v, as the 8 bytes of the
+ * result (lowest nibble first): each nibble moves to a byte of its own,
+ * then '0' is added, and 'a' - '0' - 10 more where the nibble is 10 or
+ * above (adding 6 carries into bit 4 exactly there). */
+static uint64_t hex_digits(uint64_t v)
 {
-    return EPOCH_2024_MS + block * BLOCK_SPAN_MS + line * LINE_STEP_MS + gen_below(r, 8);
+    uint64_t x = v & 0xFFFFFFFFull;
+    x = (x | x << 16) & 0x0000FFFF0000FFFFull;
+    x = (x | x << 8) & 0x00FF00FF00FF00FFull;
+    x = (x | x << 4) & 0x0F0F0F0F0F0F0F0Full;
+    uint64_t letters = ((x + 0x0606060606060606ull) >> 4) & 0x0101010101010101ull;
+    return x + 0x3030303030303030ull + letters * ('a' - '0' - 10);
 }
 
 /* One " key=value" pair (at most 40 bytes), chosen with r. */
@@ -129,10 +136,10 @@ static unsigned char *put_pair(unsigned char *out, uint64_t r)
     case 0:
     case 1: {
         out = PUT(out, " request_id=");
-        static const char hex[] = "0123456789abcdef";
-        for (int i = 0; i < 16; i++)
-            *out++ = (unsigned char)hex[(v >> (i * 3)) & 15];
-        return out;
+        uint64_t digits = gen_mix(r);
+        gen_store_le64(out, hex_digits(digits));
+        gen_store_le64(out + 8, hex_digits(digits >> 32));
+        return out + 16;
     }
     case 2:
     case 3: {
@@ -177,12 +184,10 @@ static unsigned char *put_pair(unsigned char *out, uint64_t r)
     }
 }
 
-static size_t log_line(const mms_gen *gen, gen_rng *rng, uint64_t block, uint64_t line,
-                       unsigned char *out)
+static size_t log_line(gen_lines *lines, unsigned char *out)
 {
-    (void)gen;
-    uint64_t r = gen_rng_next(rng);
-    unsigned char *p = put_timestamp(out, line_time(block, line, r));
+    uint64_t r = gen_rng_next(&lines->rng);
+    unsigned char *p = put_timestamp(out, lines, r);
     unsigned level = (r >> 8) & 255;
     if (level < 38)
         p = PUT(p, " DEBUG [");
@@ -197,7 +202,7 @@ static size_t log_line(const mms_gen *gen, gen_rng *rng, uint64_t block, uint64_
     p = put_text(p, &messages[(r >> 20) & 31]);
     unsigned pairs = 1 + ((r >> 25) & 3);
     for (unsigned i = 0; i < pairs; i++)
-        p = put_pair(p, gen_rng_next(rng));
+        p = put_pair(p, gen_rng_next(&lines->rng));
     *p++ = '\n';
     return (size_t)(p - out);
 }
@@ -205,12 +210,10 @@ static size_t log_line(const mms_gen *gen, gen_rng *rng, uint64_t block, uint64_
 /* The last line of a block, before its padding. */
 #define LAST_PREFIX_LEN (24 + sizeof(" INFO  [gen] end of block pad=") - 1)
 
-static void log_last(const mms_gen *gen, gen_rng *rng, uint64_t block, uint64_t line,
-                     unsigned char *out, size_t len)
+static void log_last(gen_lines *lines, unsigned char *out, size_t len)
 {
-    (void)gen;
     unsigned char prefix[LAST_PREFIX_LEN];
-    PUT(put_timestamp(prefix, line_time(block, line, gen_rng_next(rng))),
+    PUT(put_timestamp(prefix, lines, gen_rng_next(&lines->rng)),
         " INFO  [gen] end of block pad=");
     size_t keep = len - 1 < LAST_PREFIX_LEN ? len - 1 : LAST_PREFIX_LEN;
     memcpy(out, prefix, keep);
@@ -224,6 +227,7 @@ static void log_fill(const mms_gen *gen, uint64_t index, unsigned char *dst, siz
         .stream = GEN_STREAM_LOG,
         .max_line = LOG_MAX_LINE,
         .min_last = LAST_PREFIX_LEN + 2, /* a padding of at least one 'x' */
+        .start = log_start,
         .emit = log_line,
         .last = log_last,
     };

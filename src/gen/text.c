@@ -6,24 +6,19 @@
 #include "config.h"
 #include "gen/gen_internal.h"
 
-static size_t text_line(const mms_gen *gen, gen_rng *rng, uint64_t block, uint64_t line,
-                        unsigned char *out)
+static size_t text_line(gen_lines *lines, unsigned char *out)
 {
-    (void)block;
-    (void)line;
-    size_t len = gen->line_min + gen_below(gen_rng_next(rng), gen->line_max - gen->line_min + 1);
-    gen_words(rng, out, len, true);
+    const mms_gen *gen = lines->gen;
+    size_t len = gen->line_min +
+                 gen_below(gen_rng_next(&lines->rng), gen->line_max - gen->line_min + 1);
+    gen_words(&lines->rng, out, len, true);
     out[len] = '\n';
     return len + 1;
 }
 
-static void text_last(const mms_gen *gen, gen_rng *rng, uint64_t block, uint64_t line,
-                      unsigned char *out, size_t len)
+static void text_last(gen_lines *lines, unsigned char *out, size_t len)
 {
-    (void)gen;
-    (void)block;
-    (void)line;
-    gen_words(rng, out, len - 1, false);
+    gen_words(&lines->rng, out, len - 1, false);
     out[len - 1] = '\n';
 }
 
