@@ -97,36 +97,60 @@ static const word_slot *word_of_length(size_t n, uint64_t r)
     return &slots[by_length[first_of_length[n] + gen_below(r, count_of_length[n])]];
 }
 
+/* The random bytes that pick words, eight from each random number. */
+typedef struct word_picker {
+    gen_rng *rng;
+    uint64_t bits;
+    unsigned left;
+} word_picker;
+
+/*
+ * Writes the next word of a run at dst + pos, with its space unless skip
+ * (the run's first word), and returns the new pos.  Invariant: the word
+ * has room for its space and at least one letter.  A word is taken only if
+ * a space and a one-letter word still fit after it; the run is closed with
+ * a word of exactly the letters left, or, when that is one more than the
+ * longest word, a word two letters shorter leaves room for a space and
+ * one letter.
+ */
+static inline size_t put_next_word(word_picker *picker, unsigned char *dst, size_t pos,
+                                   size_t len, size_t skip, bool slack)
+{
+    if (picker->left == 0) {
+        picker->bits = gen_rng_next(picker->rng);
+        picker->left = 8;
+    }
+    const word_slot *word = &slots[picker->bits & (NWORDS - 1)];
+    picker->bits >>= 8;
+    picker->left--;
+    size_t room = len - pos;
+    if (word->letters + 1 - skip + 2 > room) {
+        size_t letters = room - (1 - skip);
+        word = word_of_length(letters <= GEN_WORD_MAX ? letters : letters - 2,
+                              gen_rng_next(picker->rng));
+    }
+    if (slack)
+        memcpy(dst + pos, word->text + skip, 16); /* one 16-byte move */
+    else
+        memcpy(dst + pos, word->text + skip, word->letters + 1 - skip);
+    return pos + word->letters + 1 - skip;
+}
+
+/* The loop, specialized by the compiler for each value of slack. */
+static inline void put_words(gen_rng *rng, unsigned char *dst, size_t len, bool slack)
+{
+    if (len == 0)
+        return;
+    word_picker picker = {rng, 0, 0};
+    size_t pos = put_next_word(&picker, dst, 0, len, 1, slack);
+    while (pos < len)
+        pos = put_next_word(&picker, dst, pos, len, 0, slack);
+}
+
 void gen_words(gen_rng *rng, unsigned char *dst, size_t len, bool slack)
 {
-    uint64_t bits = 0;
-    unsigned left = 0; /* random bytes left in bits */
-    size_t skip = 1;   /* the first word goes without its space */
-    size_t pos = 0;
-    /* Invariant: the next word has room for its space (if any) and at
-     * least one letter.  A word is taken only if a space and a one-letter
-     * word still fit after it; the run is closed with a word of exactly
-     * the letters left, or, when that is one more than the longest word, a
-     * word two letters shorter leaves room for a space and one letter. */
-    while (pos < len) {
-        if (left == 0) {
-            bits = gen_rng_next(rng);
-            left = 8;
-        }
-        const word_slot *word = &slots[bits & (NWORDS - 1)];
-        bits >>= 8;
-        left--;
-        size_t room = len - pos;
-        if (word->letters + 1 - skip + 2 > room) {
-            size_t letters = room - (1 - skip);
-            word = word_of_length(letters <= GEN_WORD_MAX ? letters : letters - 2,
-                                  gen_rng_next(rng));
-        }
-        if (slack)
-            memcpy(dst + pos, word->text + skip, 16); /* one 16-byte move */
-        else
-            memcpy(dst + pos, word->text + skip, word->letters + 1 - skip);
-        pos += word->letters + 1 - skip;
-        skip = 0;
-    }
+    if (slack)
+        put_words(rng, dst, len, true);
+    else
+        put_words(rng, dst, len, false);
 }
