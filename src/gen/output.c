@@ -167,9 +167,9 @@ static int fill_output(const mms_gen *gen, output *out, mms_error *err)
     };
     /* MMS_WRITE_AUTO is pwrite, measured with scripts/bench-gen (see the
      * README): into a file, pwrite() from a buffer that stays in the cache
-     * was 2x to 3x faster than filling MAP_SHARED windows and msync()ing
-     * them; into tmpfs the two were within the noise of each other (the
-     * kernel's page allocation is the limit; pwrite() also skips zeroing
+     * was 1.7x to 3x faster than filling MAP_SHARED windows and
+     * msync()ing them; into tmpfs it was as fast or up to 1.6x faster (the
+     * kernel's page allocation is the limit there; pwrite() skips zeroing
      * the new pages).  pwrite also keeps the resident memory at one small
      * buffer per thread. */
     mms_write_plan plan = {
