@@ -149,8 +149,6 @@ static int map_window(writer *w, uint64_t begin, uint64_t end, mms_error *err)
         err->offset = begin;
         return rc;
     }
-    /* Written once, front to back: let the kernel drop pages early. */
-    madvise(map, len, MADV_SEQUENTIAL);
     map_fill mf = {w, map, begin, end};
     int rc = mms_guard_call(fill_mapped, &mf, map, len, err);
     if (rc == MMS_GUARD_FAULT) {

@@ -373,6 +373,10 @@ int cmd_gen(int argc, char **argv)
         goto done;
     }
     const char *output = argv[optind];
+    if (strcmp(output, "-") == 0) {
+        cli_usage_error("gen", "OUTPUT must be a file or shm:NAME, not standard output");
+        goto done;
+    }
     if (!(gen = make_generator(&req)))
         goto done;
     mms_error err;

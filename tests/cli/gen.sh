@@ -156,6 +156,9 @@ expect_status "needle without spacing" 2 "$MMSCAN" gen --size 1K --needle x e.bi
 expect_stderr_line "needle without spacing" "--needle needs --every or --needle-at"
 expect_status "bad seed" 2 "$MMSCAN" gen --size 1K --seed -1 e.bin
 expect_stderr_line "bad seed" "--seed: invalid seed '-1'"
+expect_status "standard output" 2 "$MMSCAN" gen --size 1K -
+expect_stderr_line "standard output" "OUTPUT must be a file or shm:NAME, not standard output"
+[ -e - ] && fail "standard output: made a file named -"
 [ -e e.bin ] && fail "a refused command made its output"
 
 printf 'old\n' >exists.bin
