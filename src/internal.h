@@ -127,4 +127,44 @@ size_t mms_page_size(void);
 /* The number of online CPUs (at least 1). */
 unsigned mms_online_cpus(void);
 
+/* ---- POSIX shared memory names (shm.c) ---- */
+
+/* Turns NAME (from "shm:NAME", one optional leading '/') into the name
+ * shm_open() takes, "/NAME", in out[size].  Returns 0 or MMS_EINVAL. */
+int mms_shm_path(const char *name, char *out, size_t size, mms_error *err);
+
+/* ---- writing an output through windows (write_window.c) ---- */
+
+/* Where the bytes of an output come from. */
+typedef struct mms_write_source {
+    void *ctx;
+    /* Fills buf with the len bytes of the output at offset.  Called from
+     * several threads at once, for disjoint ranges. */
+    int (*fill)(void *ctx, uint64_t offset, unsigned char *buf, size_t len, mms_error *err);
+    /* Optional (NULL: the output has no holes).  Sets [*begin, *end) to the
+     * first range of data that ends after offset and returns true, or
+     * returns false when only holes follow.  Holes are never written. */
+    bool (*next_data)(void *ctx, uint64_t offset, uint64_t *begin, uint64_t *end);
+} mms_write_source;
+
+/* How one output is written. */
+typedef struct mms_write_plan {
+    int fd;               /* open for reading and writing, already plan->size long */
+    uint64_t size;
+    uint64_t window;      /* bytes per unit of work, a multiple of the page size */
+    unsigned threads;     /* 0: one per online CPU */
+    mms_write_method method; /* MMS_WRITE_AUTO is resolved by the caller */
+} mms_write_plan;
+
+/*
+ * Writes [0, plan->size) of plan->fd from src, window by window on
+ * plan->threads threads, and makes it durable: MMS_WRITE_MAP maps each
+ * window MAP_SHARED and writable, fills it in place and msyncs it
+ * (MS_SYNC) before unmapping it; MMS_WRITE_PWRITE fills a buffer and
+ * pwrite()s it, then fdatasync()s the file.  Returns 0, the first error of
+ * src->fill, MMS_EIO (write, map or sync failed; sys_errno ENOSPC on a full
+ * disk), MMS_ETRUNCATED (the file shrank under a mapped window), MMS_ENOMEM
+ * or MMS_ETHREAD.
+ */
+int mms_write_output(const mms_write_plan *plan, const mms_write_source *src, mms_error *err);
 #endif /* MMSCAN_INTERNAL_H */

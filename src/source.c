@@ -19,10 +19,9 @@
 static int open_shm(const char *name, mms_error *err)
 {
     char shm_name[256];
-    if (name[0] == '\0' || strchr(name + (name[0] == '/'), '/'))
-        return mms_error_set(err, MMS_EINVAL, 0, "invalid shared memory name '%s'", name);
-    if (snprintf(shm_name, sizeof shm_name, "/%s", name + (name[0] == '/')) >= (int)sizeof shm_name)
-        return mms_error_set(err, MMS_EINVAL, 0, "shared memory name too long");
+    int rc = mms_shm_path(name, shm_name, sizeof shm_name, err);
+    if (rc < 0)
+        return rc;
     int fd = shm_open(shm_name, O_RDONLY, 0);
     if (fd < 0)
         return mms_error_sys(err, MMS_EOPEN, errno);

@@ -168,5 +168,7 @@ int cmd_compress(int argc, char **argv);
 int cmd_decompress(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
+int cmd_shm(int argc, char **argv);
 
 #endif

@@ -13,6 +13,8 @@ static const cli_command commands[] = {
     {"decompress", cmd_decompress, "decompress .zst files (what zstd writes)"},
     {"stats", cmd_stats, "file statistics: lines, line lengths, bytes, entropy, UTF-8"},
     {"scan", cmd_scan, "hash, grep, wc and stats together in one pass per file"},
+    {"gen", cmd_gen, "write deterministic test data to a file or shm:NAME"},
+    {"shm", cmd_shm, "list or remove POSIX shared memory objects"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
