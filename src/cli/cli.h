@@ -101,6 +101,10 @@ mms_engine *cli_engine_new(const char *cmd, const cli_engine_settings *settings)
  */
 int cli_bad_option(const char *cmd, char **argv);
 
+/* The operands after the options (argv from optind on), or "-" alone
+ * (standard input) when there are none; *count receives how many. */
+char **cli_operands(int argc, char **argv, int *count);
+
 /* stat() for an input operand: "-" is stdin, "shm:NAME" a shared memory object. */
 int cli_stat_input(const char *path, struct stat *st);
 

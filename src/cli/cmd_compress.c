@@ -165,9 +165,8 @@ int cmd_compress(int argc, char **argv)
         }
     }
     job.sizes_known = settings.decompress == MMS_DECOMPRESS_NONE;
-    static char *stdin_only[] = {"-", NULL};
-    char **files = optind < argc ? argv + optind : stdin_only;
-    int nfiles = optind < argc ? argc - optind : 1;
+    int nfiles;
+    char **files = cli_operands(argc, argv, &nfiles);
     bool to_terminal = (t.to_stdout || (t.output && strcmp(t.output, "-") == 0) ||
                         (!t.output && strcmp(files[0], "-") == 0)) && isatty(STDOUT_FILENO);
     if (to_terminal && !t.force)

@@ -89,9 +89,8 @@ int cmd_decompress(int argc, char **argv)
         }
         }
     }
-    static char *stdin_only[] = {"-", NULL};
-    char **files = optind < argc ? argv + optind : stdin_only;
-    int nfiles = optind < argc ? argc - optind : 1;
+    int nfiles;
+    char **files = cli_operands(argc, argv, &nfiles);
     mms_engine *engine = cli_engine_new("decompress", &settings);
     if (!engine)
         return CLI_ERROR;

@@ -336,9 +336,8 @@ int cmd_grep(int argc, char **argv)
         }
     }
     if (status == CLI_OK && pattern) {
-        static char *stdin_only[] = {"-", NULL};
-        char **files = optind < argc ? argv + optind : stdin_only;
-        int nfiles = optind < argc ? argc - optind : 1;
+        int nfiles;
+        char **files = cli_operands(argc, argv, &nfiles);
         if (s.with_filename < 0)
             s.with_filename = nfiles > 1;
         bool selected = false, failed = false;

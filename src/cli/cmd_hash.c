@@ -199,10 +199,8 @@ int cmd_hash(int argc, char **argv)
         if (applied != 1)
             return applied;
     }
-    static char *stdin_only[] = {"-", NULL};
-    bool named = optind < argc;
-    char **files = named ? argv + optind : stdin_only;
-    int nfiles = named ? argc - optind : 1;
+    int nfiles;
+    char **files = cli_operands(argc, argv, &nfiles);
     if (check_combination(&settings, check, nfiles) != CLI_OK)
         return CLI_ERROR;
     if (settings.block_size)

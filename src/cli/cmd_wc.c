@@ -80,10 +80,9 @@ int cmd_wc(int argc, char **argv)
     if (wc_column_count(&cols) == 0)
         cols.lines = cols.words = cols.bytes = true;
 
-    static char *stdin_only[] = {"-", NULL};
     bool named = optind < argc;
-    char **files = named ? argv + optind : stdin_only;
-    int nfiles = named ? argc - optind : 1;
+    int nfiles;
+    char **files = cli_operands(argc, argv, &nfiles);
 
     mms_engine *engine = cli_engine_new("wc", &settings);
     if (!engine)

@@ -7,6 +7,17 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+char **cli_operands(int argc, char **argv, int *count)
+{
+    static char *stdin_only[] = {"-", NULL};
+    if (optind < argc) {
+        *count = argc - optind;
+        return argv + optind;
+    }
+    *count = 1;
+    return stdin_only;
+}
+
 int cli_stat_input(const char *path, struct stat *st)
 {
     if (strcmp(path, "-") == 0)
