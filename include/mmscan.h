@@ -447,7 +447,9 @@ typedef struct mms_match {
 } mms_match;
 
 /**
- * Receives matches or lines in input order.
+ * Receives matches or lines in input order.  When the engine scans the
+ * input in parts on several threads, the callback may run on any of them,
+ * but never on two at once, and always in input order.
  * @return 0 to go on, anything else to stop reporting: the rest of the
  *         input is then skipped (the scan still succeeds).
  */
@@ -511,8 +513,12 @@ typedef struct mms_grep_result {
  * longer reported (only counted, and the result says so) and, unless the
  * output is MMS_GREP_COUNT, the search stops at the first one.
  *
- * With MMS_GREP_COUNT, no invert-sensitive callback and no line limit, the
- * processor is splittable and counts on several threads.
+ * The processor is splittable: with several threads, contiguous parts of
+ * the input are searched at once.  The earliest part still running reports
+ * at once; later parts keep what they select (at most 8 MiB of lines
+ * between them, then they wait for their turn) and report it when the
+ * parts before them are done, so that lines still come in input order.
+ * Counting with no line limit keeps nothing and never waits.
  * @param pattern  compiled patterns; must outlive the processor
  * @param options  settings (copied)
  * @param on_line  required unless options->output is MMS_GREP_COUNT
