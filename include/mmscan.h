@@ -140,16 +140,19 @@ typedef struct mms_chunk {
 } mms_chunk;
 
 /** The value of mms_processor_ops.abi for tables written against this header. */
-#define MMS_PROCESSOR_ABI 1
+#define MMS_PROCESSOR_ABI 2
 
 /** The processor needs the input in order, on one thread. */
 #define MMS_PROC_ORDERED    (1u << 0)
 /**
  * The processor can work on several contiguous parts of the input at once.
  * With more than one thread, the engine cuts the input into contiguous
- * parts, gives each part its own state made by split(), feeds each part's
- * chunks in order, and at the end calls merge(self, part) for every part in
- * input order: self always covers the input just before part.
+ * parts; the first part is fed to self, every later part to its own state,
+ * made by split() before any part is fed, in input order.  Each part's
+ * chunks come in order, on one thread per part; when a part is done the
+ * engine calls part_end() (if any) on that part's thread, and at the end it
+ * calls merge(self, part) for every later part in input order: self always
+ * covers the input just before part.
  */
 #define MMS_PROC_SPLITTABLE (1u << 1)
 /** The processor changes the bytes it is given (reserved for edits). */
@@ -187,6 +190,17 @@ typedef struct mms_processor_ops {
     int (*finish)(void *self, mms_error *err);
     /** Frees a state (self or a part).  NULL means nothing to free. */
     void (*destroy)(void *self);
+    /* ---- abi 2 ---- */
+    /** SPLITTABLE only, optional: a part is done.  In a scan cut into parts,
+     *  the engine calls it exactly once for every part's state (self for
+     *  the first part), on the thread that fed the part, after its last
+     *  chunk and before any merge.  failed is true when the scan is failing
+     *  (this part or another one stopped on an error, or the part was never
+     *  started); merge() will then not be called.  A part that waits inside
+     *  chunk() for the parts before it (to keep its output in input order)
+     *  relies on this call to learn that they are done or that the scan
+     *  failed, so it must not wait for anything else. */
+    void (*part_end)(void *self, bool failed);
 } mms_processor_ops;
 
 /** A processor: an ops table and the state it works on. */
@@ -463,7 +477,9 @@ typedef struct mms_match {
 } mms_match;
 
 /**
- * Receives matches or lines in input order.
+ * Receives matches or lines in input order.  When the engine scans the
+ * input in parts on several threads, the callback may run on any of them,
+ * but never on two at once, and always in input order.
  * @return 0 to go on, anything else to stop reporting: the rest of the
  *         input is then skipped (the scan still succeeds).
  */
@@ -527,8 +543,12 @@ typedef struct mms_grep_result {
  * longer reported (only counted, and the result says so) and, unless the
  * output is MMS_GREP_COUNT, the search stops at the first one.
  *
- * With MMS_GREP_COUNT, no invert-sensitive callback and no line limit, the
- * processor is splittable and counts on several threads.
+ * The processor is splittable: with several threads, contiguous parts of
+ * the input are searched at once.  The earliest part still running reports
+ * at once; later parts keep what they select (at most 8 MiB of lines
+ * between them, then they wait for their turn) and report it when the
+ * parts before them are done, so that lines still come in input order.
+ * Counting with no line limit keeps nothing and never waits.
  * @param pattern  compiled patterns; must outlive the processor
  * @param options  settings (copied)
  * @param on_line  required unless options->output is MMS_GREP_COUNT

@@ -240,14 +240,27 @@ typedef struct part_run {
     bool started;
 } part_run;
 
+/* Tells every processor that has asked (abi 2, part_end) that part p is
+ * done, on the thread that fed it. */
+static void part_end(const part *p, bool failed)
+{
+    for (size_t i = 0; i < p->feed.nprocs; i++) {
+        const mms_processor_ops *ops = p->feed.procs[i]->ops;
+        if (ops->abi >= 2 && ops->part_end)
+            ops->part_end(p->states[i], failed);
+    }
+}
+
 static void *part_main(void *arg)
 {
     part_run *run = arg;
     mms_error_clear(&run->err);
     run->rc = mms_walk_mapped(&run->part->plan, feed_window, &run->part->feed, &run->counters,
                               &run->err);
-    if (run->rc < 0 && run->part->feed.stop)
+    if (run->rc < 0)
         atomic_store(run->part->feed.stop, true);
+    /* A part that stopped because another one failed is failing too. */
+    part_end(run->part, atomic_load(run->part->feed.stop));
     return NULL;
 }
 
@@ -333,10 +346,16 @@ static int scan_split(mms_engine *engine, const mms_walk_plan *base, unsigned np
         else
             runs[i].started = true;
     }
-    if (rc == 0)
+    if (rc == 0) {
         part_main(&runs[0]);
-    else
+    } else {
+        /* Parts that will never run are failed parts: the running ones may
+         * be waiting for them. */
         atomic_store(&stop, true);
+        for (unsigned i = 0; i < nparts; i++)
+            if (runs[i].part && !runs[i].started)
+                part_end(runs[i].part, true);
+    }
     for (unsigned i = 1; i < nparts; i++)
         if (runs[i].started)
             pthread_join(runs[i].thread, NULL);

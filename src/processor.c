@@ -12,7 +12,7 @@ int mms_processor_new(mms_processor **out, const mms_processor_ops *ops, void *s
     if (!ops || !ops->chunk)
         rc = mms_error_set(err, MMS_EINVAL, 0, "processor table without a chunk function");
     else if (ops->abi == 0 || ops->abi > MMS_PROCESSOR_ABI)
-        rc = mms_error_set(err, MMS_EABI, 0, "processor '%s' has abi %u; this library knows 1 to %u",
+        rc = mms_error_set(err, MMS_EABI, 0, "processor '%s' has abi %u; this library knows 1 to %d",
                            ops->name ? ops->name : "?", ops->abi, MMS_PROCESSOR_ABI);
     else if ((ops->flags & MMS_PROC_SPLITTABLE) && (!ops->split || !ops->merge))
         rc = mms_error_set(err, MMS_EINVAL, 0, "splittable processor '%s' without split and merge",

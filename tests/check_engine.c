@@ -9,6 +9,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,9 @@ typedef struct recorder {
     uint64_t begin, end;       /* the new bytes seen, contiguous */
     bool started, finished;
     uint64_t chunks;
+    pthread_t thread;          /* the thread of the chunks, once started */
+    unsigned ends;             /* part_end() calls */
+    bool end_failed;           /* what the last part_end() said */
     char fault[160];           /* the first broken promise, or "" */
 } recorder;
 
@@ -56,8 +60,13 @@ static int rec_chunk(void *self, const mms_chunk *c, mms_error *err)
         note_fault(r, "chunk without new bytes", new_begin);
     if (r->started && new_begin != r->end)
         note_fault(r, "gap or repeat", new_begin);
+    if (r->started && !pthread_equal(r->thread, pthread_self()))
+        note_fault(r, "a part's chunks on two threads", new_begin);
+    if (r->ends)
+        note_fault(r, "chunk after part_end", new_begin);
     if (!r->started) {
         r->begin = new_begin;
+        r->thread = pthread_self();
         r->started = true;
     }
     r->end = c->offset + c->len;
@@ -98,6 +107,8 @@ static int rec_merge(void *self, void *other, mms_error *err)
     recorder *r = self, *part = other;
     if (part->fault[0] && !r->fault[0])
         memcpy(r->fault, part->fault, sizeof r->fault);
+    if (r->ends != 1 || part->ends != 1 || part->end_failed)
+        note_fault(r, "merge without one successful part_end", part->begin);
     if (!part->started)
         return 0;
     if (r->started && part->begin != r->end)
@@ -108,6 +119,15 @@ static int rec_merge(void *self, void *other, mms_error *err)
     r->end = part->end;
     r->chunks += part->chunks;
     return 0;
+}
+
+static void rec_part_end(void *self, bool failed)
+{
+    recorder *r = self;
+    if (r->started && !pthread_equal(r->thread, pthread_self()))
+        note_fault(r, "part_end on another thread than the chunks", r->end);
+    r->ends++;
+    r->end_failed = failed;
 }
 
 static int rec_finish(void *self, mms_error *err)
@@ -125,7 +145,7 @@ static const mms_processor_ops ordered_recorder_ops = {
 static const mms_processor_ops split_recorder_ops = {
     .abi = MMS_PROCESSOR_ABI, .name = "recorder", .flags = MMS_PROC_SPLITTABLE,
     .overlap = rec_overlap, .chunk = rec_chunk, .split = rec_split, .merge = rec_merge,
-    .finish = rec_finish, .destroy = free,
+    .finish = rec_finish, .destroy = free, .part_end = rec_part_end,
 };
 
 static mms_processor *recorder_new(bool splittable, size_t overlap, bool check_bytes)
@@ -178,6 +198,9 @@ static void check_coverage(const char *path, uint64_t size, uint64_t window, siz
     mms_scan_info info;
     mms_engine_get_info(engine, &info);
     ck_assert_uint_eq(info.bytes, size);
+    /* part_end: once per part in a split scan (merge checks the others). */
+    ck_assert_uint_eq(r->ends, info.parts > 1 ? 1 : 0);
+    ck_assert(!r->end_failed);
     mms_engine_free(engine);
     mms_processor_free(proc);
 }
@@ -341,6 +364,9 @@ START_TEST(truncated_during_scan_is_an_error_not_a_crash)
             ck_assert_int_eq(mms_engine_scan_path(engine, "data", &err), MMS_ETRUNCATED);
             ck_assert_int_eq(err.code, MMS_ETRUNCATED);
             ck_assert_ptr_nonnull(strstr(err.message, "truncated"));
+            /* In a split scan, the failing part is told so. */
+            ck_assert_uint_eq(rec_of(proc)->ends, threads > 1 ? 1 : 0);
+            ck_assert(rec_of(proc)->end_failed == (threads > 1));
             close(fd);
             mms_engine_free(engine);
             mms_processor_free(proc);

@@ -10,8 +10,13 @@
 #include "testutil.h"
 
 #include <ctype.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static size_t naive_find(const unsigned char *hay, size_t len, const unsigned char *needle,
                          size_t n, bool caseless)
@@ -117,13 +122,16 @@ static size_t reference_offsets(const unsigned char *text, size_t len, const cha
 typedef struct collected {
     uint64_t offsets[4096];
     size_t count;
+    atomic_bool inside; /* a callback is running: never two at once */
 } collected;
 
 static int collect(void *ctx, const mms_match *m)
 {
     collected *c = ctx;
+    ck_assert(!atomic_exchange(&c->inside, true));
     ck_assert_uint_lt(c->count, 4096);
     c->offsets[c->count++] = m->offset;
+    atomic_store(&c->inside, false);
     return 0;
 }
 
@@ -154,13 +162,15 @@ START_TEST(matches_across_windows_found_once)
     const char *regexes[][2] = {{"needle", "fixed"}, {"ne+dle", "ere"}};
     for (int r = 0; r < 2; r++) {
         mms_pattern *pattern = compile(regexes[r][0], r ? MMS_SEARCH_EXTENDED : MMS_SEARCH_FIXED);
-        for (uint64_t window = 4096; window <= 3 * 4096; window += 4096) {
+        for (uint64_t window = 4096; window <= 3 * 4096; window += 4096)
+        for (unsigned threads = 1; threads <= 4; threads++) {
             collected *got = calloc(1, sizeof *got);
             mms_engine *engine = NULL;
             mms_processor *proc = NULL;
             mms_error err;
             ck_assert_int_eq(mms_engine_new(&engine, &err), 0);
             ck_assert_int_eq(mms_engine_set_window(engine, window, &err), 0);
+            mms_engine_set_threads(engine, threads);
             ck_assert_int_eq(mms_search_new(&proc, pattern, collect, got, &err), 0);
             ck_assert_int_eq(mms_engine_add(engine, proc, &err), 0);
             ck_assert_int_eq(mms_engine_scan_path(engine, "data", &err), 0);
@@ -242,6 +252,96 @@ START_TEST(a_long_line_is_streamed_in_bounded_memory)
 }
 END_TEST
 
+/* Lines of "line N needle\n" up to size bytes. */
+static void write_needle_lines(const char *path, size_t size)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    for (size_t i = 0, written = 0; written < size; i++)
+        written += (size_t)fprintf(f, "line %zu needle\n", i);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+typedef struct line_check {
+    uint64_t lines, next_offset;
+    int truncate_fd; /* >= 0: truncate it to 0 at the 1000th line */
+    bool in_order;
+} line_check;
+
+static int check_line(void *ctx, const mms_match *m)
+{
+    line_check *c = ctx;
+    c->in_order &= m->offset == c->next_offset && m->line_number == c->lines + 1;
+    c->next_offset = m->offset + m->length + 1;
+    if (++c->lines == 1000 && c->truncate_fd >= 0) {
+        usleep(300000); /* time for the later parts to fill what they keep and wait */
+        ck_assert_int_eq(ftruncate(c->truncate_fd, 0), 0);
+    }
+    return 0;
+}
+
+static int grep_lines_of(const char *path, uint64_t window, unsigned threads, line_check *check,
+                         mms_error *err)
+{
+    mms_pattern *pattern = compile("needle", MMS_SEARCH_FIXED);
+    mms_engine *engine = NULL;
+    mms_processor *proc = NULL;
+    mms_grep_options options = {.output = MMS_GREP_LINES, .line_numbers = true,
+                                .max_lines = MMS_GREP_UNLIMITED};
+    ck_assert_int_eq(mms_engine_new(&engine, err), 0);
+    ck_assert_int_eq(mms_engine_set_window(engine, window, err), 0);
+    mms_engine_set_threads(engine, threads);
+    ck_assert_int_eq(mms_grep_new(&proc, pattern, &options, check_line, check, err), 0);
+    ck_assert_int_eq(mms_engine_add(engine, proc, err), 0);
+    int rc = mms_engine_scan_path(engine, path, err);
+    mms_scan_info info;
+    mms_engine_get_info(engine, &info);
+    ck_assert_uint_eq(info.parts, threads);
+    mms_engine_free(engine);
+    mms_processor_free(proc);
+    mms_pattern_free(pattern);
+    return rc;
+}
+
+/* Later parts keep at most a few MiB of lines while they wait for their
+ * turn, however many lines they select. */
+START_TEST(parts_keep_bounded_output_in_order)
+{
+    tu_enter_temp_dir();
+    const size_t size = 96u << 20;
+    write_needle_lines("data", size);
+    mms_error err;
+    tu_reset_peak_rss();
+    uint64_t before = tu_peak_rss();
+    line_check check = {.truncate_fd = -1, .in_order = true};
+    ck_assert_int_eq(grep_lines_of("data", 4u << 20, 2, &check, &err), 0);
+    ck_assert(check.in_order);
+    struct stat st;
+    ck_assert_int_eq(stat("data", &st), 0);
+    ck_assert_uint_eq(check.next_offset, (uint64_t)st.st_size);
+    /* Two 4 MiB windows, 8 MiB kept and the growth of the kept buffer. */
+    ck_assert_uint_lt(tu_peak_rss() - before, 40u << 20);
+}
+END_TEST
+
+/* A part waiting for its turn is woken when the scan fails. */
+START_TEST(a_failing_split_scan_wakes_waiting_parts)
+{
+    tu_enter_temp_dir();
+    write_needle_lines("data", 48u << 20);
+    for (unsigned threads = 2; threads <= 3; threads++) {
+        int fd = open("data", O_RDWR);
+        ck_assert_int_ge(fd, 0);
+        line_check check = {.truncate_fd = fd, .in_order = true};
+        mms_error err;
+        ck_assert_int_eq(grep_lines_of("data", 1u << 20, threads, &check, &err), MMS_ETRUNCATED);
+        ck_assert(check.in_order);
+        close(fd);
+        write_needle_lines("data", 48u << 20);
+    }
+}
+END_TEST
+
 START_TEST(invalid_patterns_are_refused)
 {
     const char *patterns[] = {"a\\{1"};
@@ -267,6 +367,8 @@ int main(void)
     tcase_add_test(tc, matches_across_windows_found_once);
     tcase_add_test(tc, counts_agree_for_any_windows_and_threads);
     tcase_add_test(tc, a_long_line_is_streamed_in_bounded_memory);
+    tcase_add_test(tc, parts_keep_bounded_output_in_order);
+    tcase_add_test(tc, a_failing_split_scan_wakes_waiting_parts);
     tcase_add_test(tc, invalid_patterns_are_refused);
     suite_add_tcase(s, tc);
     return tu_run_suite(s);

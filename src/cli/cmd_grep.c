@@ -51,7 +51,7 @@ static const char grep_help[] =
     "                            no line output and no binary file check\n"
     "      --json                with --offsets: one JSON object per match\n"
     "\n"
-    "Counting (-c, no -m) uses every thread; the other outputs scan in order.\n"
+    "Every thread searches its own part of a file; lines are printed in order.\n"
     "Exit status: 0 if a line was selected, 1 if none was, 2 on an error.\n"
     "\n";
 

@@ -1,11 +1,15 @@
 /*
- * grep.c - the grep and search processors: their ops tables, constructors
+ * grep.c - the grep and search processors: their ops table, constructors
  * and result getter.  The line logic is in grep_lines.c, the search in
  * src/search/.
  *
- * A grep processor that only counts, with no line limit, is splittable:
- * each part counts its own lines and merge() joins the line that crosses
- * the seam between two parts.
+ * A grep processor is splittable: each part searches its own lines, and
+ * the line that crosses the seam between two parts is searched when the
+ * later part takes over from the earlier one.  Parts that report lines, or
+ * stop at a limit, keep input order through a part_order made by the
+ * first split(): only the earliest unfinished part reports, later ones
+ * keep their lines until it is their turn.  Parts that only count need no
+ * order: they take over from each other in merge().
  */
 #include "config.h"
 #include "internal.h"
@@ -16,13 +20,17 @@
 
 typedef struct grep_state {
     const mms_pattern *pattern;
-    grep_lines lines;
+    /* Behind a pointer so that split(), which sees self as const, can make
+     * self the first part of an order. */
+    grep_lines *lines;
 } grep_state;
 
 static void grep_destroy(void *self)
 {
     grep_state *s = self;
-    grep_lines_release(&s->lines);
+    if (s->lines)
+        grep_lines_release(s->lines);
+    free(s->lines);
     free(s);
 }
 
@@ -33,18 +41,40 @@ static grep_state *grep_state_new(const mms_pattern *pattern, const mms_grep_opt
     if (!s)
         return NULL;
     s->pattern = pattern;
-    if (grep_lines_init(&s->lines, pattern, options, on_line, ctx, starts_inside_a_line) < 0) {
+    s->lines = malloc(sizeof *s->lines);
+    if (!s->lines ||
+        grep_lines_init(s->lines, pattern, options, on_line, ctx, starts_inside_a_line) < 0) {
         grep_destroy(s);
         return NULL;
     }
     return s;
 }
 
+/* Whether the parts of a split scan must report in input order. */
+static bool needs_order(const mms_grep_options *options)
+{
+    return options->output != MMS_GREP_COUNT || options->max_lines != MMS_GREP_UNLIMITED;
+}
+
 static void *grep_split(const void *self)
 {
     const grep_state *model = self;
-    return grep_state_new(model->pattern, &model->lines.options, model->lines.on_line,
-                          model->lines.ctx, true);
+    grep_lines *first = model->lines;
+    grep_state *s = grep_state_new(model->pattern, &first->options, first->on_line, first->ctx,
+                                   true);
+    if (!s || !needs_order(&first->options))
+        return s;
+    if (!first->order) { /* the first split of a scan */
+        first->order = part_order_new(grep_lines_take, first);
+        first->order_index = 0;
+    }
+    s->lines->order_index = first->order ? part_order_add(first->order, s->lines) : -1;
+    if (s->lines->order_index < 0) {
+        grep_destroy(s);
+        return NULL;
+    }
+    s->lines->order = first->order;
+    return s;
 }
 
 static int out_of_memory(int rc, mms_error *err)
@@ -55,33 +85,30 @@ static int out_of_memory(int rc, mms_error *err)
 static int grep_chunk(void *self, const mms_chunk *chunk, mms_error *err)
 {
     grep_state *s = self;
-    int rc = grep_lines_feed(&s->lines, chunk->data + chunk->overlap, chunk->len - chunk->overlap,
+    int rc = grep_lines_feed(s->lines, chunk->data + chunk->overlap, chunk->len - chunk->overlap,
                              chunk->offset + chunk->overlap);
     return out_of_memory(rc, err);
+}
+
+static void grep_part_end(void *self, bool failed)
+{
+    grep_state *s = self;
+    grep_lines_end_part(s->lines, failed);
 }
 
 static int grep_merge(void *self, void *part, mms_error *err)
 {
     grep_state *s = self, *p = part;
-    return out_of_memory(grep_lines_join(&s->lines, &p->lines), err);
+    return out_of_memory(grep_lines_join(s->lines, p->lines), err);
 }
 
 static int grep_finish(void *self, mms_error *err)
 {
     grep_state *s = self;
-    return out_of_memory(grep_lines_end(&s->lines), err);
+    return out_of_memory(grep_lines_end(s->lines), err);
 }
 
-static const mms_processor_ops grep_ordered_ops = {
-    .abi = MMS_PROCESSOR_ABI,
-    .name = "grep",
-    .flags = MMS_PROC_ORDERED,
-    .chunk = grep_chunk,
-    .finish = grep_finish,
-    .destroy = grep_destroy,
-};
-
-static const mms_processor_ops grep_counting_ops = {
+static const mms_processor_ops grep_ops = {
     .abi = MMS_PROCESSOR_ABI,
     .name = "grep",
     .flags = MMS_PROC_SPLITTABLE,
@@ -90,6 +117,7 @@ static const mms_processor_ops grep_counting_ops = {
     .merge = grep_merge,
     .finish = grep_finish,
     .destroy = grep_destroy,
+    .part_end = grep_part_end,
 };
 
 int mms_grep_new(mms_processor **out, const mms_pattern *pattern, const mms_grep_options *options,
@@ -102,8 +130,7 @@ int mms_grep_new(mms_processor **out, const mms_pattern *pattern, const mms_grep
     grep_state *s = grep_state_new(pattern, options, on_line, ctx, false);
     if (!s)
         return mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
-    bool counting = options->output == MMS_GREP_COUNT && options->max_lines == MMS_GREP_UNLIMITED;
-    return mms_processor_new(out, counting ? &grep_counting_ops : &grep_ordered_ops, s, err);
+    return mms_processor_new(out, &grep_ops, s, err);
 }
 
 int mms_search_new(mms_processor **out, const mms_pattern *pattern, mms_match_fn on_match,
@@ -120,9 +147,9 @@ int mms_search_new(mms_processor **out, const mms_pattern *pattern, mms_match_fn
 
 int mms_grep_get_result(const mms_processor *proc, mms_grep_result *out)
 {
-    if (!proc || (proc->ops != &grep_ordered_ops && proc->ops != &grep_counting_ops))
+    if (!proc || proc->ops != &grep_ops)
         return MMS_EINVAL;
     const grep_state *s = proc->self;
-    *out = s->lines.result;
+    *out = s->lines->result;
     return 0;
 }

@@ -5,9 +5,14 @@
  * that crosses a window edge is copied, into carry, and searched once its
  * newline arrives.  When such a line grows long and its text will not be
  * printed (counts, -l, -q, binary input), it goes through the pattern's
- * streaming matcher instead, so memory stays bounded whatever its length.  Each window is looked at in slices of whole lines that fit in
- * the CPU caches: a slice is checked for NUL bytes (binary input, as GNU
- * grep checks each buffer it reads) and then searched while it is hot.
+ * streaming matcher instead, so memory stays bounded whatever its length.
+ * Each window is looked at in slices of whole lines that fit in the CPU
+ * caches: a slice is checked for NUL bytes (binary input, as GNU grep
+ * checks each buffer it reads) and then searched while it is hot.
+ *
+ * In a split scan, a part that is not the head keeps its selected lines
+ * (kept) and hands them to the output when it becomes the head
+ * (grep_lines_take); parts that only count keep nothing but a number.
  */
 #include "config.h"
 #include "internal.h"
@@ -20,6 +25,18 @@
 #define SLICE (256u << 10)
 /* A line in progress longer than this is streamed when it can be. */
 #define STREAM_AFTER (1u << 20)
+/* Bytes of kept lines that all the parts waiting to report hold at most
+ * (plus one line each). */
+#define KEPT_TOTAL (8u << 20)
+#define KEPT_MIN (64u << 10)
+
+/* A line kept by a part that does not report yet; its text follows it. */
+typedef struct kept_line {
+    uint64_t offset;
+    uint64_t line_number; /* lines of the part that ended before it, after the head */
+    size_t length;
+    bool binary;          /* the part had seen a NUL byte */
+} kept_line;
 
 int grep_lines_init(grep_lines *g, const mms_pattern *pattern, const mms_grep_options *options,
                     mms_match_fn on_line, void *ctx, bool starts_inside_a_line)
@@ -29,6 +46,7 @@ int grep_lines_init(grep_lines *g, const mms_pattern *pattern, const mms_grep_op
     g->on_line = on_line;
     g->ctx = ctx;
     g->head_open = starts_inside_a_line;
+    g->reporting = !starts_inside_a_line;
     g->worker = pattern_worker_new(pattern);
     g->stopped = options->max_lines == 0;
     return g->worker ? 0 : -1;
@@ -36,9 +54,41 @@ int grep_lines_init(grep_lines *g, const mms_pattern *pattern, const mms_grep_op
 
 void grep_lines_release(grep_lines *g)
 {
+    if (g->order) { /* a part freed before its end: the scan is failing */
+        part_order_end(g->order, g->order_index, true);
+        part_order_release(g->order);
+    }
     pattern_worker_free(g->worker);
     bytebuf_release(&g->carry);
     bytebuf_release(&g->head);
+    bytebuf_release(&g->kept);
+}
+
+void grep_lines_end_part(grep_lines *g, bool failed)
+{
+    if (!g->order)
+        return;
+    part_order_end(g->order, g->order_index, failed);
+    part_order_release(g->order);
+    g->order = NULL;
+}
+
+/* Nothing more is to be reported from this part on; when it is the head,
+ * from no later part either. */
+static void stop_output(grep_lines *g)
+{
+    g->stopped = true;
+    if (g->reporting && g->order)
+        part_order_stop(g->order);
+}
+
+/* A part that does not report yet, at a point where it may take over. */
+static void check_order(grep_lines *g)
+{
+    if (part_order_stopped(g->order))
+        g->stopped = true; /* the head has reported all there is */
+    else
+        part_order_check(g->order, g->order_index);
 }
 
 static void note_binary(grep_lines *g, const unsigned char *p, size_t n)
@@ -53,17 +103,19 @@ static void report(grep_lines *g, const unsigned char *text, size_t len, uint64_
     mms_match m = {.offset = offset, .length = len, .text = text,
                    .line_number = g->options.line_numbers ? g->line_number + 1 : 0};
     if (g->on_line(g->ctx, &m) != 0)
-        g->stopped = true;
+        stop_output(g);
 }
 
-/* A selected line text[0 .. len) (no newline) at input offset. */
-static void select_line(grep_lines *g, const unsigned char *text, size_t len, uint64_t offset)
+/* Reports a selected line text[0 .. len) (no newline) at input offset;
+ * binary: a NUL byte came before it. */
+static void report_line(grep_lines *g, const unsigned char *text, size_t len, uint64_t offset,
+                        bool binary)
 {
     if (g->stopped)
         return;
     g->result.selected++;
     bool limit_reached = g->result.selected >= g->options.max_lines;
-    if (g->options.output != MMS_GREP_COUNT && g->result.binary) {
+    if (g->options.output != MMS_GREP_COUNT && binary) {
         g->result.binary_suppressed = true;
         limit_reached = true; /* as grep: the first such line is enough to say so */
     } else if (g->options.output == MMS_GREP_LINES) {
@@ -78,7 +130,56 @@ static void select_line(grep_lines *g, const unsigned char *text, size_t len, ui
         }
     }
     if (limit_reached)
+        stop_output(g);
+}
+
+/* Counts n selected lines that are not reported one by one (counting). */
+static void count_selected(grep_lines *g, uint64_t n)
+{
+    uint64_t room = g->options.max_lines - g->result.selected;
+    g->result.selected += n < room ? n : room;
+    if (n >= room)
+        stop_output(g);
+}
+
+/* A part that does not report yet keeps a selected line. */
+static void keep_line(grep_lines *g, const unsigned char *text, size_t len, uint64_t offset)
+{
+    if (g->options.output == MMS_GREP_COUNT) {
+        count_selected(g, 1);
+        return;
+    }
+    kept_line k = {.offset = offset, .line_number = g->line_number, .length = len,
+                   .binary = g->result.binary};
+    if (bytebuf_append(&g->kept, &k, sizeof k) < 0 || bytebuf_append(&g->kept, text, len) < 0) {
+        g->out_of_memory = g->stopped = true;
+        return;
+    }
+    /* Later lines of this part cannot be reported after max_lines lines
+     * or after a line of a binary input (see report_line). */
+    if (++g->result.selected >= g->options.max_lines || k.binary) {
         g->stopped = true;
+        return;
+    }
+    if (g->keep_limit == 0) {
+        size_t waiting = (size_t)part_order_parts(g->order) - 1;
+        g->keep_limit = KEPT_TOTAL / waiting > KEPT_MIN ? KEPT_TOTAL / waiting : KEPT_MIN;
+    }
+    if (g->kept.len >= g->keep_limit && !part_order_wait(g->order, g->order_index))
+        g->stopped = true;
+}
+
+/* A selected line text[0 .. len) (no newline) at input offset. */
+static void select_line(grep_lines *g, const unsigned char *text, size_t len, uint64_t offset)
+{
+    if (g->stopped)
+        return;
+    if (!g->reporting && g->order)
+        check_order(g);
+    if (g->reporting)
+        report_line(g, text, len, offset, g->result.binary);
+    else if (!g->stopped)
+        keep_line(g, text, len, offset);
 }
 
 /* Selects every line of buf[from .. to), whole lines (grep -v). */
@@ -88,11 +189,7 @@ static void select_all(grep_lines *g, const unsigned char *buf, size_t from, siz
     if (g->stopped)
         return;
     if (g->options.output == MMS_GREP_COUNT && !g->options.line_numbers) {
-        uint64_t lines = wc_count_lines(buf + from, to - from);
-        uint64_t room = g->options.max_lines - g->result.selected;
-        g->result.selected += lines < room ? lines : room;
-        if (lines >= room)
-            g->stopped = true;
+        count_selected(g, wc_count_lines(buf + from, to - from));
         return;
     }
     while (from < to && !g->stopped) {
@@ -137,12 +234,11 @@ static bool needs_text(const grep_lines *g)
     return g->options.output != MMS_GREP_COUNT && !g->result.binary;
 }
 
-/* The streamed line in progress got its newline. */
-static void close_stream(grep_lines *g)
+/* A streamed line at offset got its newline; worker holds its stream. */
+static void close_stream(grep_lines *g, pattern_worker *worker, uint64_t offset)
 {
-    g->streaming = false;
-    if (pattern_stream_close(g->worker) != g->options.invert)
-        select_line(g, NULL, 0, g->carry_offset);
+    if (pattern_stream_close(worker) != g->options.invert)
+        select_line(g, NULL, 0, offset);
     g->line_number++;
 }
 
@@ -155,6 +251,7 @@ static int close_carry(grep_lines *g)
         g->head_offset = g->carry_offset;
         g->carry = swap;
         g->head_open = false;
+        g->head_binary = g->result.binary;
     } else {
         search_lines(g, g->carry.data, g->carry.len, g->carry_offset);
     }
@@ -162,10 +259,8 @@ static int close_carry(grep_lines *g)
     return 0;
 }
 
-int grep_lines_feed(grep_lines *g, const unsigned char *p, size_t n, uint64_t offset)
+static int feed(grep_lines *g, const unsigned char *p, size_t n, uint64_t offset)
 {
-    if (g->stopped)
-        return 0;
     size_t pos = 0;
     if (g->carry.len > 0 || g->head_open || g->streaming) {
         const unsigned char *nl = memchr(p, '\n', n);
@@ -181,7 +276,8 @@ int grep_lines_feed(grep_lines *g, const unsigned char *p, size_t n, uint64_t of
             pattern_stream_feed(g->worker, p, nl ? pos - 1 : pos);
             if (!nl)
                 return 0;
-            close_stream(g);
+            g->streaming = false;
+            close_stream(g, g->worker, g->carry_offset);
         } else {
             if (g->carry.len == 0)
                 g->carry_offset = offset;
@@ -195,6 +291,8 @@ int grep_lines_feed(grep_lines *g, const unsigned char *p, size_t n, uint64_t of
     const unsigned char *last_nl = pos < n ? memrchr(p + pos, '\n', n - pos) : NULL;
     size_t end = last_nl ? (size_t)(last_nl - p) + 1 : pos;
     while (pos < end && !g->stopped) {
+        if (!g->reporting && g->order)
+            check_order(g);
         size_t slice_end = end;
         if (end - pos > SLICE) {
             const unsigned char *nl = memrchr(p + pos, '\n', SLICE);
@@ -213,34 +311,119 @@ int grep_lines_feed(grep_lines *g, const unsigned char *p, size_t n, uint64_t of
     return bytebuf_append(&g->carry, p + end, n - end) < 0 ? MMS_ENOMEM : 0;
 }
 
+int grep_lines_feed(grep_lines *g, const unsigned char *p, size_t n, uint64_t offset)
+{
+    if (!g->reporting && g->order && !g->stopped)
+        check_order(g);
+    int rc = g->stopped ? 0 : feed(g, p, n, offset);
+    return g->out_of_memory ? MMS_ENOMEM : rc;
+}
+
+/* g, whose input has no newline so far, continues pred's line in progress. */
+static void continue_line(grep_lines *g, grep_lines *pred)
+{
+    if (pred->streaming) {
+        pattern_stream_move(g->worker, pred->worker);
+        pattern_stream_feed(g->worker, g->carry.data, g->carry.len);
+        g->carry.len = 0;
+        g->carry_offset = pred->carry_offset;
+        g->streaming = true;
+        pred->streaming = false;
+    } else if (pred->carry.len > 0) {
+        if (bytebuf_append(&pred->carry, g->carry.data, g->carry.len) < 0) {
+            g->out_of_memory = g->stopped = true;
+            return;
+        }
+        bytebuf swap = g->carry;
+        g->carry = pred->carry;
+        g->carry_offset = pred->carry_offset;
+        pred->carry = swap;
+    }
+    pred->carry.len = 0;
+    g->head_open = false;
+}
+
+/* The line that crosses the seam: pred's line in progress, then g's head. */
+static void search_seam(grep_lines *g, grep_lines *pred)
+{
+    if (pred->streaming) {
+        pattern_stream_feed(pred->worker, g->head.data, g->head.len - 1);
+        pred->streaming = false;
+        close_stream(g, pred->worker, pred->carry_offset);
+        return;
+    }
+    uint64_t line_offset = pred->carry.len > 0 ? pred->carry_offset : g->head_offset;
+    if (bytebuf_append(&pred->carry, g->head.data, g->head.len) < 0) {
+        g->out_of_memory = g->stopped = true;
+        return;
+    }
+    search_lines(g, pred->carry.data, pred->carry.len, line_offset);
+    pred->carry.len = 0;
+}
+
+bool grep_lines_take(void *part, void *before)
+{
+    grep_lines *g = part, *pred = before;
+    uint64_t kept_count = g->result.selected, own_lines = g->line_number;
+    bool own_binary = g->result.binary, stopped_early = g->stopped;
+    g->reporting = true;
+    g->result = pred->result;
+    g->stopped = pred->stopped;
+    g->line_number = pred->line_number;
+    if (g->stopped) {
+        bytebuf_release(&g->kept);
+        return true;
+    }
+    if (g->head_open) {
+        continue_line(g, pred);
+    } else {
+        g->result.binary = pred->result.binary || g->head_binary;
+        search_seam(g, pred);
+        uint64_t base = g->line_number;
+        for (size_t at = 0; at < g->kept.len && !g->stopped;) {
+            kept_line k;
+            memcpy(&k, g->kept.data + at, sizeof k);
+            g->line_number = base + k.line_number;
+            report_line(g, g->kept.data + at + sizeof k, k.length, k.offset,
+                        pred->result.binary || k.binary);
+            at += sizeof k + k.length;
+        }
+        if (g->options.output == MMS_GREP_COUNT && !g->stopped)
+            count_selected(g, kept_count);
+        g->line_number = base + own_lines;
+    }
+    bytebuf_release(&g->kept);
+    g->result.binary = pred->result.binary || own_binary;
+    if (stopped_early)
+        stop_output(g);
+    return g->stopped;
+}
+
 int grep_lines_join(grep_lines *g, grep_lines *part)
 {
-    g->result.selected += part->result.selected;
-    g->result.binary |= part->result.binary;
-    if (part->head_open) { /* no newline in the whole part: the line goes on */
-        if (g->carry.len == 0)
-            g->carry_offset = part->carry_offset;
-        return bytebuf_append(&g->carry, part->carry.data, part->carry.len) < 0 ? MMS_ENOMEM : 0;
-    }
-    if (g->carry.len == 0)
-        g->carry_offset = part->head_offset;
-    if (bytebuf_append(&g->carry, part->head.data, part->head.len) < 0)
-        return MMS_ENOMEM;
-    search_lines(g, g->carry.data, g->carry.len, g->carry_offset);
-    g->carry.len = 0;
-    if (part->carry.len > 0) {
-        g->carry_offset = part->carry_offset;
-        if (bytebuf_append(&g->carry, part->carry.data, part->carry.len) < 0)
-            return MMS_ENOMEM;
-    }
-    return 0;
+    if (!part->reporting)
+        grep_lines_take(part, g);
+    bytebuf swap = g->carry;
+    g->carry = part->carry;
+    g->carry_offset = part->carry_offset;
+    part->carry = swap;
+    if (part->streaming)
+        pattern_stream_move(g->worker, part->worker);
+    g->streaming = part->streaming;
+    part->streaming = false;
+    g->line_number = part->line_number;
+    g->result = part->result;
+    g->stopped = part->stopped;
+    return part->out_of_memory || g->out_of_memory ? MMS_ENOMEM : 0;
 }
 
 int grep_lines_end(grep_lines *g)
 {
     int rc = 0;
-    if (g->streaming)
-        close_stream(g);
+    if (g->streaming) {
+        g->streaming = false;
+        close_stream(g, g->worker, g->carry_offset);
+    }
     if (g->carry.len > 0 && !g->stopped) {
         rc = bytebuf_append(&g->carry, "\n", 1) < 0 ? MMS_ENOMEM : 0;
         if (rc == 0)

@@ -6,6 +6,7 @@
 #define MMSCAN_PROC_GREP_LINES_H
 
 #include "mmscan.h"
+#include "proc/part_order.h"
 #include "search/bytebuf.h"
 #include "search/pattern.h"
 
@@ -29,7 +30,19 @@ typedef struct grep_lines {
     bytebuf head;
     uint64_t head_offset;
     bool stopped;          /* nothing more to report: -m, a callback, binary */
+    bool out_of_memory;    /* a line could not be kept */
     mms_grep_result result;
+    /* A part of a split scan reports only once it is the head of its order
+     * (part_order.h); until then it keeps its selected lines (counting, only
+     * their number), their line numbers counted from the end of its head,
+     * and waits when they fill keep_limit bytes.  result and line_number
+     * then cover this part alone. */
+    bool reporting;
+    part_order *order;     /* NULL when no output order is kept, and once ended */
+    int order_index;
+    bytebuf kept;          /* kept lines, each a kept_line and its text */
+    size_t keep_limit;
+    bool head_binary;      /* result.binary when the head got its newline */
 } grep_lines;
 
 /* Initialises g (worker made from pattern).  Returns 0 or -1 (memory). */
@@ -37,12 +50,25 @@ int grep_lines_init(grep_lines *g, const mms_pattern *pattern, const mms_grep_op
                     mms_match_fn on_line, void *ctx, bool starts_inside_a_line);
 void grep_lines_release(grep_lines *g);
 
+/* Part g of a split scan gets no more input (see part_order_end()). */
+void grep_lines_end_part(grep_lines *g, bool failed);
+
 /* The new bytes p[0 .. n) at input offset.  Returns 0 or MMS_ENOMEM. */
 int grep_lines_feed(grep_lines *g, const unsigned char *p, size_t n, uint64_t offset);
 
 /*
- * Folds part, which covers the input right after g, into g: joins g's line
- * in progress with part's head.  Returns 0 or MMS_ENOMEM.
+ * Makes g, a part that kept its output, report from now on, after pred,
+ * which covers the input right before g and has reported all it will: g
+ * continues pred's results and line numbers, searches the line that
+ * crosses the seam, and reports what it kept.  Returns whether g has
+ * stopped (nothing more is to be reported).  (A part_take_fn.)
+ */
+bool grep_lines_take(void *g, void *pred);
+
+/*
+ * Folds part, which covers the input right after g, into g (taking part
+ * over first if it has not reported yet): g ends as part ended.  Returns 0
+ * or MMS_ENOMEM.
  */
 int grep_lines_join(grep_lines *g, grep_lines *part);
 

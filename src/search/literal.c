@@ -1,10 +1,10 @@
 /*
  * literal.c - finding one string of bytes with vector instructions.
  *
- * The search compares two bytes of the needle, picked as the rarest in
- * ordinary text, with 32 positions of the haystack at once (AVX2, chosen
- * at run time); only positions where both bytes agree are compared in
- * full.  Without AVX2 it lets memchr() find the rarest byte instead.
+ * The search compares two bytes of the needle, picked as rare in ordinary
+ * text and far apart, with 32 positions of the haystack at once (AVX2,
+ * chosen at run time); only positions where both bytes agree are compared
+ * in full.  Without AVX2 it lets memchr() find the rarest byte instead.
  */
 #include "config.h"
 #include "search/literal.h"
@@ -30,7 +30,8 @@ static unsigned char other_case(unsigned char c)
     return c;
 }
 
-/* How common a (folded) byte is in text: higher is more common. */
+/* How common a (folded) byte is in text, logs and code: higher is more
+ * common. */
 static int commonness(unsigned char c)
 {
     static const char by_frequency[] = "zqxjkvbpygfwmucldrhsnioate \n";
@@ -39,7 +40,18 @@ static int commonness(unsigned char c)
         return 10 + (int)(at - by_frequency);
     if (c >= '0' && c <= '9')
         return 8;
+    if (c >= 0x20 && c < 0x7f && !(c >= 'A' && c <= 'Z'))
+        return 6; /* punctuation */
     return c < 0x80 ? 4 : 2;
+}
+
+/* Bytes next to each other in a needle often come together in the text
+ * too ("seq=", "error:"): the second probe is the one with the best mix of
+ * rarity and distance from the first. */
+static int probe_score(const lit_needle *needle, size_t rarest, size_t i)
+{
+    size_t distance = i > rarest ? i - rarest : rarest - i;
+    return 4 * commonness(needle->bytes[i]) - (int)(distance < 8 ? distance : 8);
 }
 
 int lit_init(lit_needle *needle, const unsigned char *bytes, size_t len, bool caseless)
@@ -51,16 +63,14 @@ int lit_init(lit_needle *needle, const unsigned char *bytes, size_t len, bool ca
     needle->caseless = caseless;
     for (size_t i = 0; i < len; i++)
         needle->bytes[i] = caseless ? fold(bytes[i]) : bytes[i];
-    size_t rarest = 0, second = len > 1 ? 1 : 0;
-    for (size_t i = 0; i < len; i++) {
-        int c = commonness(needle->bytes[i]);
-        if (c < commonness(needle->bytes[rarest])) {
-            second = rarest;
+    size_t rarest = 0, second = 0;
+    for (size_t i = 1; i < len; i++)
+        if (commonness(needle->bytes[i]) < commonness(needle->bytes[rarest]))
             rarest = i;
-        } else if (i != rarest && (second == rarest || c < commonness(needle->bytes[second]))) {
+    for (size_t i = 0; i < len; i++)
+        if (i != rarest && (second == rarest ||
+                            probe_score(needle, rarest, i) < probe_score(needle, rarest, second)))
             second = i;
-        }
-    }
     needle->probe[0] = rarest < second ? rarest : second;
     needle->probe[1] = rarest < second ? second : rarest;
     return 0;
@@ -74,12 +84,24 @@ void lit_release(lit_needle *needle)
 
 static bool same_at(const lit_needle *needle, const unsigned char *at)
 {
-    if (!needle->caseless)
-        return memcmp(at, needle->bytes, needle->len) == 0;
-    for (size_t i = 0; i < needle->len; i++)
-        if (fold(at[i]) != needle->bytes[i])
-            return false;
-    return true;
+    if (needle->caseless) {
+        for (size_t i = 0; i < needle->len; i++)
+            if (fold(at[i]) != needle->bytes[i])
+                return false;
+        return true;
+    }
+    /* Most candidates differ early: compare 8 bytes at once (or byte by
+     * byte when shorter) before calling memcmp for the rest. */
+    if (needle->len < 8) {
+        for (size_t i = 0; i < needle->len; i++)
+            if (at[i] != needle->bytes[i])
+                return false;
+        return true;
+    }
+    uint64_t head, want;
+    memcpy(&head, at, 8);
+    memcpy(&want, needle->bytes, 8);
+    return head == want && memcmp(at + 8, needle->bytes + 8, needle->len - 8) == 0;
 }
 
 /* Checks every position in [from, last] one by one. */

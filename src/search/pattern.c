@@ -225,3 +225,8 @@ bool pattern_stream_close(pattern_worker *worker)
 {
     return regex_stream_close(worker->regex);
 }
+
+void pattern_stream_move(pattern_worker *to, pattern_worker *from)
+{
+    regex_stream_move(to->regex, from->regex);
+}

@@ -39,5 +39,7 @@ bool pattern_next_match(pattern_worker *worker, const unsigned char *line, size_
 bool pattern_stream_open(pattern_worker *worker);
 void pattern_stream_feed(pattern_worker *worker, const unsigned char *piece, size_t len);
 bool pattern_stream_close(pattern_worker *worker);
+/* Moves the line being streamed from one worker to another that has none. */
+void pattern_stream_move(pattern_worker *to, pattern_worker *from);
 
 #endif

@@ -259,3 +259,11 @@ bool regex_stream_close(regex_worker *worker)
     worker->stream = NULL;
     return worker->stream_matched;
 }
+
+void regex_stream_move(regex_worker *to, regex_worker *from)
+{
+    /* A stream is not tied to a scratch: any scratch of the set runs it. */
+    to->stream = from->stream;
+    to->stream_matched = from->stream_matched;
+    from->stream = NULL;
+}

@@ -57,5 +57,8 @@ bool regex_stream_open(regex_worker *worker);
 void regex_stream_feed(regex_worker *worker, const unsigned char *piece, size_t len);
 /* Ends the line; returns whether it matched. */
 bool regex_stream_close(regex_worker *worker);
+/* Moves the line being given in pieces from one worker (of the same set)
+ * to another that has none, which goes on with it. */
+void regex_stream_move(regex_worker *to, regex_worker *from);
 
 #endif
