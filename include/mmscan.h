@@ -564,6 +564,12 @@ typedef struct mms_grep_result {
  * between them, then they wait for their turn) and report it when the
  * parts before them are done, so that lines still come in input order.
  * Counting with no line limit keeps nothing and never waits.
+ *
+ * Once its result is decided (max_lines lines selected, on_line asked to
+ * stop, or the first selected line of a binary input), the processor
+ * returns MMS_PROC_DONE, so the engine reads no more of the input: grep
+ * -q, -l, -L and -m stop early.  In a split scan a part stops once it has
+ * selected max_lines lines, or once an earlier part has decided.
  * @param pattern  compiled patterns; must outlive the processor
  * @param options  settings (copied)
  * @param on_line  required unless options->output is MMS_GREP_COUNT
