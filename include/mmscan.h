@@ -159,12 +159,25 @@ typedef struct mms_chunk {
 #define MMS_PROC_WRITES     (1u << 2)
 
 /**
+ * What chunk() returns when the processor needs no more input (grep -q
+ * after its first match, say).  The engine then gives that state no more
+ * chunks.  Once every processor attached is done, the engine stops reading
+ * the input; in a scan cut into parts, once every state of one part is
+ * done, it stops reading that part only (other parts go on).  Nothing else
+ * changes: part_end(), merge() and finish() are called as usual and the
+ * scan succeeds; mms_scan_info then counts only what was read.  A
+ * processor that never returns it sees no difference.  (The table's abi is
+ * unchanged: a table of any abi may return it.)
+ */
+#define MMS_PROC_DONE 1
+
+/**
  * The table of functions that makes a processor.  Fill it with designated
  * initializers in a static const object.  The table only ever grows by
  * appending members; abi tells the engine which members exist.
  *
- * Every function that returns int returns 0 or a negative MMS_E* code and,
- * on failure, fills err (MMS_EPROC for failures of the processor's own).
+ * Every function that returns int returns 0 (chunk() also MMS_PROC_DONE)
+ * or a negative MMS_E* code and, on failure, fills err (MMS_EPROC for failures of the processor's own).
  * A failure stops the scan; the engine then calls no other member but
  * destroy (for part states).
  */
@@ -178,7 +191,9 @@ typedef struct mms_processor_ops {
     /** Bytes of the previous chunk to repeat at the start of the next one
      *  (see mms_chunk.overlap).  NULL means 0. */
     size_t (*overlap)(const void *self);
-    /** Consumes one chunk.  Required. */
+    /** Consumes one chunk.  Required.  Besides 0 and a negative code, it
+     *  may return MMS_PROC_DONE: the processor's result is decided and it
+     *  wants no more input (see MMS_PROC_DONE). */
     int (*chunk)(void *self, const mms_chunk *chunk, mms_error *err);
     /** SPLITTABLE only: a new, empty state with self's settings, or NULL
      *  when out of memory. */
@@ -549,6 +564,12 @@ typedef struct mms_grep_result {
  * between them, then they wait for their turn) and report it when the
  * parts before them are done, so that lines still come in input order.
  * Counting with no line limit keeps nothing and never waits.
+ *
+ * Once its result is decided (max_lines lines selected, on_line asked to
+ * stop, or the first selected line of a binary input), the processor
+ * returns MMS_PROC_DONE, so the engine reads no more of the input: grep
+ * -q, -l, -L and -m stop early.  In a split scan a part stops once it has
+ * selected max_lines lines, or once an earlier part has decided.
  * @param pattern  compiled patterns; must outlive the processor
  * @param options  settings (copied)
  * @param on_line  required unless options->output is MMS_GREP_COUNT

@@ -6,6 +6,8 @@
  * several threads are allowed, a mapped input is cut into contiguous parts
  * of whole windows, each part is walked in order by its own thread with
  * its own processor states, and the parts are merged in input order.
+ * A walk (a whole scan or one part) stops early, cleanly, once every state
+ * it feeds has returned MMS_PROC_DONE.
  */
 #include "config.h"
 #include "internal.h"
@@ -41,6 +43,8 @@ typedef struct feed {
     void **states;          /* the state each processor uses in this part */
     const size_t *overlaps; /* the overlap each processor asked for */
     size_t nprocs;
+    bool *done;             /* done[i]: states[i] returned MMS_PROC_DONE */
+    size_t ndone;           /* how many are done; all: the walk stops */
     bool guarded;           /* the windows are mapped: guard against SIGBUS */
     atomic_bool *stop;      /* set when any part fails */
     mms_engine *progress;   /* reports the new bytes of each window, or NULL */
@@ -72,6 +76,8 @@ static int feed_window(void *ctx, const mms_window *win, mms_error *err)
     if (f->stop && atomic_load_explicit(f->stop, memory_order_relaxed))
         return MMS_EPROC; /* another part failed; its error is the one reported */
     for (size_t i = 0; i < f->nprocs; i++) {
+        if (f->done[i])
+            continue;
         /* The window holds the largest overlap asked for; show each
          * processor only the overlap it asked for. */
         mms_chunk chunk = win->chunk;
@@ -87,10 +93,14 @@ static int feed_window(void *ctx, const mms_window *win, mms_error *err)
             err->offset = chunk.offset;
         if (rc < 0)
             return rc;
+        if (rc == MMS_PROC_DONE) {
+            f->done[i] = true;
+            f->ndone++;
+        }
     }
     if (f->progress)
         progress_add(f->progress, win->chunk.len - win->chunk.overlap);
-    return 0;
+    return f->nprocs > 0 && f->ndone == f->nprocs ? MMS_WALK_STOP : 0;
 }
 
 int mms_advice_parse(const char *name, mms_advice *out, mms_error *err)
@@ -228,6 +238,7 @@ static unsigned engine_parts(const mms_engine *engine, uint64_t size)
 typedef struct part {
     mms_walk_plan plan;
     feed feed;
+    bool *done;       /* nprocs entries, for the feed */
     void *states[1];  /* really nprocs entries; see part_new() */
 } part;
 
@@ -280,6 +291,7 @@ static void part_free(part *p, mms_processor *const *procs, size_t nprocs, bool 
     for (size_t i = 0; own_states && i < nprocs; i++)
         if (p->states[i] && procs[i]->ops->destroy)
             procs[i]->ops->destroy(p->states[i]);
+    free(p->done);
     free(p);
 }
 
@@ -288,6 +300,11 @@ static part *part_new(const mms_engine *engine, bool split_states)
     part *p = calloc(1, sizeof *p + engine->nprocs * sizeof p->states[0]);
     if (!p)
         return NULL;
+    p->done = calloc(engine->nprocs ? engine->nprocs : 1, sizeof *p->done);
+    if (!p->done) {
+        free(p);
+        return NULL;
+    }
     for (size_t i = 0; i < engine->nprocs; i++) {
         mms_processor *proc = engine->procs[i];
         p->states[i] = split_states ? proc->ops->split(proc->self) : proc->self;
@@ -336,8 +353,8 @@ static int scan_split(mms_engine *engine, const mms_walk_plan *base, unsigned np
         if (p->plan.end > base->end)
             p->plan.end = base->end;
         p->feed = (feed){.procs = engine->procs, .states = p->states,
-                         .overlaps = engine->overlaps,
-                         .nprocs = engine->nprocs, .guarded = true, .stop = &stop,
+                         .overlaps = engine->overlaps, .nprocs = engine->nprocs,
+                         .done = p->done, .guarded = true, .stop = &stop,
                          .progress = engine->progress ? engine : NULL};
     }
     for (unsigned i = 1; i < nparts && rc == 0; i++) {
@@ -390,14 +407,19 @@ static int scan_split(mms_engine *engine, const mms_walk_plan *base, unsigned np
 static int scan_whole(mms_engine *engine, const mms_source *src, const mms_walk_plan *plan,
                       bool decompress, mms_error *err)
 {
-    void **states = calloc(engine->nprocs ? engine->nprocs : 1, sizeof *states);
-    if (!states)
+    size_t n = engine->nprocs ? engine->nprocs : 1;
+    void **states = calloc(n, sizeof *states);
+    bool *done = calloc(n, sizeof *done);
+    if (!states || !done) {
+        free(states);
+        free(done);
         return mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
+    }
     for (size_t i = 0; i < engine->nprocs; i++)
         states[i] = engine->procs[i]->self;
     bool mapped = src->mode == MMS_INPUT_MAP;
     feed f = {.procs = engine->procs, .states = states, .overlaps = engine->overlaps,
-              .nprocs = engine->nprocs,
+              .nprocs = engine->nprocs, .done = done,
               .guarded = mapped && !decompress, .stop = NULL,
               .progress = engine->progress ? engine : NULL};
     mms_walk_counters counters = {0};
@@ -407,6 +429,7 @@ static int scan_whole(mms_engine *engine, const mms_source *src, const mms_walk_
                                           &counters, err);
     counters_add(&engine->info, &counters);
     free(states);
+    free(done);
     return rc;
 }
 

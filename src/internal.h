@@ -92,8 +92,10 @@ typedef struct mms_walk_counters {
     uint64_t bytes;       /* new bytes delivered */
 } mms_walk_counters;
 
-/* Called for each window in order; a negative return stops the walk. */
+/* Called for each window in order.  A negative return stops the walk,
+ * which returns it; MMS_WALK_STOP stops the walk cleanly: it returns 0. */
 typedef int (*mms_window_fn)(void *ctx, const mms_window *win, mms_error *err);
+#define MMS_WALK_STOP 1
 
 /* Whether fd can be mapped at all (some files and devices refuse mmap). */
 bool mms_can_map(int fd);

@@ -58,8 +58,8 @@ int mms_walk_stream(int fd, uint64_t window, size_t overlap, mms_window_fn fn, v
         counters->chunks++;
         counters->bytes += (size_t)got;
         rc = fn(ctx, &win, err);
-        if (rc < 0)
-            break;
+        if (rc != 0)
+            break; /* an error, or MMS_WALK_STOP */
         consumed += (size_t)got;
         size_t keep = overlap < win.chunk.len ? overlap : win.chunk.len;
         memmove(buf, buf + win.chunk.len - keep, keep);
@@ -68,5 +68,5 @@ int mms_walk_stream(int fd, uint64_t window, size_t overlap, mms_window_fn fn, v
             break;
     }
     free(buf);
-    return rc;
+    return rc < 0 ? rc : 0;
 }

@@ -112,8 +112,8 @@ static int walk_inline(const mms_walk_plan *plan, mms_window_fn fn, void *ctx,
         counters->bytes += win.chunk.len - win.chunk.overlap;
         rc = fn(ctx, &win, err);
         unmap_window(&win);
-        if (rc < 0)
-            return rc;
+        if (rc != 0)
+            return rc < 0 ? rc : 0;
         if (plan->end - pos <= plan->window)
             break;
     }
@@ -209,8 +209,8 @@ static int walk_pipelined(const mms_walk_plan *plan, mms_window_fn fn, void *ctx
         counters->chunks++;
         counters->bytes += current.chunk.len - current.chunk.overlap;
         rc = fn(ctx, &current, err);
-        if (rc < 0)
-            break;
+        if (rc != 0)
+            break; /* an error, or MMS_WALK_STOP */
     }
 
     pthread_mutex_lock(&pl.lock);

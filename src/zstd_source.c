@@ -28,6 +28,7 @@ typedef struct zstd_walk {
     size_t kept;           /* bytes at buf carried over from the last window */
     size_t used;           /* bytes at buf */
     uint64_t handed_out;   /* content bytes before buf[kept] */
+    bool stopped;          /* fn returned MMS_WALK_STOP: decode no more */
 } zstd_walk;
 
 bool mms_zstd_source_applies(const mms_source *src, mms_decompress how)
@@ -55,6 +56,7 @@ static int hand_out(zstd_walk *w, mms_error *err)
     w->counters->chunks++;
     w->counters->bytes += fresh;
     int rc = w->fn(w->ctx, &win, err);
+    w->stopped = rc == MMS_WALK_STOP;
     w->handed_out += fresh;
     size_t keep = w->overlap < w->used ? w->overlap : w->used;
     memmove(w->buf, w->buf + w->used - keep, keep);
@@ -75,8 +77,8 @@ static int decode_chunk(void *self, const mms_chunk *chunk, mms_error *err)
             return event;
         if (out.pos == out.size) {
             int rc = hand_out(w, err);
-            if (rc < 0)
-                return rc;
+            if (rc != 0)
+                return rc; /* an error, or MMS_WALK_STOP for the compressed walk */
         }
         if (event == MMS_ZSTD_NEED_INPUT || (event == MMS_ZSTD_FRAME_END && in.pos == in.size))
             return 0;
@@ -123,11 +125,11 @@ int mms_walk_zstd(const mms_source *src, const mms_walk_plan *plan, mms_window_f
         counters->map_calls += reads.map_calls;
         counters->bytes_mapped += reads.bytes_mapped;
     }
-    if (rc == 0)
+    if (rc == 0 && !w.stopped)
         rc = mms_zstd_decoder_end(&w.dec, err);
-    if (rc == 0 && w.used > w.kept)
+    if (rc == 0 && !w.stopped && w.used > w.kept)
         rc = hand_out(&w, err);
     mms_zstd_decoder_release(&w.dec);
     free(w.buf);
-    return rc;
+    return rc < 0 ? rc : 0;
 }

@@ -28,6 +28,8 @@ typedef struct recorder {
     size_t want_overlap;
     bool check_bytes;          /* compare with tu_byte_at() */
     int truncate_fd;           /* >= 0: truncate it to 0 during the first chunk */
+    uint64_t done_after;       /* > 0: return MMS_PROC_DONE after this many chunks */
+    bool done;                 /* it returned MMS_PROC_DONE */
     uint64_t begin, end;       /* the new bytes seen, contiguous */
     bool started, finished;
     uint64_t chunks;
@@ -64,6 +66,8 @@ static int rec_chunk(void *self, const mms_chunk *c, mms_error *err)
         note_fault(r, "a part's chunks on two threads", new_begin);
     if (r->ends)
         note_fault(r, "chunk after part_end", new_begin);
+    if (r->done)
+        note_fault(r, "chunk after MMS_PROC_DONE", new_begin);
     if (!r->started) {
         r->begin = new_begin;
         r->thread = pthread_self();
@@ -88,7 +92,8 @@ static int rec_chunk(void *self, const mms_chunk *c, mms_error *err)
             sink ^= c->data[i];
         (void)sink;
     }
-    return 0;
+    r->done = r->done_after > 0 && r->chunks >= r->done_after;
+    return r->done ? MMS_PROC_DONE : 0;
 }
 
 static void *rec_split(const void *self)
@@ -98,6 +103,7 @@ static void *rec_split(const void *self)
     r->want_overlap = model->want_overlap;
     r->check_bytes = model->check_bytes;
     r->truncate_fd = -1;
+    r->done_after = model->done_after;
     return r;
 }
 
@@ -111,7 +117,7 @@ static int rec_merge(void *self, void *other, mms_error *err)
         note_fault(r, "merge without one successful part_end", part->begin);
     if (!part->started)
         return 0;
-    if (r->started && part->begin != r->end)
+    if (r->started && part->begin != r->end && !r->done)
         note_fault(r, "parts not adjacent", part->begin);
     if (!r->started)
         r->begin = part->begin;
@@ -319,6 +325,118 @@ START_TEST(two_processors_one_pass)
         mms_processor_free(rec);
         mms_processor_free(wc);
     }
+}
+END_TEST
+
+/* Scans "data" (10 windows) with a recorder done after one chunk and,
+ * when other, a second recorder that is never done. */
+static void scan_until_done(unsigned threads, mms_advice advice, bool splittable, bool other,
+                            mms_scan_info *info)
+{
+    mms_engine *engine = engine_with(64 * KIB, threads, advice);
+    mms_processor *done = recorder_new(splittable, 10, true);
+    mms_processor *rest = other ? recorder_new(splittable, 0, true) : NULL;
+    rec_of(done)->done_after = 1;
+    ck_assert_int_eq(mms_engine_add(engine, done, NULL), 0);
+    if (rest)
+        ck_assert_int_eq(mms_engine_add(engine, rest, NULL), 0);
+    mms_error err;
+    int rc = mms_engine_scan_path(engine, "data", &err);
+    ck_assert_msg(rc == 0, "scan failed: %s", err.message);
+    mms_engine_get_info(engine, info);
+    recorder *r = rec_of(done);
+    ck_assert_msg(r->fault[0] == '\0', "%s", r->fault);
+    ck_assert(r->finished);
+    ck_assert_uint_eq(r->chunks, info->parts); /* one per part */
+    ck_assert_uint_eq(r->ends, info->parts > 1 ? 1 : 0);
+    ck_assert(!r->end_failed);
+    if (rest) {
+        ck_assert_msg(rec_of(rest)->fault[0] == '\0', "%s", rec_of(rest)->fault);
+        ck_assert(rec_of(rest)->finished);
+        ck_assert_uint_eq(rec_of(rest)->end, 10 * 64 * KIB);
+    }
+    mms_engine_free(engine);
+    mms_processor_free(done);
+    mms_processor_free(rest);
+}
+
+/* MMS_PROC_DONE from every processor stops the scan; it still succeeds. */
+START_TEST(done_processors_stop_the_scan)
+{
+    tu_enter_temp_dir();
+    tu_write_pattern("data", 0, 10 * 64 * KIB);
+    mms_scan_info info;
+    /* The mapped walk, inline and with its prefetch thread (one window ahead). */
+    scan_until_done(1, MMS_ADVICE_SEQUENTIAL, false, false, &info);
+    ck_assert_uint_eq(info.chunks, 1);
+    ck_assert_uint_eq(info.map_calls, 1);
+    ck_assert_uint_eq(info.bytes, 64 * KIB);
+    scan_until_done(1, MMS_ADVICE_AUTO, false, false, &info);
+    ck_assert_uint_eq(info.chunks, 1);
+    ck_assert_uint_le(info.map_calls, 2);
+    ck_assert_uint_eq(info.bytes, 64 * KIB);
+    /* Split: each part stops after its first window. */
+    scan_until_done(2, MMS_ADVICE_AUTO, true, false, &info);
+    ck_assert_uint_eq(info.parts, 2);
+    ck_assert_uint_eq(info.chunks, 2);
+    ck_assert_uint_eq(info.map_calls, 2);
+    ck_assert_uint_eq(info.bytes, 2 * 64 * KIB);
+}
+END_TEST
+
+START_TEST(a_done_pipe_is_read_no_further)
+{
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    pid_t child = fork();
+    ck_assert_int_ge(child, 0);
+    if (child == 0) { /* writes until the reader goes away */
+        close(fds[0]);
+        signal(SIGPIPE, SIG_DFL);
+        unsigned char buf[4096];
+        for (uint64_t at = 0;; at += sizeof buf) {
+            for (size_t i = 0; i < sizeof buf; i++)
+                buf[i] = tu_byte_at(at + i);
+            if (write(fds[1], buf, sizeof buf) != (ssize_t)sizeof buf)
+                _exit(0);
+        }
+    }
+    close(fds[1]);
+    mms_engine *engine = engine_with(64 * KIB, 2, MMS_ADVICE_AUTO);
+    mms_processor *proc = recorder_new(true, 10, true);
+    rec_of(proc)->done_after = 3;
+    ck_assert_int_eq(mms_engine_add(engine, proc, NULL), 0);
+    mms_error err;
+    ck_assert_int_eq(mms_engine_scan_fd(engine, fds[0], &err), 0);
+    close(fds[0]);
+    waitpid(child, NULL, 0);
+    recorder *r = rec_of(proc);
+    ck_assert_msg(r->fault[0] == '\0', "%s", r->fault);
+    ck_assert(r->finished);
+    mms_scan_info info;
+    mms_engine_get_info(engine, &info);
+    ck_assert_int_eq(info.mode, MMS_INPUT_STREAM);
+    ck_assert_uint_eq(info.chunks, 3);
+    ck_assert_uint_eq(info.bytes, 3 * 64 * KIB);
+    ck_assert_uint_eq(r->end, 3 * 64 * KIB);
+    mms_engine_free(engine);
+    mms_processor_free(proc);
+}
+END_TEST
+
+/* A processor that is done does not stop one that is not. */
+START_TEST(one_done_processor_of_two_does_not_stop_the_scan)
+{
+    tu_enter_temp_dir();
+    tu_write_pattern("data", 0, 10 * 64 * KIB);
+    mms_scan_info info;
+    scan_until_done(1, MMS_ADVICE_AUTO, false, true, &info);
+    ck_assert_uint_eq(info.chunks, 10);
+    ck_assert_uint_eq(info.bytes, 10 * 64 * KIB);
+    scan_until_done(2, MMS_ADVICE_AUTO, true, true, &info);
+    ck_assert_uint_eq(info.parts, 2);
+    ck_assert_uint_eq(info.chunks, 10);
+    ck_assert_uint_eq(info.bytes, 10 * 64 * KIB);
 }
 END_TEST
 
@@ -542,6 +660,9 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, proc_files_of_size_zero_are_streamed);
     tcase_add_test(tc, two_processors_one_pass);
     tcase_add_test(tc, an_ordered_processor_orders_the_scan);
+    tcase_add_test(tc, done_processors_stop_the_scan);
+    tcase_add_test(tc, a_done_pipe_is_read_no_further);
+    tcase_add_test(tc, one_done_processor_of_two_does_not_stop_the_scan);
     tcase_add_test(tc, sparse_6g_past_4g_in_flat_memory);
     suite_add_tcase(s, tc);
 

@@ -87,7 +87,11 @@ static int grep_chunk(void *self, const mms_chunk *chunk, mms_error *err)
     grep_state *s = self;
     int rc = grep_lines_feed(s->lines, chunk->data + chunk->overlap, chunk->len - chunk->overlap,
                              chunk->offset + chunk->overlap);
-    return out_of_memory(rc, err);
+    if (rc < 0)
+        return out_of_memory(rc, err);
+    /* Once stopped, this state's later input changes nothing (not even a
+     * line in progress: it is never searched), so it needs none. */
+    return s->lines->stopped ? MMS_PROC_DONE : 0;
 }
 
 static void grep_part_end(void *self, bool failed)
