@@ -89,5 +89,10 @@ int cli_stat_input(const char *path, struct stat *st);
 int cmd_wc(int argc, char **argv);
 int cmd_grep(int argc, char **argv);
 int cmd_hash(int argc, char **argv);
+int cmd_replace(int argc, char **argv);
+int cmd_patch(int argc, char **argv);
+int cmd_fill(int argc, char **argv);
+int cmd_recover(int argc, char **argv);
+int cmd_undo(int argc, char **argv);
 
 #endif

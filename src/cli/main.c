@@ -9,6 +9,11 @@ static const cli_command commands[] = {
     {"wc", cmd_wc, "count lines, words and bytes (as GNU wc)"},
     {"grep", cmd_grep, "search for literals and regular expressions (as GNU grep)"},
     {"hash", cmd_hash, "print or check xxHash checksums (as xxhsum), block manifests"},
+    {"replace", cmd_replace, "replace matches in place by bytes of the same length"},
+    {"patch", cmd_patch, "apply 'OFFSET HEXBYTES' edits in place, verified"},
+    {"fill", cmd_fill, "set a range of a file to one byte, in place"},
+    {"recover", cmd_recover, "roll back an in-place edit that was cut short"},
+    {"undo", cmd_undo, "restore the original bytes from a kept undo journal"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

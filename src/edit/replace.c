@@ -38,7 +38,7 @@ static const unsigned char *replacement_for(replace_state *s, const mms_match *m
     if (m->length < n || !s->options.pad) {
         mms_error_set(&s->failure, MMS_EINVAL, 0,
                       "the match at offset %llu is %llu bytes, the replacement %zu: in-place "
-                      "edits keep the file's length (pad a shorter replacement with --pad BYTE)",
+                      "edits keep the file's length",
                       (unsigned long long)m->offset, (unsigned long long)m->length, n);
         note_failure(s, m->offset);
         return NULL;
