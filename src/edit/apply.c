@@ -2,11 +2,12 @@
  * apply.c - writing edits through writable MAP_SHARED maps of the pages
  * they change.
  *
- * Only the pages that hold changed bytes are written: a map covers the
- * pages of one edit or of a run of edits less than MAP_GAP apart (the pages
- * between them are mapped but never touched, so they stay clean), and never
- * more than max_map bytes; a longer edit takes several maps.  Each map is
- * msync()ed before it is unmapped.  A SIGBUS while copying (the file shrank,
+ * Only the pages that hold changed bytes are written: a map runs from the
+ * page of its first edit to the page of the last edit that starts less than
+ * max_map bytes after it (the pages between edits are mapped but never
+ * touched, so they stay clean); an edit longer than that takes several
+ * maps.  Each map is msync()ed before it is unmapped: few maps, so few
+ * synchronous writes, each of many pages.  A SIGBUS while copying (the file shrank,
  * or a page in a hole could not be allocated on a full disk) becomes an
  * error, not a crash.
  */
@@ -16,8 +17,6 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
-
-#define MAP_GAP ((uint64_t)1 << 20)
 
 /* The bytes [begin, end) of the edits from first on, into one map. */
 typedef struct map_job {
@@ -114,8 +113,7 @@ int apply_edits(int fd, const mms_edits *edits, uint64_t max_map, mms_edit_step_
             if (job.end < e_end)
                 break; /* the edit goes on in the next map */
             size_t k = next_changed(edits, j + 1);
-            if (k == edits->count || edits->entries[k].offset >= limit ||
-                edits->entries[k].offset / page * page > job.end + MAP_GAP)
+            if (k == edits->count || edits->entries[k].offset >= limit)
                 break;
             j = k;
         }
