@@ -77,6 +77,11 @@ enum {
     MMS_EPROC = -9,      /**< a processor reported a failure of its own */
     MMS_EBUSY = -10,     /**< the handle is in use (e.g. attached twice) */
     MMS_ECORRUPT = -11,  /**< compressed input is not in its format, corrupt or cut short */
+    MMS_ELOCKED = -12,   /**< another process is editing the file (advisory lock) */
+    MMS_EREADONLY = -13, /**< the file or its file system is read-only */
+    MMS_ESYMLINK = -14,  /**< the path is a symbolic link and links are not followed */
+    MMS_EJOURNAL = -15,  /**< an undo journal is invalid, foreign or unfinished */
+    MMS_EMISMATCH = -16, /**< the file does not hold the bytes it was expected to */
 };
 
 /** The size of mms_error.message, terminating NUL included. */
@@ -1153,6 +1158,253 @@ MMS_API int mms_shm_list(int (*fn)(void *ctx, const mms_shm_info *info), void *c
  *         ENOENT).
  */
 MMS_API int mms_shm_remove(const char *name, mms_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* In-place edits: edit lists, the replace processor, journaled edits       */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * An in-place edit changes bytes of a file without changing its length.
+ * The edits of one run are all or nothing:
+ *
+ * 1. the targets are gathered first (an mms_edits list, filled by hand or by
+ *    a replace processor during a read-only scan);
+ * 2. mms_edit_apply() writes the old bytes of every target to an undo
+ *    journal next to the file (".NAME.mmscan-undo", created 0600) and syncs
+ *    it before the first byte of the file changes;
+ * 3. it maps only the pages that change, writable and MAP_SHARED, copies the
+ *    new bytes in, and msync()s (MS_SYNC) each map before unmapping it, then
+ *    fsync()s the file;
+ * 4. it appends a commit record to the journal, syncs it, and removes the
+ *    journal (or moves it where mms_edit_options.keep_journal says).
+ *
+ * If the process or the machine dies before the commit record is on disk,
+ * the next mms_edit_open() (or mms_edit_recover()) of the file writes the
+ * old bytes back: the file is then exactly as it was.  A kept journal lets
+ * mms_edit_undo() restore the original later.  Programs that edit the same
+ * file cooperate through an advisory lock (flock) on it.
+ */
+
+/**
+ * A list of edits: each replaces length bytes at offset with as many new
+ * bytes.  Edits may be added in any order; they must not overlap.
+ */
+typedef struct mms_edits mms_edits;
+
+/** Makes an empty edit list.  @return 0 or MMS_ENOMEM. */
+MMS_API int mms_edits_new(mms_edits **out, mms_error *err);
+
+/** Frees an edit list.  Accepts NULL. */
+MMS_API void mms_edits_free(mms_edits *edits);
+
+/**
+ * Adds an edit that writes bytes at offset.
+ * @param bytes     the new bytes (copied)
+ * @param length    at least 1
+ * @param expected  NULL, or length bytes (copied) that the file must hold
+ *                  at offset: otherwise the edit is refused with
+ *                  MMS_EMISMATCH before anything is written
+ * @return 0, MMS_EINVAL (length 0, or offset + length overflows) or
+ *         MMS_ENOMEM; the list is unchanged after an error.
+ */
+MMS_API int mms_edits_add(mms_edits *edits, uint64_t offset, const void *bytes, size_t length,
+                          const void *expected, mms_error *err);
+
+/**
+ * Adds an edit that sets length bytes at offset to byte (a range of any
+ * size costs a few bytes of memory).
+ * @return 0, MMS_EINVAL or MMS_ENOMEM, as mms_edits_add().
+ */
+MMS_API int mms_edits_add_fill(mms_edits *edits, uint64_t offset, uint64_t length,
+                               unsigned char byte, mms_error *err);
+
+/** The number of edits in the list. */
+MMS_API size_t mms_edits_count(const mms_edits *edits);
+
+/** No limit for mms_replace_options.max_edits. */
+#define MMS_REPLACE_UNLIMITED UINT64_MAX
+
+/** The settings of a replace processor. */
+typedef struct mms_replace_options {
+    const void *replacement; /**< the new bytes of every match */
+    size_t length;           /**< their number (0 is allowed with pad) */
+    bool pad;                /**< pad a replacement shorter than its match */
+    unsigned char pad_byte;  /**< with pad: the byte appended */
+    uint64_t max_edits;      /**< stop after this many matches, or MMS_REPLACE_UNLIMITED */
+} mms_replace_options;
+
+/**
+ * Makes a replace processor (ordered): it searches as mms_search_new()
+ * does and adds one edit per match to edits: the replacement, padded to
+ * the match's length when pad is set.  A match of another length than the
+ * (padded) replacement fails the scan with MMS_EINVAL and a message that
+ * says where and why; edits then holds the matches before it.
+ * @param pattern  compiled patterns; must outlive the processor
+ * @param options  copied (the replacement bytes too)
+ * @param edits    receives the edits; must outlive the processor
+ * @return 0, MMS_EINVAL or MMS_ENOMEM.
+ */
+MMS_API int mms_replace_new(mms_processor **out, const mms_pattern *pattern,
+                            const mms_replace_options *options, mms_edits *edits,
+                            mms_error *err);
+
+/**
+ * The durable steps of an edit, in the order they happen, for progress
+ * reports and for crash tests (a callback that kills the process at step N
+ * leaves the file in the state a crash there would).
+ */
+typedef enum mms_edit_step {
+    MMS_STEP_JOURNAL_RECORD = 0, /**< a journal record was written (not synced) */
+    MMS_STEP_JOURNAL_SYNCED,     /**< the journal is complete and on disk */
+    MMS_STEP_PAGES_CHANGED,      /**< one map's new bytes were copied in (not synced) */
+    MMS_STEP_PAGES_SYNCED,       /**< that map was msync()ed */
+    MMS_STEP_FILE_SYNCED,        /**< the file was fsync()ed */
+    MMS_STEP_COMMIT_WRITTEN,     /**< the commit record was written (not synced) */
+    MMS_STEP_COMMIT_SYNCED,      /**< the commit record is on disk: the edit is final */
+    MMS_STEP_JOURNAL_DONE,       /**< the journal was removed or moved to keep_journal */
+    MMS_STEP_ROLLBACK_MARKED,    /**< undo: the journal says a rollback has begun */
+    MMS_STEP_ROLLBACK_WRITTEN,   /**< recovery or undo: old bytes written (not synced) */
+    MMS_STEP_ROLLBACK_SYNCED,    /**< recovery or undo: the file holds its old bytes */
+} mms_edit_step;
+
+/** "journal-record", "journal-synced", ...: a short name of a step. */
+MMS_API const char *mms_edit_step_name(mms_edit_step step);
+
+/** Called after each durable step. */
+typedef void (*mms_edit_step_fn)(void *ctx, mms_edit_step step);
+
+/** How a file is opened for editing. */
+typedef struct mms_edit_options {
+    /** Open for reading only, with a shared lock, for mms_edit_preview():
+     *  nothing is written, and an unfinished edit is refused rather than
+     *  recovered. */
+    bool read_only;
+    /** Edit the file a symbolic link points to (refused otherwise). */
+    bool follow_symlinks;
+    /** NULL: the journal is removed after the commit.  Otherwise it is
+     *  moved to this path (which must not exist and must be on the file's
+     *  file system) for mms_edit_undo(). */
+    const char *keep_journal;
+    /** The largest writable map; 0 means MMS_DEFAULT_WINDOW. */
+    uint64_t max_map;
+    mms_edit_step_fn on_step; /**< NULL, or called after each durable step */
+    void *step_ctx;
+} mms_edit_options;
+
+/** What a pending journal found at mms_edit_open() meant. */
+typedef enum mms_recovery {
+    MMS_RECOVERY_NONE = 0,    /**< no journal: nothing to do */
+    MMS_RECOVERY_DISCARDED,   /**< the journal was unfinished, the file untouched:
+                                   the journal was removed */
+    MMS_RECOVERY_ROLLED_BACK, /**< an edit was cut short: the old bytes were
+                                   written back and the journal removed */
+    MMS_RECOVERY_COMMITTED,   /**< the edit had been committed: the journal was removed */
+} mms_recovery;
+
+/** What an edit changed (or, for a preview, would change). */
+typedef struct mms_edit_result {
+    uint64_t edits;     /**< edits that change bytes */
+    uint64_t unchanged; /**< edits whose new bytes were already in place */
+    uint64_t bytes;     /**< bytes in the edits that change bytes */
+    uint64_t pages;     /**< pages written */
+    uint64_t maps;      /**< writable maps made (0 for a preview) */
+    uint64_t journal_bytes; /**< size of the journal (0 for a preview) */
+} mms_edit_result;
+
+/** A file opened for editing. */
+typedef struct mms_edit_file mms_edit_file;
+
+/**
+ * Opens a regular file for in-place edits: refuses a symbolic link (unless
+ * follow_symlinks), a read-only file or file system, a file another
+ * process is editing; takes the advisory lock; and, unless read_only,
+ * recovers a pending journal of an earlier edit (see mms_edit_recovered()).
+ * @return 0, MMS_EOPEN, MMS_EISDIR, MMS_EINVAL (not a regular file),
+ *         MMS_ESYMLINK, MMS_EREADONLY, MMS_ELOCKED, MMS_EJOURNAL (a journal
+ *         that belongs to another file or cannot be read; with read_only,
+ *         an unfinished edit), MMS_EIO or MMS_ENOMEM.  Nothing is changed
+ *         after an error.
+ */
+MMS_API int mms_edit_open(mms_edit_file **out, const char *path,
+                          const mms_edit_options *options, mms_error *err);
+
+/** Closes the file and releases the lock.  Accepts NULL. */
+MMS_API void mms_edit_close(mms_edit_file *file);
+
+/** The open descriptor (for a read-only scan with mms_engine_scan_fd()). */
+MMS_API int mms_edit_fd(const mms_edit_file *file);
+
+/** What mms_edit_open() did with a pending journal. */
+MMS_API mms_recovery mms_edit_recovered(const mms_edit_file *file);
+
+/** One change as mms_edit_preview() shows it: a piece of at most 64 KiB
+ *  of one edit. */
+typedef struct mms_edit_change {
+    uint64_t offset;          /**< file offset of the edit */
+    uint64_t length;          /**< bytes in the edit */
+    uint64_t piece;           /**< where in the edit old_bytes[0] is */
+    size_t piece_length;
+    const unsigned char *old_bytes; /**< what the file holds */
+    const unsigned char *new_bytes; /**< what the edit writes */
+} mms_edit_change;
+
+/** Receives changes in file order; non-zero stops the preview. */
+typedef int (*mms_edit_change_fn)(void *ctx, const mms_edit_change *change);
+
+/**
+ * Checks edits against the file as mms_edit_apply() would (bounds,
+ * overlaps, expected bytes) and shows, in file order, every edit that
+ * would change bytes.  Writes nothing.
+ * @param on_change  NULL, or called for each piece of each changing edit
+ * @param out        NULL, or receives what the edit would change
+ * @return 0, MMS_EINVAL (edits overlap or reach past the end of the file),
+ *         MMS_EMISMATCH (expected bytes differ), MMS_EIO.
+ */
+MMS_API int mms_edit_preview(mms_edit_file *file, mms_edits *edits,
+                             mms_edit_change_fn on_change, void *ctx,
+                             mms_edit_result *out, mms_error *err);
+
+/**
+ * Applies edits, all or nothing (see the top of this section).  Edits
+ * whose bytes are already in place are skipped; with none left, no
+ * journal is made and nothing is written.
+ * @return 0, or the errors of mms_edit_preview(), MMS_EREADONLY (the file
+ *         was opened read_only), MMS_EJOURNAL (the journal cannot be made),
+ *         MMS_EIO, MMS_ETRUNCATED (the file shrank or a page could not be
+ *         written), MMS_ENOMEM.  After an error the file holds its old bytes:
+ *         rolled back at once when possible, otherwise by the journal at the
+ *         next mms_edit_open().
+ */
+MMS_API int mms_edit_apply(mms_edit_file *file, mms_edits *edits, mms_edit_result *out,
+                           mms_error *err);
+
+/**
+ * Recovers a file from a crashed edit: mms_edit_open() and mms_edit_close().
+ * @param out  receives what was done
+ * @return as mms_edit_open().
+ */
+MMS_API int mms_edit_recover(const char *path, const mms_edit_options *options,
+                             mms_recovery *out, mms_error *err);
+
+/**
+ * Restores the bytes a kept journal recorded, in the file it names, if the
+ * edited bytes are still as the edit left them; then removes the journal.
+ * An undo cut short by a crash is finished by running it again.
+ * @param journal  a journal kept with mms_edit_options.keep_journal
+ * @param options  how to open the file (keep_journal is ignored)
+ * @param path_out NULL, or receives the file's path (free() it)
+ * @return 0, MMS_EJOURNAL (not a committed journal), MMS_EMISMATCH (the
+ *         file changed since the edit: nothing is written), or the errors of
+ *         mms_edit_open().
+ */
+MMS_API int mms_edit_undo(const char *journal, const mms_edit_options *options,
+                          char **path_out, mms_error *err);
+
+/**
+ * The journal path of a file: ".NAME.mmscan-undo" in the file's directory.
+ * @return a new string (free() it), or NULL when out of memory.
+ */
+MMS_API char *mms_edit_journal_path(const char *path);
 
 /*
  * SIGBUS

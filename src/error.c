@@ -20,6 +20,11 @@ const char *mms_strerror(int code)
     case MMS_EPROC:      return "processor failed";
     case MMS_EBUSY:      return "already in use";
     case MMS_ECORRUPT:   return "corrupt or truncated compressed data";
+    case MMS_ELOCKED:    return "another process is editing the file";
+    case MMS_EREADONLY:  return "read-only file or file system";
+    case MMS_ESYMLINK:   return "is a symbolic link";
+    case MMS_EJOURNAL:   return "undo journal invalid, foreign or unfinished";
+    case MMS_EMISMATCH:  return "the file does not hold the expected bytes";
     default:             return "unknown error";
     }
 }

@@ -174,5 +174,10 @@ int cmd_stats(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_shm(int argc, char **argv);
+int cmd_replace(int argc, char **argv);
+int cmd_patch(int argc, char **argv);
+int cmd_fill(int argc, char **argv);
+int cmd_recover(int argc, char **argv);
+int cmd_undo(int argc, char **argv);
 
 #endif

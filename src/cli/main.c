@@ -15,6 +15,11 @@ static const cli_command commands[] = {
     {"scan", cmd_scan, "hash, grep, wc and stats together in one pass per file"},
     {"gen", cmd_gen, "write deterministic test data to a file or shm:NAME"},
     {"shm", cmd_shm, "list or remove POSIX shared memory objects"},
+    {"replace", cmd_replace, "replace matches in place by bytes of the same length"},
+    {"patch", cmd_patch, "apply 'OFFSET HEXBYTES' edits in place, verified"},
+    {"fill", cmd_fill, "set a range of a file to one byte, in place"},
+    {"recover", cmd_recover, "roll back an in-place edit that was cut short"},
+    {"undo", cmd_undo, "restore the original bytes from a kept undo journal"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

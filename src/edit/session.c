@@ -1,0 +1,328 @@
+/*
+ * session.c - opening a file for in-place edits (the refusals and the
+ * lock), recovering it from the journal of an edit that was cut short,
+ * and undoing a committed edit from a kept journal.
+ *
+ * Recovery rules, for the journal found next to the file:
+ * - no valid seal: the file was never changed; the journal is removed;
+ * - sealed, for another file (device, inode or size differ): refused;
+ * - sealed and committed: the edit is final; the journal is removed;
+ * - sealed, not committed (or an undo had begun): the old bytes are written
+ *   back, the file is synced and checked against the journal's hash of the
+ *   original bytes, and the journal is removed.
+ * Writing old bytes back is idempotent, so a recovery cut short is simply
+ * run again.
+ */
+#include "config.h"
+#include "edit/edit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+static const char *const step_names[] = {
+    [MMS_STEP_JOURNAL_RECORD] = "journal-record",
+    [MMS_STEP_JOURNAL_SYNCED] = "journal-synced",
+    [MMS_STEP_PAGES_CHANGED] = "pages-changed",
+    [MMS_STEP_PAGES_SYNCED] = "pages-synced",
+    [MMS_STEP_FILE_SYNCED] = "file-synced",
+    [MMS_STEP_COMMIT_WRITTEN] = "commit-written",
+    [MMS_STEP_COMMIT_SYNCED] = "commit-synced",
+    [MMS_STEP_JOURNAL_DONE] = "journal-done",
+    [MMS_STEP_ROLLBACK_MARKED] = "rollback-marked",
+    [MMS_STEP_ROLLBACK_WRITTEN] = "rollback-written",
+    [MMS_STEP_ROLLBACK_SYNCED] = "rollback-synced",
+};
+
+const char *mms_edit_step_name(mms_edit_step step)
+{
+    return (unsigned)step < sizeof step_names / sizeof step_names[0] ? step_names[step] : "?";
+}
+
+void edit_step(const mms_edit_options *options, mms_edit_step step)
+{
+    if (options->on_step)
+        options->on_step(options->step_ctx, step);
+}
+
+char *mms_edit_journal_path(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    int dir_len = slash ? (int)(slash - path + 1) : 0;
+    size_t size = strlen(path) + sizeof "/..mmscan-undo";
+    char *out = malloc(size);
+    if (out)
+        snprintf(out, size, "%.*s.%s.mmscan-undo", dir_len, path, base);
+    return out;
+}
+
+/* Removes a journal and makes its removal durable. */
+static int remove_journal(const mms_edit_options *options, const char *path, mms_error *err)
+{
+    if (unlink(path) < 0)
+        return mms_error_set(err, MMS_EJOURNAL, errno, "cannot remove the undo journal '%s': %s",
+                             path, strerror(errno));
+    int rc = edit_sync_dir(path, err);
+    if (rc == 0)
+        edit_step(options, MMS_STEP_JOURNAL_DONE);
+    return rc;
+}
+
+typedef struct restorer {
+    int fd;
+    uint64_t size;
+} restorer;
+
+static int restore_piece(void *ctx, uint64_t offset, const unsigned char *bytes, size_t len,
+                         mms_error *err)
+{
+    const restorer *r = ctx;
+    if (offset > r->size || len > r->size - offset)
+        return mms_error_set(err, MMS_EJOURNAL, 0,
+                             "the undo journal has bytes past the end of the file");
+    return edit_pwrite(r->fd, bytes, len, offset, err);
+}
+
+int edit_rollback(mms_edit_file *file, int journal_fd, const journal_info *info,
+                  const char *journal_path, mms_error *err)
+{
+    restorer r = {.fd = file->fd, .size = (uint64_t)file->st.st_size};
+    int rc = journal_for_each_piece(journal_fd, info, restore_piece, &r, err);
+    if (rc < 0)
+        return rc;
+    edit_step(&file->options, MMS_STEP_ROLLBACK_WRITTEN);
+    if (fsync(file->fd) < 0)
+        return mms_error_set(err, MMS_EIO, errno, "cannot sync the file: %s", strerror(errno));
+    edit_step(&file->options, MMS_STEP_ROLLBACK_SYNCED);
+    uint64_t hash;
+    rc = journal_hash_file(journal_fd, info, file->fd, &hash, err);
+    if (rc == 0 && hash != info->old_hash)
+        rc = mms_error_set(err, MMS_EIO, 0,
+                           "the restored bytes differ from the journal's record of them");
+    return rc < 0 ? rc : remove_journal(&file->options, journal_path, err);
+}
+
+static bool same_identity(const journal_identity *id, const struct stat *st)
+{
+    return id->dev == (uint64_t)st->st_dev && id->ino == (uint64_t)st->st_ino &&
+           id->size == (uint64_t)st->st_size;
+}
+
+static int foreign_journal(const char *journal_path, mms_error *err)
+{
+    return mms_error_set(err, MMS_EJOURNAL, 0,
+                         "the undo journal '%s' belongs to another file (device, inode or size "
+                         "differ); remove it if it is stale",
+                         journal_path);
+}
+
+/* Deals with the journal of an earlier edit, if there is one. */
+static int recover_pending(mms_edit_file *file, mms_error *err)
+{
+    /* O_NOFOLLOW: a symbolic link at the journal's name is not ours. */
+    int jfd = open(file->journal_path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    if (jfd < 0 && errno == ENOENT)
+        return 0;
+    if (jfd < 0)
+        return mms_error_set(err, MMS_EJOURNAL, errno, "cannot open the undo journal '%s': %s",
+                             file->journal_path, strerror(errno));
+    journal_info info;
+    int rc = journal_read(jfd, &info, err);
+    if (rc == 0 && file->options.read_only) {
+        rc = mms_error_set(err, MMS_EJOURNAL, 0, "an edit of this file was cut short (undo "
+                           "journal '%s'); recover it first", file->journal_path);
+    } else if (rc == 0 && !info.sealed) {
+        rc = remove_journal(&file->options, file->journal_path, err);
+        file->recovered = MMS_RECOVERY_DISCARDED;
+    } else if (rc == 0 && !same_identity(&info.id, &file->st)) {
+        rc = foreign_journal(file->journal_path, err);
+    } else if (rc == 0 && info.committed && !info.rolling_back) {
+        rc = remove_journal(&file->options, file->journal_path, err);
+        file->recovered = MMS_RECOVERY_COMMITTED;
+    } else if (rc == 0) {
+        rc = edit_rollback(file, jfd, &info, file->journal_path, err);
+        file->recovered = MMS_RECOVERY_ROLLED_BACK;
+    }
+    journal_info_release(&info);
+    close(jfd);
+    return rc;
+}
+
+/* Opens path as the options say and refuses what must not be edited. */
+static int open_checked(mms_edit_file *file, const char *path, mms_error *err)
+{
+    bool follow = file->options.follow_symlinks, read_only = file->options.read_only;
+    struct stat st;
+    if (lstat(path, &st) < 0)
+        return mms_error_sys(err, MMS_EOPEN, errno);
+    if (S_ISLNK(st.st_mode) && !follow)
+        return mms_error_set(err, MMS_ESYMLINK, ELOOP,
+                             "is a symbolic link; edits do not follow links unless asked to");
+    if (follow && stat(path, &st) < 0)
+        return mms_error_sys(err, MMS_EOPEN, errno);
+    if (S_ISDIR(st.st_mode))
+        return mms_error_set(err, MMS_EISDIR, EISDIR, "%s", strerror(EISDIR));
+    if (!S_ISREG(st.st_mode))
+        return mms_error_set(err, MMS_EINVAL, 0, "not a regular file; only files are edited in place");
+    if (!read_only && !(st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)))
+        return mms_error_set(err, MMS_EREADONLY, EACCES, "the file is read-only (no write "
+                             "permission); nothing was changed");
+    /* O_NOFOLLOW: the path was checked above; a link swapped in since is refused. */
+    file->fd = open(path, (read_only ? O_RDONLY : O_RDWR) | O_NOCTTY | O_CLOEXEC |
+                              (follow ? 0 : O_NOFOLLOW));
+    if (file->fd < 0) {
+        int e = errno;
+        if (e == EROFS)
+            return mms_error_set(err, MMS_EREADONLY, e, "the file system is read-only; nothing "
+                                 "was changed");
+        if (e == ELOOP)
+            return mms_error_set(err, MMS_ESYMLINK, e, "is a symbolic link");
+        return mms_error_sys(err, e == EISDIR ? MMS_EISDIR : MMS_EOPEN, e);
+    }
+    if (fstat(file->fd, &file->st) < 0)
+        return mms_error_sys(err, MMS_EIO, errno);
+    if (!S_ISREG(file->st.st_mode))
+        return mms_error_set(err, MMS_EINVAL, 0, "not a regular file");
+    /* flock: an advisory lock that every mmscan editor takes on the file
+     * itself (exclusive to edit, shared to preview); LOCK_NB: refuse at
+     * once rather than wait for another editor. */
+    if (flock(file->fd, (read_only ? LOCK_SH : LOCK_EX) | LOCK_NB) < 0)
+        return errno == EWOULDBLOCK
+                   ? mms_error_set(err, MMS_ELOCKED, errno,
+                                   "another mmscan is editing this file; try again when it is done")
+                   : mms_error_sys(err, MMS_EIO, errno);
+    return 0;
+}
+
+int mms_edit_open(mms_edit_file **out, const char *path, const mms_edit_options *options,
+                  mms_error *err)
+{
+    static const mms_edit_options defaults;
+    mms_edit_file *file = calloc(1, sizeof *file);
+    *out = NULL;
+    if (!file)
+        return mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
+    file->fd = -1;
+    file->options = options ? *options : defaults;
+    int rc = open_checked(file, path, err);
+    if (rc == 0) {
+        file->real_path = realpath(path, NULL);
+        if (!file->real_path)
+            rc = mms_error_sys(err, MMS_EOPEN, errno);
+    }
+    if (rc == 0) {
+        file->journal_path = mms_edit_journal_path(file->real_path);
+        if (file->options.keep_journal)
+            file->keep_journal = strdup(file->options.keep_journal);
+        file->options.keep_journal = file->keep_journal;
+        if (!file->journal_path || (options && options->keep_journal && !file->keep_journal))
+            rc = mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
+    }
+    if (rc == 0)
+        rc = recover_pending(file, err);
+    if (rc < 0) {
+        mms_edit_close(file);
+        return rc;
+    }
+    *out = file;
+    return 0;
+}
+
+void mms_edit_close(mms_edit_file *file)
+{
+    if (!file)
+        return;
+    if (file->fd >= 0)
+        close(file->fd); /* also releases the lock */
+    free(file->real_path);
+    free(file->journal_path);
+    free(file->keep_journal);
+    free(file);
+}
+
+int mms_edit_fd(const mms_edit_file *file)
+{
+    return file->fd;
+}
+
+mms_recovery mms_edit_recovered(const mms_edit_file *file)
+{
+    return file->recovered;
+}
+
+int mms_edit_recover(const char *path, const mms_edit_options *options, mms_recovery *out,
+                     mms_error *err)
+{
+    mms_edit_options recovering = options ? *options : (mms_edit_options){0};
+    recovering.read_only = false;
+    mms_edit_file *file;
+    int rc = mms_edit_open(&file, path, &recovering, err);
+    *out = rc == 0 ? file->recovered : MMS_RECOVERY_NONE;
+    mms_edit_close(file);
+    return rc;
+}
+
+/* Undoes a committed edit with the kept journal jfd. */
+static int undo_with(int jfd, const journal_info *info, const char *journal,
+                     const mms_edit_options *options, mms_error *err)
+{
+    mms_edit_options editing = *options;
+    editing.read_only = false;
+    editing.keep_journal = NULL;
+    mms_edit_file *file;
+    int rc = mms_edit_open(&file, info->path, &editing, err);
+    if (rc < 0)
+        return rc;
+    if (!same_identity(&info->id, &file->st))
+        rc = mms_error_set(err, MMS_EJOURNAL, 0, "the journal belongs to another file at '%s' "
+                           "(device, inode or size differ)", info->path);
+    uint64_t hash;
+    if (rc == 0 && !info->rolling_back) {
+        rc = journal_hash_file(jfd, info, file->fd, &hash, err);
+        if (rc == 0 && hash != info->new_hash)
+            rc = mms_error_set(err, MMS_EMISMATCH, 0, "the file changed since the edit, so "
+                               "the old bytes no longer fit; nothing was changed");
+        if (rc == 0)
+            rc = journal_append_mark(jfd, info->valid_end, JOURNAL_ROLLBACK, err);
+        if (rc == 0)
+            rc = journal_sync(jfd, err);
+        if (rc == 0)
+            edit_step(&file->options, MMS_STEP_ROLLBACK_MARKED);
+    }
+    if (rc == 0)
+        rc = edit_rollback(file, jfd, info, journal, err);
+    mms_edit_close(file);
+    return rc;
+}
+
+int mms_edit_undo(const char *journal, const mms_edit_options *options, char **path_out,
+                  mms_error *err)
+{
+    static const mms_edit_options defaults;
+    if (path_out)
+        *path_out = NULL;
+    int jfd = open(journal, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    if (jfd < 0)
+        return mms_error_sys(err, MMS_EOPEN, errno);
+    journal_info info;
+    int rc = journal_read(jfd, &info, err);
+    if (rc == 0 && !info.path)
+        rc = mms_error_set(err, MMS_EJOURNAL, 0, "an empty undo journal");
+    if (rc == 0 && !info.committed && !info.rolling_back)
+        rc = mms_error_set(err, MMS_EJOURNAL, 0, "the journal of an edit that did not finish: "
+                           "recover '%s' instead", info.path);
+    if (rc == 0)
+        rc = undo_with(jfd, &info, journal, options ? options : &defaults, err);
+    if (path_out && info.path) {
+        *path_out = info.path;
+        info.path = NULL;
+    }
+    journal_info_release(&info);
+    close(jfd);
+    return rc;
+}

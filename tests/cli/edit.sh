@@ -1,0 +1,185 @@
+#!/bin/sh
+# mmscan replace, patch and fill against expected files that the test
+# writes itself (awk, printf, dd), byte for byte.
+. "${TEST_SRCDIR:-$(dirname "$0")/..}/cli/lib.sh"
+
+# same_file DESCRIPTION GOT WANT: the two files are identical.
+same_file() {
+    cmp -s "$2" "$3" || fail "$1: '$2' differs from '$3' ($(cmp "$2" "$3" 2>&1 | head -n 1))"
+}
+
+# no_journal DESCRIPTION FILE: no undo journal is left next to FILE.
+no_journal() {
+    dir=$(dirname "$2") base=$(basename "$2")
+    [ ! -e "$dir/.$base.mmscan-undo" ] || fail "$1: the undo journal was left behind"
+}
+
+# put FILE OFFSET TEXT: writes TEXT at OFFSET without truncating.
+put() {
+    printf '%s' "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+
+# text FILE WORD: lines that hold WORD at varied places, made by awk.
+text() {
+    awk -v w="$2" 'BEGIN { for (i = 0; i < 30000; i++)
+        printf "%d %s %s\n", i, (i % 7 == 0 ? w : "plain"), substr("abcdefghij", 1, i % 10) }' >"$1"
+}
+
+# ---- replace ----
+text data.txt needle
+text want.txt NEEDLE
+expect_status "replace -F" 0 "$MMSCAN" replace -F needle NEEDLE data.txt
+same_file "replace -F" data.txt want.txt
+grep -q '^data.txt: 4286 edits changed 25716 bytes on ' out.txt || fail "replace summary: $(cat out.txt)"
+no_journal "replace -F" data.txt
+
+text data.txt needle
+expect_status "replace, 4K windows" 0 "$MMSCAN" replace --window 4K -F needle NEEDLE data.txt
+same_file "replace, 4K windows" data.txt want.txt
+
+text data.txt needle
+expect_status "replace -E" 0 "$MMSCAN" replace -E 'ne+dle' NEEDLE data.txt
+same_file "replace -E" data.txt want.txt
+
+text data.txt needle
+expect_status "replace -i" 0 "$MMSCAN" replace -i -F NeEdLe NEEDLE data.txt
+same_file "replace -i" data.txt want.txt
+
+text data.txt needle
+awk 'BEGIN { for (i = 0; i < 30000; i++) {
+        w = "plain"; if (i % 7 == 0) w = (i < 70 ? "NEEDLE" : "needle")
+        printf "%d %s %s\n", i, w, substr("abcdefghij", 1, i % 10) } }' >want_m.txt
+expect_status "replace -m 10" 0 "$MMSCAN" replace -m 10 -F needle NEEDLE data.txt
+same_file "replace -m 10" data.txt want_m.txt
+
+text data.txt needle
+text want_pad.txt 'ab    '
+expect_status "replace --pad" 0 "$MMSCAN" replace --pad ' ' -F needle ab data.txt
+same_file "replace --pad" data.txt want_pad.txt
+text data.txt needle
+text want_pad.txt 'ab....'
+expect_status "replace --pad 0x2e" 0 "$MMSCAN" replace --pad 0x2e -F needle ab data.txt
+same_file "replace --pad 0x2e" data.txt want_pad.txt
+
+# Lengths that differ are refused, with the reason and the padding option.
+text data.txt needle
+cp data.txt before.txt
+expect_status "longer replacement" 2 "$MMSCAN" replace -F needle needles data.txt
+expect_stderr_line "longer replacement" "in-place edits keep the file's length"
+same_file "longer replacement" data.txt before.txt
+expect_status "shorter replacement" 2 "$MMSCAN" replace -F needle nee data.txt
+expect_stderr_line "shorter replacement" "--pad BYTE"
+expect_status "regex match of another length" 2 "$MMSCAN" replace -E 'ne+dle|plain' NEEDLE data.txt
+expect_stderr_line "regex match of another length" "is 5 bytes, the replacement 6"
+same_file "regex match of another length" data.txt before.txt
+no_journal "regex match of another length" data.txt
+
+expect_status "no match" 1 "$MMSCAN" replace -F zzz yyy data.txt
+grep -q 'nothing to change' out.txt || fail "no match: $(cat out.txt)"
+same_file "no match" data.txt before.txt
+
+# Offset 0, the last byte, and a match across a window edge (4K windows).
+awk 'BEGIN { for (i = 0; i < 3 * 4096; i++) printf "%c", 97 + i % 23 }' >edges.bin
+cp edges.bin want_edges.bin
+put edges.bin 0 'QQ'
+put edges.bin 4093 'QQQQQQ'
+put edges.bin 12286 'QQ'
+cp edges.bin data.bin
+put want_edges.bin 0 'zz'
+put want_edges.bin 4093 'zzzzzz'
+put want_edges.bin 12286 'zz'
+expect_status "replace at the edges" 0 "$MMSCAN" replace --window 4K -F QQ zz data.bin
+same_file "replace at the edges" data.bin want_edges.bin
+
+# ---- --dry-run changes nothing and prints a patch ----
+text data.txt needle
+h0=$(xxhsum -H3 data.txt)
+expect_status "replace --dry-run" 0 "$MMSCAN" replace --dry-run -F needle NEEDLE data.txt
+[ "$(xxhsum -H3 data.txt)" = "$h0" ] || fail "replace --dry-run changed the file"
+no_journal "replace --dry-run" data.txt
+[ "$(head -n 1 out.txt)" = "2 4e4545444c45 --verify 6e6565646c65" ] ||
+    fail "replace --dry-run: first line $(head -n 1 out.txt)"
+[ "$(grep -vc '^#' out.txt)" = 4286 ] || fail "replace --dry-run: $(grep -vc '^#' out.txt) lines"
+mv out.txt changes.patch
+expect_status "patch from a dry run" 0 "$MMSCAN" patch data.txt changes.patch
+same_file "patch from a dry run" data.txt want.txt
+h0=$(xxhsum -H3 data.txt)
+expect_status "patch --dry-run, verify fails" 2 "$MMSCAN" patch --dry-run data.txt changes.patch
+expect_stderr_line "patch --dry-run, verify fails" "not the expected 0x6e"
+expect_status "fill --dry-run" 0 "$MMSCAN" fill --dry-run data.txt 10 100 0
+[ "$(xxhsum -H3 data.txt)" = "$h0" ] || fail "fill --dry-run changed the file"
+grep -q '^# 10: 100 bytes, ' out.txt || fail "fill --dry-run: $(cat out.txt)"
+
+# ---- patch ----
+awk 'BEGIN { for (i = 0; i < 20000; i++) printf "%c", 32 + i % 90 }' >p.bin
+cp p.bin want_p.bin
+printf '\336\255\276\357' | dd of=want_p.bin bs=1 seek=4094 conv=notrunc status=none
+printf 'ZZ' | dd of=want_p.bin bs=1 seek=0 conv=notrunc status=none
+printf '\001' | dd of=want_p.bin bs=1 seek=19999 conv=notrunc status=none
+old0=$(od -An -tx1 -N2 p.bin | tr -d ' ')
+cat >edits.patch <<EOF
+# a patch: offsets in decimal and hex, in any order
+19999 01
+0xffe deadbeef   # across a page edge
+0 5a5a --verify $old0
+
+EOF
+expect_status "patch" 0 "$MMSCAN" patch --window 4K p.bin edits.patch
+same_file "patch" p.bin want_p.bin
+grep -v verify edits.patch >noverify.patch
+expect_status "patch from stdin (already in place)" 0 sh -c "\"$MMSCAN\" patch p.bin - <noverify.patch"
+grep -q '0 edits changed 0 bytes on 0 pages, 2 already in place' out.txt ||
+    fail "patch already in place: $(cat out.txt)"
+printf '0 4142 --verify 0000\n' >wrong.patch
+expect_status "patch for another version" 2 "$MMSCAN" patch p.bin wrong.patch
+expect_stderr_line "patch for another version" "the byte at offset 0 is 0x5a, not the expected 0x00"
+same_file "patch for another version" p.bin want_p.bin
+printf '10 4142\n11 43\n' >overlap.patch
+expect_status "overlapping patch" 2 "$MMSCAN" patch p.bin overlap.patch
+expect_stderr_line "overlapping patch" "edits at offsets 10 and 11 overlap"
+printf '19999 4142\n' >past.patch
+expect_status "patch past the end" 2 "$MMSCAN" patch p.bin past.patch
+expect_stderr_line "patch past the end" "reaches past the end of the file"
+printf '10 4g\n' >bad.patch
+expect_status "bad hex" 2 "$MMSCAN" patch p.bin bad.patch
+expect_stderr_line "bad hex" "line 1: invalid hex bytes '4g'"
+same_file "refused patches" p.bin want_p.bin
+
+# ---- fill ----
+awk 'BEGIN { for (i = 0; i < 300000; i++) printf "%c", 48 + i % 61 }' >f.bin
+cp f.bin want_f.bin
+dd if=/dev/zero of=want_f.bin bs=1 seek=4000 count=200000 conv=notrunc status=none
+expect_status "fill 0" 0 "$MMSCAN" fill --window 64K f.bin 4000 200000 0
+same_file "fill 0" f.bin want_f.bin
+grep -q 'changed 200000 bytes on 50 pages' out.txt || fail "fill pages: $(cat out.txt)"
+expect_status "fill again (nothing to write)" 0 "$MMSCAN" fill f.bin 4000 200000 0x00
+grep -q '0 edits changed 0 bytes on 0 pages, 1 already in place' out.txt ||
+    fail "fill again: $(cat out.txt)"
+head -c 1024 /dev/zero | tr '\0' 'x' | dd of=want_f.bin bs=1 seek=299000 count=1000 conv=notrunc status=none
+expect_status "fill with a character" 0 "$MMSCAN" fill f.bin 299000 1000 x
+same_file "fill with a character" f.bin want_f.bin
+expect_status "fill past the end" 2 "$MMSCAN" fill f.bin 299999 2 0
+expect_status "fill: bad byte" 2 "$MMSCAN" fill f.bin 0 1 256
+expect_stderr_line "fill: bad byte" "invalid byte '256'"
+
+# ---- a sparse file past 4 GiB ----
+# 4 GiB + 1 MiB; a match across a page edge past 4 GiB and one at the end.
+# (--advice sequential: populating the pages of a hole ahead of the scan
+# costs more than reading them)
+truncate -s 4097M sparse.bin
+put sparse.bin 4294971384 'far needle away'
+put sparse.bin 4296015866 'needle'
+truncate -s 4097M want_sparse.bin
+put want_sparse.bin 4294971384 'far NEEDLE away'
+put want_sparse.bin 4296015866 'NEEDLE'
+put want_sparse.bin 4296015856 'AB'
+expect_status "replace past 4 GiB" 0 "$MMSCAN" replace --advice sequential -F needle NEEDLE sparse.bin
+grep -q 'sparse.bin: 2 edits changed 12 bytes on 3 pages' out.txt || fail "sparse: $(cat out.txt)"
+expect_status "patch past 4 GiB" 0 "$MMSCAN" patch sparse.bin - <<EOF
+0x1000ffff0 4142 --verify 0000
+EOF
+[ "$(xxhsum -H3 <sparse.bin | cut -d' ' -f1)" = "$(xxhsum -H3 <want_sparse.bin | cut -d' ' -f1)" ] ||
+    fail "edits past 4 GiB: the file differs from the expected one"
+[ "$(stat -c %s sparse.bin)" = 4296015872 ] || fail "sparse: the size changed"
+
+finish

@@ -1,0 +1,106 @@
+#!/bin/sh
+# What in-place edits refuse, with one clear line and nothing changed:
+# read-only files, symbolic links, a file another mmscan is editing, stale
+# or planted journals, patches for another version; and undo with a kept
+# journal, refused once the file has changed.
+. "${TEST_SRCDIR:-$(dirname "$0")/..}/cli/lib.sh"
+
+hash_of() {
+    xxhsum -H3 <"$1" | cut -d' ' -f1
+}
+
+# unchanged DESCRIPTION FILE HASH: FILE still has HASH and no journal.
+unchanged() {
+    [ "$(hash_of "$2")" = "$3" ] || fail "$1: the file changed"
+    [ ! -e ".$2.mmscan-undo" ] || fail "$1: a journal was left"
+}
+
+awk 'BEGIN { for (i = 0; i < 5000; i++) printf "row %d alpha beta\n", i }' >f.txt
+H=$(hash_of f.txt)
+
+chmod 444 f.txt
+expect_status "read-only file" 2 "$MMSCAN" replace -F alpha ALPHA f.txt
+expect_stderr_line "read-only file" "mmscan: replace: 'f.txt': the file is read-only"
+unchanged "read-only file" f.txt "$H"
+expect_status "read-only file, fill" 2 "$MMSCAN" fill f.txt 0 10 0
+unchanged "read-only file, fill" f.txt "$H"
+expect_status "read-only file, dry run" 0 "$MMSCAN" replace --dry-run -F alpha ALPHA f.txt
+chmod 644 f.txt
+
+ln -s f.txt link.txt
+expect_status "symbolic link" 2 "$MMSCAN" replace -F alpha ALPHA link.txt
+expect_stderr_line "symbolic link" "'link.txt': is a symbolic link"
+unchanged "symbolic link" f.txt "$H"
+expect_status "--follow-symlinks" 0 "$MMSCAN" replace --follow-symlinks -F alpha ALPHA link.txt
+awk 'BEGIN { for (i = 0; i < 5000; i++) printf "row %d ALPHA beta\n", i }' >want.txt
+cmp -s f.txt want.txt || fail "--follow-symlinks: the target is not edited"
+[ -L link.txt ] || fail "--follow-symlinks: the link was replaced"
+"$MMSCAN" replace -F ALPHA alpha f.txt >/dev/null
+
+# Another mmscan holds the lock: flock(1) holds it while mmscan runs.
+expect_status "locked file" 2 flock f.txt "$MMSCAN" replace -F alpha ALPHA f.txt
+expect_stderr_line "locked file" "another mmscan is editing this file"
+unchanged "locked file" f.txt "$H"
+
+# A journal that belongs to another file (the file was replaced since).
+cp f.txt g.txt
+MMSCAN_TEST_KILL_AT=6 "$MMSCAN" replace -F alpha ALPHA g.txt >/dev/null 2>&1
+[ -e .g.txt.mmscan-undo ] || fail "no journal after a kill"
+cp f.txt g.new && mv g.new g.txt   # another inode at the same name
+expect_status "stale journal" 2 "$MMSCAN" recover g.txt
+expect_stderr_line "stale journal" "belongs to another file"
+expect_status "stale journal, edit" 2 "$MMSCAN" replace -F alpha ALPHA g.txt
+[ "$(hash_of g.txt)" = "$H" ] || fail "stale journal: the file changed"
+[ -e .g.txt.mmscan-undo ] || fail "stale journal: removed"
+
+# A symbolic link planted at the journal's name is not followed.
+ln -s f.txt .h.txt.mmscan-undo
+cp f.txt h.txt
+expect_status "planted journal link" 2 "$MMSCAN" replace -F alpha ALPHA h.txt
+expect_stderr_line "planted journal link" "cannot open the undo journal"
+[ "$(hash_of h.txt)" = "$H" ] && [ "$(hash_of f.txt)" = "$H" ] || fail "planted journal link: changed"
+
+# Something that is not a journal at the journal's name is left alone.
+cp f.txt i.txt
+echo 'my notes' >.i.txt.mmscan-undo
+expect_status "not a journal" 2 "$MMSCAN" fill i.txt 0 1 0
+expect_stderr_line "not a journal" "not an mmscan undo journal"
+[ "$(cat .i.txt.mmscan-undo)" = "my notes" ] || fail "not a journal: it was changed"
+
+# --keep-undo and undo.
+expect_status "--keep-undo" 0 "$MMSCAN" replace --keep-undo kept.undo -F alpha ALPHA f.txt
+[ -f kept.undo ] && [ ! -e .f.txt.mmscan-undo ] || fail "--keep-undo: journal not moved"
+[ "$(stat -c %a kept.undo)" = 600 ] || fail "--keep-undo: journal mode $(stat -c %a kept.undo)"
+cmp -s f.txt want.txt || fail "--keep-undo: not edited"
+expect_status "undo" 0 "$MMSCAN" undo kept.undo
+[ "$(hash_of f.txt)" = "$H" ] || fail "undo: not the original"
+[ ! -e kept.undo ] || fail "undo: journal left"
+
+"$MMSCAN" replace --keep-undo kept.undo -F alpha ALPHA f.txt >/dev/null
+expect_status "--keep-undo to an existing file" 2 "$MMSCAN" replace --keep-undo kept.undo -F beta BETA f.txt
+expect_stderr_line "--keep-undo to an existing file" "'kept.undo' exists"
+cmp -s f.txt want.txt || fail "--keep-undo to an existing file: changed"
+printf 'Z' | dd of=f.txt bs=1 seek=6 conv=notrunc status=none
+cp f.txt changed.txt
+expect_status "undo after a change" 2 "$MMSCAN" undo kept.undo
+expect_stderr_line "undo after a change" "the file changed since the edit"
+cmp -s f.txt changed.txt || fail "undo after a change: the file was written"
+[ -e kept.undo ] || fail "undo after a change: the journal was removed"
+printf 'A' | dd of=f.txt bs=1 seek=6 conv=notrunc status=none
+MMSCAN_TEST_KILL_AT=2 "$MMSCAN" undo kept.undo >/dev/null 2>err.txt
+grep -q 'kill at step 2: rollback-written' err.txt || fail "undo killed: $(cat err.txt)"
+expect_status "undo run again" 0 "$MMSCAN" undo kept.undo
+[ "$(hash_of f.txt)" = "$H" ] || fail "undo run again: not the original"
+expect_status "undo of a missing journal" 2 "$MMSCAN" undo kept.undo
+
+mkdir adir
+expect_status "directory" 2 "$MMSCAN" fill adir 0 1 0
+expect_stderr_line "directory" "'adir': Is a directory"
+expect_status "missing file" 2 "$MMSCAN" patch missing.bin - </dev/null
+expect_stderr_line "missing file" "'missing.bin': No such file or directory"
+expect_status "replace --help" 0 "$MMSCAN" replace --help
+grep -q -- '--pad BYTE' out.txt && grep -q -- '--keep-undo' out.txt || fail "replace --help"
+expect_status "bad --pad" 2 "$MMSCAN" replace --pad 300 -F a b f.txt
+expect_stderr_line "bad --pad" "invalid byte '300'"
+
+finish
