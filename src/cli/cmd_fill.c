@@ -40,24 +40,11 @@ static int add_fill(void *ctx, const char *path, mms_edit_file *file, mms_edits 
 
 int cmd_fill(int argc, char **argv)
 {
-    static const struct option long_options[] = {EDIT_LONG_OPTIONS, {NULL, 0, NULL, 0}};
     edit_settings s;
-    edit_settings_init(&s);
-    opterr = 0;
-    int opt;
-    while ((opt = getopt_long(argc, argv, "+", long_options, NULL)) != -1) {
-        if (opt == CLI_OPT_HELP) {
-            fputs(fill_help, stdout);
-            fputs(edit_options_help, stdout);
-            fputs(cli_engine_options_help, stdout);
-            return CLI_OK;
-        }
-        int handled = edit_option("fill", opt, optarg, &s);
-        if (handled == 0)
-            return cli_bad_option("fill", argv);
-        if (handled != 1)
-            return handled;
-    }
+    bool done;
+    int status = edit_parse_options("fill", fill_help, argc, argv, &s, &done);
+    if (done)
+        return status;
     if (argc - optind != 4)
         return cli_usage_error("fill", "FILE, OFFSET, LENGTH and BYTE are needed");
     fill_request f;

@@ -138,28 +138,15 @@ static int read_patch(void *ctx, const char *path, mms_edit_file *file, mms_edit
 
 int cmd_patch(int argc, char **argv)
 {
-    static const struct option long_options[] = {EDIT_LONG_OPTIONS, {NULL, 0, NULL, 0}};
     edit_settings s;
-    edit_settings_init(&s);
-    opterr = 0;
-    int opt;
-    while ((opt = getopt_long(argc, argv, "+", long_options, NULL)) != -1) {
-        if (opt == CLI_OPT_HELP) {
-            fputs(patch_help, stdout);
-            fputs(edit_options_help, stdout);
-            fputs(cli_engine_options_help, stdout);
-            return CLI_OK;
-        }
-        int handled = edit_option("patch", opt, optarg, &s);
-        if (handled == 0)
-            return cli_bad_option("patch", argv);
-        if (handled != 1)
-            return handled;
-    }
+    bool done;
+    int status = edit_parse_options("patch", patch_help, argc, argv, &s, &done);
+    if (done)
+        return status;
     if (argc - optind != 2)
         return cli_usage_error("patch", "FILE and PATCHFILE are needed");
     patch_source p = {.name = argv[optind + 1]};
-    int status = edit_run("patch", argv[optind], &s, read_patch, &p);
+    status = edit_run("patch", argv[optind], &s, read_patch, &p);
     free(p.bytes);
     free(p.expected);
     return status;

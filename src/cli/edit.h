@@ -37,6 +37,16 @@ void edit_settings_init(edit_settings *s);
 /* As cli_engine_option(), for the edit options and the engine options. */
 int edit_option(const char *cmd, int opt, const char *arg, edit_settings *s);
 
+/*
+ * The option loop of an edit command that takes only the shared edit and
+ * engine options (fill, patch): initializes s and parses argv.  Sets *done
+ * when the command must end now (after --help, or a message for a bad
+ * option) with the status returned; otherwise returns CLI_OK and the
+ * operands start at optind.
+ */
+int edit_parse_options(const char *cmd, const char *help, int argc, char **argv,
+                       edit_settings *s, bool *done);
+
 /* Fills the library's options from the settings (and the test hook). */
 void edit_options_from(const edit_settings *s, mms_edit_options *out);
 

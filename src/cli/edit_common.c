@@ -72,6 +72,31 @@ static void kill_at_step(void *ctx, mms_edit_step step)
     raise(SIGKILL);
 }
 
+int edit_parse_options(const char *cmd, const char *help, int argc, char **argv,
+                       edit_settings *s, bool *done)
+{
+    static const struct option long_options[] = {EDIT_LONG_OPTIONS, {NULL, 0, NULL, 0}};
+    edit_settings_init(s);
+    *done = true;
+    opterr = 0;
+    int opt;
+    while ((opt = getopt_long(argc, argv, "+", long_options, NULL)) != -1) {
+        if (opt == CLI_OPT_HELP) {
+            fputs(help, stdout);
+            fputs(edit_options_help, stdout);
+            fputs(cli_engine_options_help, stdout);
+            return CLI_OK;
+        }
+        int handled = edit_option(cmd, opt, optarg, s);
+        if (handled == 0)
+            return cli_bad_option(cmd, argv);
+        if (handled != 1)
+            return handled;
+    }
+    *done = false;
+    return CLI_OK;
+}
+
 void edit_options_from(const edit_settings *s, mms_edit_options *out)
 {
     memset(out, 0, sizeof *out);
