@@ -46,10 +46,10 @@ static int touch_window(void *arg, mms_error *err)
 /*
  * Faults the window in before the processors see it: one read per 64 KiB,
  * each of which maps a whole fault-around block and, on cold data, starts
- * the kernel's read-ahead.  Measured against MADV_POPULATE_READ, which
- * faults page by page: as fast or faster on hot data, about 2x faster
- * cold, and 15x faster over the holes of a sparse file.  A SIGBUS here
- * (the file shrank) is harmless: the processors' guarded reads report it.
+ * the kernel's read-ahead (MADV_POPULATE_READ, tried first, faults page by
+ * page and was slower here; scripts/bench-advice compares the modes).  A
+ * SIGBUS here (the file shrank) is harmless: the processors' guarded reads
+ * report it.
  */
 static void fault_in(const mms_window *win)
 {
