@@ -140,6 +140,7 @@ typedef struct cli_transcode {
     const char *output;  /* -o FILE ("-": standard output), or NULL */
     bool to_stdout;      /* -c */
     bool force;          /* -f: replace an existing output */
+    bool refuse_terminal; /* compressed output: never to a terminal without -f */
     /* The output name of an input without -o (malloc'ed), or NULL after a message. */
     char *(*default_name)(const char *cmd, const char *input);
     /* Makes the processor that writes the output of an input (st: its stat) to fd. */
@@ -147,9 +148,14 @@ typedef struct cli_transcode {
     void *ctx;
 } cli_transcode;
 
-/* Turns each file into its output; returns CLI_OK or CLI_ERROR (after
- * messages; the other files are still done). */
-int cli_transcode_files(const cli_transcode *t, mms_engine *engine, char **files, int nfiles);
+/* Applies -o, -c or -f; returns 1 when opt was one of them, else 0. */
+int cli_transcode_option(cli_transcode *t, int opt, const char *arg);
+
+/* Turns each operand (standard input when none) into its output with an
+ * engine made from settings; returns CLI_OK or CLI_ERROR (after messages;
+ * the other files are still done). */
+int cli_transcode_run(const cli_transcode *t, const cli_engine_settings *settings, int argc,
+                      char **argv);
 
 /* ---- the progress bar (progress.c) ---- */
 

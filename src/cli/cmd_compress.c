@@ -121,7 +121,7 @@ int cmd_compress(int argc, char **argv)
     job.opts.workers = 1;
     mms_zstd_compress_options *opts = &job.opts;
     cli_transcode t = {.cmd = "compress", .default_name = compressed_name,
-                       .make = make_compressor, .ctx = &job};
+                       .refuse_terminal = true, .make = make_compressor, .ctx = &job};
     cli_engine_settings settings;
     cli_engine_settings_init(&settings);
     argc = take_levels(argc, argv, &opts->level);
@@ -148,15 +148,14 @@ int cmd_compress(int argc, char **argv)
             break;
         case OPT_CHECK: opts->checksum = true; break;
         case OPT_NO_CHECK: opts->checksum = false; break;
-        case 'o': t.output = optarg; break;
-        case 'c': t.to_stdout = true; break;
-        case 'f': t.force = true; break;
         case CLI_OPT_HELP:
             fputs(compress_help, stdout);
             fputs(cli_engine_options_help, stdout);
             return CLI_OK;
         default: {
-            int handled = cli_engine_option("compress", opt, optarg, &settings);
+            int handled = cli_transcode_option(&t, opt, optarg);
+            if (handled == 0)
+                handled = cli_engine_option("compress", opt, optarg, &settings);
             if (handled == 0)
                 return cli_bad_option("compress", argv);
             if (handled != 1)
@@ -165,16 +164,5 @@ int cmd_compress(int argc, char **argv)
         }
     }
     job.sizes_known = settings.decompress == MMS_DECOMPRESS_NONE;
-    int nfiles;
-    char **files = cli_operands(argc, argv, &nfiles);
-    bool to_terminal = (t.to_stdout || (t.output && strcmp(t.output, "-") == 0) ||
-                        (!t.output && strcmp(files[0], "-") == 0)) && isatty(STDOUT_FILENO);
-    if (to_terminal && !t.force)
-        return cli_usage_error("compress", "not writing compressed data to a terminal (use -f)");
-    mms_engine *engine = cli_engine_new("compress", &settings);
-    if (!engine)
-        return CLI_ERROR;
-    int status = cli_transcode_files(&t, engine, files, nfiles);
-    mms_engine_free(engine);
-    return status;
+    return cli_transcode_run(&t, &settings, argc, argv);
 }

@@ -73,15 +73,14 @@ int cmd_decompress(int argc, char **argv)
         switch (opt) {
         case OPT_CHECK: opts.verify_checksum = true; break;
         case OPT_NO_CHECK: opts.verify_checksum = false; break;
-        case 'o': t.output = optarg; break;
-        case 'c': t.to_stdout = true; break;
-        case 'f': t.force = true; break;
         case CLI_OPT_HELP:
             fputs(decompress_help, stdout);
             fputs(cli_engine_options_help, stdout);
             return CLI_OK;
         default: {
-            int handled = cli_engine_option("decompress", opt, optarg, &settings);
+            int handled = cli_transcode_option(&t, opt, optarg);
+            if (handled == 0)
+                handled = cli_engine_option("decompress", opt, optarg, &settings);
             if (handled == 0)
                 return cli_bad_option("decompress", argv);
             if (handled != 1)
@@ -89,12 +88,5 @@ int cmd_decompress(int argc, char **argv)
         }
         }
     }
-    int nfiles;
-    char **files = cli_operands(argc, argv, &nfiles);
-    mms_engine *engine = cli_engine_new("decompress", &settings);
-    if (!engine)
-        return CLI_ERROR;
-    int status = cli_transcode_files(&t, engine, files, nfiles);
-    mms_engine_free(engine);
-    return status;
+    return cli_transcode_run(&t, &settings, argc, argv);
 }

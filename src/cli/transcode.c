@@ -97,13 +97,34 @@ static int transcode_one(const cli_transcode *t, mms_engine *engine, const char 
     return ok ? status : CLI_ERROR;
 }
 
-int cli_transcode_files(const cli_transcode *t, mms_engine *engine, char **files, int nfiles)
+int cli_transcode_option(cli_transcode *t, int opt, const char *arg)
 {
+    switch (opt) {
+    case 'o': t->output = arg; return 1;
+    case 'c': t->to_stdout = true; return 1;
+    case 'f': t->force = true; return 1;
+    default: return 0;
+    }
+}
+
+int cli_transcode_run(const cli_transcode *t, const cli_engine_settings *settings, int argc,
+                      char **argv)
+{
+    int nfiles;
+    char **files = cli_operands(argc, argv, &nfiles);
     if (t->output && nfiles > 1)
         return cli_usage_error(t->cmd, "-o takes one input, not %d", nfiles);
+    bool to_stdout = t->to_stdout || (t->output && strcmp(t->output, "-") == 0) ||
+                     (!t->output && strcmp(files[0], "-") == 0);
+    if (t->refuse_terminal && to_stdout && !t->force && isatty(STDOUT_FILENO))
+        return cli_usage_error(t->cmd, "not writing compressed data to a terminal (use -f)");
+    mms_engine *engine = cli_engine_new(t->cmd, settings);
+    if (!engine)
+        return CLI_ERROR;
     int status = CLI_OK;
     for (int i = 0; i < nfiles; i++)
         if (transcode_one(t, engine, files[i]) != CLI_OK)
             status = CLI_ERROR;
+    mms_engine_free(engine);
     return status;
 }
