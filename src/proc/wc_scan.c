@@ -26,7 +26,7 @@ typedef struct block_masks {
 } block_masks;
 
 #ifdef HAVE_X86_VECTORS
-__attribute__((target("avx2"))) static void classify_avx2(const unsigned char *p, block_masks *m)
+static inline __attribute__((always_inline, target("avx2"))) void classify_avx2(const unsigned char *p, block_masks *m)
 {
     const __m256i nl = _mm256_set1_epi8('\n'), sp = _mm256_set1_epi8(' ');
     const __m256i tab_minus_1 = _mm256_set1_epi8('\t' - 1), cr_plus_1 = _mm256_set1_epi8('\r' + 1);
@@ -49,7 +49,7 @@ __attribute__((target("avx2"))) static void classify_avx2(const unsigned char *p
     m->print = masks[2][0] | masks[2][1] << 32;
 }
 
-static void classify_sse2(const unsigned char *p, block_masks *m)
+static inline __attribute__((always_inline)) void classify_sse2(const unsigned char *p, block_masks *m)
 {
     const __m128i nl = _mm_set1_epi8('\n'), sp = _mm_set1_epi8(' ');
     const __m128i tab_minus_1 = _mm_set1_epi8('\t' - 1), cr_plus_1 = _mm_set1_epi8('\r' + 1);
@@ -94,7 +94,7 @@ __attribute__((target("avx2"))) static uint64_t count_lines_avx2(const unsigned 
 #endif
 
 #ifndef HAVE_X86_VECTORS
-static void classify_scalar(const unsigned char *p, block_masks *m)
+static inline __attribute__((always_inline)) void classify_scalar(const unsigned char *p, block_masks *m)
 {
     m->newline = m->space = m->print = 0;
     for (unsigned i = 0; i < 64; i++) {
