@@ -147,17 +147,26 @@ typedef struct mms_chunk {
 /** The value of mms_processor_ops.abi for tables written against this header. */
 #define MMS_PROCESSOR_ABI 2
 
-/** The processor needs the input in order, on one thread. */
+/**
+ * The processor needs the input in order: one chunk after the other, never
+ * two at once.  When other processors share the scan and more than one
+ * thread is allowed, each processor is a lane of its own (see
+ * mms_engine_scan_path()): consecutive chunks may then come from different
+ * threads, one at a time, each call finished before the next begins.
+ */
 #define MMS_PROC_ORDERED    (1u << 0)
 /**
  * The processor can work on several contiguous parts of the input at once.
- * With more than one thread, the engine cuts the input into contiguous
- * parts; the first part is fed to self, every later part to its own state,
- * made by split() before any part is fed, in input order.  Each part's
+ * With more than one thread and only splittable processors attached, the
+ * engine cuts the input into contiguous parts; the first part is fed to
+ * self, every later part to its own state, made by split() before any part
+ * is fed, in input order.  Each part's
  * chunks come in order, on one thread per part; when a part is done the
  * engine calls part_end() (if any) on that part's thread, and at the end it
  * calls merge(self, part) for every later part in input order: self always
- * covers the input just before part.
+ * covers the input just before part.  In a scan with lanes (an ordered
+ * processor beside it), the processor is a lane like any other: self sees
+ * every chunk, in order, one at a time, not always from the same thread.
  */
 #define MMS_PROC_SPLITTABLE (1u << 1)
 /** The processor changes the bytes it is given (reserved for edits). */
@@ -355,8 +364,9 @@ MMS_API uint64_t mms_engine_get_window(const mms_engine *engine);
 MMS_API void mms_engine_set_advice(mms_engine *engine, mms_advice advice);
 
 /**
- * Sets how many threads may scan parts of one file at once (splittable
- * processors only).  0, the default, means the number of online CPUs.
+ * Sets how many threads may scan one file at once: parts of it when every
+ * processor is splittable, lanes of processors otherwise (see
+ * mms_engine_scan_path()).  0, the default, means the number of online CPUs.
  */
 MMS_API void mms_engine_set_threads(mms_engine *engine, unsigned threads);
 
@@ -372,8 +382,12 @@ MMS_API void mms_engine_clear(mms_engine *engine);
 
 /**
  * Scans one input in one pass, feeding every attached processor, then calls
- * their finish().  If every processor is splittable and more than one thread
- * is allowed, contiguous parts of a mapped file are scanned at once.
+ * their finish().  With more than one thread allowed, a mapped file is
+ * scanned on several threads: if every processor is splittable, contiguous
+ * parts of it at once; otherwise, with several processors, each processor
+ * is a lane that sees every window in order while the other lanes work on
+ * the same or a nearby window (each window is mapped once and at most three
+ * are mapped at a time, so the file is still read once).
  * @param path  a file, "-" for standard input, or "shm:NAME" for the POSIX
  *              shared memory object NAME
  * @return 0, or MMS_EOPEN, MMS_EISDIR, MMS_EIO, MMS_ETRUNCATED, MMS_ENOMEM,

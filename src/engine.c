@@ -1,13 +1,19 @@
 /*
  * engine.c - the single pass: every attached processor sees every window.
  *
- * Ordered scans walk the input once on the calling thread (with a prefetch
- * thread under MMS_ADVICE_AUTO).  When every processor is splittable and
- * several threads are allowed, a mapped input is cut into contiguous parts
- * of whole windows, each part is walked in order by its own thread with
- * its own processor states, and the parts are merged in input order.
- * A walk (a whole scan or one part) stops early, cleanly, once every state
- * it feeds has returned MMS_PROC_DONE.
+ * Three ways to walk a mapped input, chosen per scan:
+ * - split: when every processor is splittable and several threads are
+ *   allowed, the input is cut into contiguous parts of whole windows, each
+ *   part is walked in order by its own thread with its own processor
+ *   states, and the parts are merged in input order;
+ * - lanes (lanes.c): when some processor needs the input in order and there
+ *   are several processors and threads, each processor walks the shared
+ *   windows in order on whichever thread is free;
+ * - whole: otherwise, the calling thread walks the input once (with a
+ *   prefetch thread under MMS_ADVICE_AUTO).  Streams and compressed inputs
+ *   are always walked whole.
+ * A walk stops early, cleanly, once every state it feeds has returned
+ * MMS_PROC_DONE (feed.c hands each window to the states).
  */
 #include "config.h"
 #include "internal.h"
@@ -37,70 +43,11 @@ struct mms_engine {
     atomic_uint_least64_t progress_done;
 };
 
-/* What one walk feeds: the processors' states for one part of the input. */
-typedef struct feed {
-    mms_processor *const *procs;
-    void **states;          /* the state each processor uses in this part */
-    const size_t *overlaps; /* the overlap each processor asked for */
-    size_t nprocs;
-    bool *done;             /* done[i]: states[i] returned MMS_PROC_DONE */
-    size_t ndone;           /* how many are done; all: the walk stops */
-    bool guarded;           /* the windows are mapped: guard against SIGBUS */
-    atomic_bool *stop;      /* set when any part fails */
-    mms_engine *progress;   /* reports the new bytes of each window, or NULL */
-} feed;
-
-/* One processor's call on one chunk, as the guard runs it. */
-typedef struct chunk_call {
-    const mms_processor_ops *ops;
-    void *state;
-    const mms_chunk *chunk;
-} chunk_call;
-
-static int run_chunk_call(void *arg, mms_error *err)
+void mms_engine_count_progress(mms_engine *engine, uint64_t bytes)
 {
-    const chunk_call *call = arg;
-    return call->ops->chunk(call->state, call->chunk, err);
-}
-
-/* Counts the new bytes of a window (scan threads run this at once) and reports. */
-static void progress_add(mms_engine *engine, uint64_t bytes)
-{
+    /* Scan threads count at once: the sum is atomic. */
     uint64_t done = atomic_fetch_add_explicit(&engine->progress_done, bytes, memory_order_relaxed) + bytes;
     engine->progress(engine->progress_ctx, MMS_PROGRESS_WINDOW, done, engine->progress_total);
-}
-
-static int feed_window(void *ctx, const mms_window *win, mms_error *err)
-{
-    feed *f = ctx;
-    if (f->stop && atomic_load_explicit(f->stop, memory_order_relaxed))
-        return MMS_EPROC; /* another part failed; its error is the one reported */
-    for (size_t i = 0; i < f->nprocs; i++) {
-        if (f->done[i])
-            continue;
-        /* The window holds the largest overlap asked for; show each
-         * processor only the overlap it asked for. */
-        mms_chunk chunk = win->chunk;
-        size_t extra = chunk.overlap > f->overlaps[i] ? chunk.overlap - f->overlaps[i] : 0;
-        chunk.data += extra;
-        chunk.len -= extra;
-        chunk.offset += extra;
-        chunk.overlap -= extra;
-        chunk_call call = {f->procs[i]->ops, f->states[i], &chunk};
-        int rc = f->guarded ? mms_guard_run(win->map, win->map_len, run_chunk_call, &call, err)
-                            : run_chunk_call(&call, err);
-        if (rc == MMS_ETRUNCATED && err)
-            err->offset = chunk.offset;
-        if (rc < 0)
-            return rc;
-        if (rc == MMS_PROC_DONE) {
-            f->done[i] = true;
-            f->ndone++;
-        }
-    }
-    if (f->progress)
-        progress_add(f->progress, win->chunk.len - win->chunk.overlap);
-    return f->nprocs > 0 && f->ndone == f->nprocs ? MMS_WALK_STOP : 0;
 }
 
 int mms_advice_parse(const char *name, mms_advice *out, mms_error *err)
@@ -221,14 +168,20 @@ static size_t engine_overlap(mms_engine *engine)
     return overlap;
 }
 
-/* How many parts a mapped input of size bytes is cut into. */
+static unsigned engine_threads(const mms_engine *engine)
+{
+    return engine->threads ? engine->threads : mms_online_cpus();
+}
+
+/* How many parts a mapped input of size bytes is cut into: 1 unless every
+ * processor is splittable. */
 static unsigned engine_parts(const mms_engine *engine, uint64_t size)
 {
     for (size_t i = 0; i < engine->nprocs; i++)
         if (!(engine->procs[i]->ops->flags & MMS_PROC_SPLITTABLE) ||
             (engine->procs[i]->ops->flags & MMS_PROC_ORDERED))
             return 1;
-    unsigned threads = engine->threads ? engine->threads : mms_online_cpus();
+    unsigned threads = engine_threads(engine);
     uint64_t windows = (size + engine->window - 1) / engine->window;
     uint64_t parts = threads < windows ? threads : windows;
     return parts > MAX_PARTS ? MAX_PARTS : (parts ? (unsigned)parts : 1);
@@ -237,7 +190,7 @@ static unsigned engine_parts(const mms_engine *engine, uint64_t size)
 /* One part of a split scan, run on its own thread. */
 typedef struct part {
     mms_walk_plan plan;
-    feed feed;
+    mms_feed feed;
     bool *done;       /* nprocs entries, for the feed */
     void *states[1];  /* really nprocs entries; see part_new() */
 } part;
@@ -266,7 +219,7 @@ static void *part_main(void *arg)
 {
     part_run *run = arg;
     mms_error_clear(&run->err);
-    run->rc = mms_walk_mapped(&run->part->plan, feed_window, &run->part->feed, &run->counters,
+    run->rc = mms_walk_mapped(&run->part->plan, mms_feed_window, &run->part->feed, &run->counters,
                               &run->err);
     if (run->rc < 0)
         atomic_store(run->part->feed.stop, true);
@@ -352,7 +305,7 @@ static int scan_split(mms_engine *engine, const mms_walk_plan *base, unsigned np
             p->plan.begin = base->end;
         if (p->plan.end > base->end)
             p->plan.end = base->end;
-        p->feed = (feed){.procs = engine->procs, .states = p->states,
+        p->feed = (mms_feed){.procs = engine->procs, .states = p->states,
                          .overlaps = engine->overlaps, .nprocs = engine->nprocs,
                          .done = p->done, .guarded = true, .stop = &stop,
                          .progress = engine->progress ? engine : NULL};
@@ -418,14 +371,14 @@ static int scan_whole(mms_engine *engine, const mms_source *src, const mms_walk_
     for (size_t i = 0; i < engine->nprocs; i++)
         states[i] = engine->procs[i]->self;
     bool mapped = src->mode == MMS_INPUT_MAP;
-    feed f = {.procs = engine->procs, .states = states, .overlaps = engine->overlaps,
+    mms_feed f = {.procs = engine->procs, .states = states, .overlaps = engine->overlaps,
               .nprocs = engine->nprocs, .done = done,
               .guarded = mapped && !decompress, .stop = NULL,
               .progress = engine->progress ? engine : NULL};
     mms_walk_counters counters = {0};
-    int rc = decompress ? mms_walk_zstd(src, plan, feed_window, &f, &counters, err)
-             : mapped   ? mms_walk_mapped(plan, feed_window, &f, &counters, err)
-                        : mms_walk_stream(src->fd, plan->window, plan->overlap, feed_window, &f,
+    int rc = decompress ? mms_walk_zstd(src, plan, mms_feed_window, &f, &counters, err)
+             : mapped   ? mms_walk_mapped(plan, mms_feed_window, &f, &counters, err)
+                        : mms_walk_stream(src->fd, plan->window, plan->overlap, mms_feed_window, &f,
                                           &counters, err);
     counters_add(&engine->info, &counters);
     free(states);
@@ -475,9 +428,18 @@ static int scan_source(mms_engine *engine, mms_source *src, mms_error *err)
     unsigned nparts = src->mode == MMS_INPUT_MAP && !decompress ? engine_parts(engine, src->size) : 1;
     engine->info.parts = nparts;
     int rc = src->mode == MMS_INPUT_MAP ? mms_guard_install(err) : 0;
+    bool lanes = src->mode == MMS_INPUT_MAP && !decompress && nparts == 1 &&
+                 engine->nprocs > 1 && engine_threads(engine) > 1;
     if (rc == 0 && nparts > 1) {
         plan.prefetch_thread = false;
         rc = scan_split(engine, &plan, nparts, err);
+    } else if (rc == 0 && lanes) {
+        /* Some processor needs the input in order: each gets a lane. */
+        mms_walk_counters counters = {0};
+        rc = mms_scan_lanes(&plan, engine->procs, engine->overlaps, engine->nprocs,
+                            engine_threads(engine), engine->progress ? engine : NULL, &counters,
+                            err);
+        counters_add(&engine->info, &counters);
     } else if (rc == 0) {
         rc = scan_whole(engine, src, &plan, decompress, err);
     }

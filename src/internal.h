@@ -12,6 +12,7 @@
 #include "mmscan.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 
 /* ---- errors (error.c) ---- */
 
@@ -103,6 +104,48 @@ bool mms_can_map(int fd);
 /* Maps [plan->begin, plan->end) window by window and calls fn on each. */
 int mms_walk_mapped(const mms_walk_plan *plan, mms_window_fn fn, void *ctx,
                     mms_walk_counters *counters, mms_error *err);
+
+/* Maps the window of plan whose new bytes start at new_begin (counted in
+ * counters) and applies the plan's advice; mms_window_unmap() undoes it. */
+int mms_window_map(const mms_walk_plan *plan, uint64_t new_begin, mms_window *win,
+                   mms_walk_counters *counters, mms_error *err);
+void mms_window_unmap(mms_window *win);
+
+/* ---- feeding processors (feed.c) ---- */
+
+/* What one walk feeds: a set of processor states. */
+typedef struct mms_feed {
+    mms_processor *const *procs;
+    void **states;          /* the state each processor uses in this walk */
+    const size_t *overlaps; /* the overlap each processor asked for */
+    size_t nprocs;
+    bool *done;             /* done[i]: states[i] returned MMS_PROC_DONE */
+    size_t ndone;           /* how many are done; all: the walk stops */
+    bool guarded;           /* the windows are mapped: guard against SIGBUS */
+    atomic_bool *stop;      /* set when another walk fails, or NULL */
+    mms_engine *progress;   /* counts the new bytes of each window, or NULL */
+} mms_feed;
+
+/* An mms_window_fn (ctx: an mms_feed): feeds every state that is not done
+ * the window's new bytes and the overlap it asked for.  Returns
+ * MMS_WALK_STOP once all are done or when *stop is set. */
+int mms_feed_window(void *ctx, const mms_window *win, mms_error *err);
+
+/* ---- scans (engine.c, lanes.c) ---- */
+
+/* Adds bytes to the scan's progress and reports it (thread-safe). */
+void mms_engine_count_progress(mms_engine *engine, uint64_t bytes);
+
+/*
+ * Scans [plan->begin, plan->end) of a mapped input with every processor in
+ * a lane of its own: each lane feeds its processor's own state every
+ * window in order, lanes run on up to threads threads at once, and each
+ * window is mapped once and unmapped when every lane is past it.  plan's
+ * prefetch_thread is ignored.  progress (or NULL) counts released windows.
+ */
+int mms_scan_lanes(const mms_walk_plan *plan, mms_processor *const *procs,
+                   const size_t *overlaps, size_t nprocs, unsigned threads,
+                   mms_engine *progress, mms_walk_counters *counters, mms_error *err);
 
 /* ---- streamed input (stream.c) ---- */
 

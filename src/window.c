@@ -83,8 +83,7 @@ static void advise_window(const mms_walk_plan *plan, const mms_window *win)
         fault_in(win);
 }
 
-/* Maps the window whose new bytes start at new_begin. */
-static int map_window(const mms_walk_plan *plan, uint64_t new_begin, mms_window *win,
+int mms_window_map(const mms_walk_plan *plan, uint64_t new_begin, mms_window *win,
                       mms_walk_counters *counters, mms_error *err)
 {
     uint64_t new_end = plan->end - new_begin < plan->window ? plan->end : new_begin + plan->window;
@@ -109,7 +108,7 @@ static int map_window(const mms_walk_plan *plan, uint64_t new_begin, mms_window 
     return 0;
 }
 
-static void unmap_window(mms_window *win)
+void mms_window_unmap(mms_window *win)
 {
     if (win->map)
         munmap(win->map, win->map_len);
@@ -122,13 +121,13 @@ static int walk_inline(const mms_walk_plan *plan, mms_window_fn fn, void *ctx,
 {
     for (uint64_t pos = plan->begin; pos < plan->end; pos += plan->window) {
         mms_window win;
-        int rc = map_window(plan, pos, &win, counters, err);
+        int rc = mms_window_map(plan, pos, &win, counters, err);
         if (rc < 0)
             return rc;
         counters->chunks++;
         counters->bytes += win.chunk.len - win.chunk.overlap;
         rc = fn(ctx, &win, err);
-        unmap_window(&win);
+        mms_window_unmap(&win);
         if (rc != 0)
             return rc < 0 ? rc : 0;
         if (plan->end - pos <= plan->window)
@@ -165,7 +164,7 @@ static void *prefetch_main(void *arg)
         pl->done.map = NULL;
         bool stop = pl->stop;
         pthread_mutex_unlock(&pl->lock);
-        unmap_window(&old);
+        mms_window_unmap(&old);
         if (stop)
             break;
 
@@ -173,7 +172,7 @@ static void *prefetch_main(void *arg)
         mms_error err;
         mms_error_clear(&err);
         bool at_end = pos >= plan->end;
-        int rc = at_end ? 0 : map_window(plan, pos, &win, pl->counters, &err);
+        int rc = at_end ? 0 : mms_window_map(plan, pos, &win, pl->counters, &err);
 
         pthread_mutex_lock(&pl->lock);
         pl->ready = win;
@@ -235,10 +234,10 @@ static int walk_pipelined(const mms_walk_plan *plan, mms_window_fn fn, void *ctx
     pthread_cond_broadcast(&pl.changed);
     pthread_mutex_unlock(&pl.lock);
     pthread_join(thread, NULL);
-    unmap_window(&current);
-    unmap_window(&pl.done);
+    mms_window_unmap(&current);
+    mms_window_unmap(&pl.done);
     if (pl.has_ready)
-        unmap_window(&pl.ready);
+        mms_window_unmap(&pl.ready);
     pthread_cond_destroy(&pl.changed);
     pthread_mutex_destroy(&pl.lock);
     return rc < 0 ? rc : 0;

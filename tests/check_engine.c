@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,9 @@ typedef struct recorder {
     bool check_bytes;          /* compare with tu_byte_at() */
     int truncate_fd;           /* >= 0: truncate it to 0 during the first chunk */
     uint64_t done_after;       /* > 0: return MMS_PROC_DONE after this many chunks */
+    uint64_t fail_after;       /* > 0: fail with MMS_EPROC after this many chunks */
+    bool one_thread;           /* a part: every chunk must come from one thread */
+    atomic_bool busy;          /* inside chunk(): a second call at once is a fault */
     bool done;                 /* it returned MMS_PROC_DONE */
     uint64_t begin, end;       /* the new bytes seen, contiguous */
     bool started, finished;
@@ -52,9 +56,10 @@ static size_t rec_overlap(const void *self)
 
 static int rec_chunk(void *self, const mms_chunk *c, mms_error *err)
 {
-    (void)err;
     recorder *r = self;
     uint64_t new_begin = c->offset + c->overlap;
+    if (atomic_exchange(&r->busy, true))
+        note_fault(r, "two chunks at once", new_begin);
     uint64_t expect_overlap = new_begin < r->want_overlap ? new_begin : r->want_overlap;
     if (c->overlap != expect_overlap)
         note_fault(r, "wrong overlap", new_begin);
@@ -62,7 +67,7 @@ static int rec_chunk(void *self, const mms_chunk *c, mms_error *err)
         note_fault(r, "chunk without new bytes", new_begin);
     if (r->started && new_begin != r->end)
         note_fault(r, "gap or repeat", new_begin);
-    if (r->started && !pthread_equal(r->thread, pthread_self()))
+    if (r->started && r->one_thread && !pthread_equal(r->thread, pthread_self()))
         note_fault(r, "a part's chunks on two threads", new_begin);
     if (r->ends)
         note_fault(r, "chunk after part_end", new_begin);
@@ -93,6 +98,10 @@ static int rec_chunk(void *self, const mms_chunk *c, mms_error *err)
         (void)sink;
     }
     r->done = r->done_after > 0 && r->chunks >= r->done_after;
+    atomic_store(&r->busy, false);
+    if (r->fail_after > 0 && r->chunks >= r->fail_after)
+        return mms_error_set(err, MMS_EPROC, 0, "recorder fails at offset %llu",
+                             (unsigned long long)new_begin);
     return r->done ? MMS_PROC_DONE : 0;
 }
 
@@ -104,6 +113,7 @@ static void *rec_split(const void *self)
     r->check_bytes = model->check_bytes;
     r->truncate_fd = -1;
     r->done_after = model->done_after;
+    r->one_thread = true;
     return r;
 }
 
@@ -160,6 +170,7 @@ static mms_processor *recorder_new(bool splittable, size_t overlap, bool check_b
     r->want_overlap = overlap;
     r->check_bytes = check_bytes;
     r->truncate_fd = -1;
+    r->one_thread = splittable;
     mms_processor *proc;
     ck_assert_int_eq(mms_processor_new(&proc, splittable ? &split_recorder_ops : &ordered_recorder_ops,
                                        r, NULL), 0);
@@ -437,29 +448,112 @@ START_TEST(one_done_processor_of_two_does_not_stop_the_scan)
     ck_assert_uint_eq(info.parts, 2);
     ck_assert_uint_eq(info.chunks, 10);
     ck_assert_uint_eq(info.bytes, 10 * 64 * KIB);
+    scan_until_done(2, MMS_ADVICE_AUTO, false, true, &info); /* lanes */
+    ck_assert_uint_eq(info.parts, 1);
+    ck_assert_uint_eq(info.chunks, 10);
+    ck_assert_uint_eq(info.bytes, 10 * 64 * KIB);
 }
 END_TEST
 
-/* An ordered processor among splittable ones makes the scan ordered. */
-START_TEST(an_ordered_processor_orders_the_scan)
+/* Scans path with an ordered and a splittable recorder as lanes and checks
+ * that each saw [0, size) exactly once, in order, one chunk at a time, and
+ * that each window was mapped once for both. */
+static void check_lanes(const char *path, uint64_t size, uint64_t window, size_t overlap,
+                        unsigned threads)
+{
+    mms_engine *engine = engine_with(window, threads, MMS_ADVICE_AUTO);
+    mms_processor *procs[2] = {recorder_new(false, overlap, true), recorder_new(true, 7, true)};
+    rec_of(procs[1])->one_thread = false; /* a lane, not a part */
+    for (int i = 0; i < 2; i++)
+        ck_assert_int_eq(mms_engine_add(engine, procs[i], NULL), 0);
+    mms_error err;
+    int rc = mms_engine_scan_path(engine, path, &err);
+    ck_assert_msg(rc == 0, "scan failed: %s", err.message);
+    uint64_t windows = (size + window - 1) / window;
+    for (int i = 0; i < 2; i++) {
+        recorder *r = rec_of(procs[i]);
+        ck_assert_msg(!r->fault[0], "size %llu overlap %zu threads %u: %s",
+                      (unsigned long long)size, overlap, threads, r->fault);
+        ck_assert(r->finished);
+        ck_assert_uint_eq(r->end, size);
+        ck_assert_uint_eq(r->chunks, windows);
+        ck_assert_uint_eq(r->ends, 0); /* not a split scan */
+    }
+    mms_scan_info info;
+    mms_engine_get_info(engine, &info);
+    ck_assert_uint_eq(info.parts, 1);
+    ck_assert_uint_eq(info.map_calls, windows);
+    ck_assert_uint_eq(info.bytes, size);
+    mms_engine_free(engine);
+    for (int i = 0; i < 2; i++)
+        mms_processor_free(procs[i]);
+}
+
+/* An ordered processor among others: every processor is a lane. */
+START_TEST(an_ordered_processor_makes_lanes)
 {
     tu_enter_temp_dir();
-    tu_write_pattern("data", 0, 1 * MIB);
-    mms_engine *engine = engine_with(64 * KIB, 4, MMS_ADVICE_AUTO);
-    mms_processor *a = recorder_new(true, 7, true), *b = recorder_new(false, 300, true);
+    const uint64_t page = mms_page_size(), window = 4 * page;
+    const uint64_t sizes[] = {1, window - 1, window, window + 1, 3 * window + 5, 40 * window};
+    const size_t overlaps[] = {0, 300, (size_t)window * 2 + 1};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        tu_write_pattern("data", 0, sizes[s]);
+        for (size_t o = 0; o < sizeof overlaps / sizeof overlaps[0]; o++)
+            for (unsigned threads = 1; threads <= 3; threads++)
+                check_lanes("data", sizes[s], window, overlaps[o], threads);
+        unlink("data");
+    }
+}
+END_TEST
+
+/* Lanes that are all done stop the scan within the windows mapped ahead. */
+START_TEST(done_lanes_stop_the_scan)
+{
+    tu_enter_temp_dir();
+    tu_write_pattern("data", 0, 40 * 64 * KIB);
+    mms_engine *engine = engine_with(64 * KIB, 2, MMS_ADVICE_AUTO);
+    mms_processor *a = recorder_new(false, 0, true), *b = recorder_new(true, 0, true);
+    rec_of(a)->done_after = 1;
+    rec_of(b)->done_after = 2;
     ck_assert_int_eq(mms_engine_add(engine, a, NULL), 0);
     ck_assert_int_eq(mms_engine_add(engine, b, NULL), 0);
     ck_assert_int_eq(mms_engine_scan_path(engine, "data", NULL), 0);
     mms_scan_info info;
     mms_engine_get_info(engine, &info);
-    ck_assert_uint_eq(info.parts, 1);
     ck_assert_msg(!rec_of(a)->fault[0] && !rec_of(b)->fault[0], "%s%s", rec_of(a)->fault,
                   rec_of(b)->fault);
-    ck_assert_uint_eq(rec_of(a)->end, MIB);
-    ck_assert_uint_eq(rec_of(b)->chunks, 16);
+    ck_assert_uint_eq(rec_of(a)->chunks, 1);
+    ck_assert_uint_eq(rec_of(b)->chunks, 2);
+    ck_assert(rec_of(a)->finished && rec_of(b)->finished);
+    ck_assert_uint_le(info.map_calls, 4); /* window 1 and up to three ahead */
     mms_engine_free(engine);
     mms_processor_free(a);
     mms_processor_free(b);
+}
+END_TEST
+
+/* A lane that fails stops the others; its error is the one reported. */
+START_TEST(a_failing_lane_fails_the_scan)
+{
+    tu_enter_temp_dir();
+    tu_write_pattern("data", 0, 40 * 64 * KIB);
+    for (unsigned threads = 1; threads <= 3; threads++) {
+        mms_engine *engine = engine_with(64 * KIB, threads, MMS_ADVICE_AUTO);
+        mms_processor *a = recorder_new(true, 0, true), *b = recorder_new(false, 0, true);
+        rec_of(a)->one_thread = threads == 1; /* a lane, not a part, with threads */
+        rec_of(b)->fail_after = 5;
+        ck_assert_int_eq(mms_engine_add(engine, a, NULL), 0);
+        ck_assert_int_eq(mms_engine_add(engine, b, NULL), 0);
+        mms_error err;
+        ck_assert_int_eq(mms_engine_scan_path(engine, "data", &err), MMS_EPROC);
+        ck_assert_str_eq(err.message, "recorder fails at offset 262144");
+        ck_assert(!rec_of(a)->finished && !rec_of(b)->finished);
+        ck_assert_msg(!rec_of(a)->fault[0], "%s", rec_of(a)->fault);
+        ck_assert_uint_le(rec_of(a)->end, 9 * 64 * KIB); /* at most three windows ahead */
+        mms_engine_free(engine);
+        mms_processor_free(a);
+        mms_processor_free(b);
+    }
 }
 END_TEST
 
@@ -490,6 +584,22 @@ START_TEST(truncated_during_scan_is_an_error_not_a_crash)
             mms_processor_free(proc);
         }
     }
+    /* Lanes: an ordered processor that truncates, a splittable one beside it. */
+    tu_write_pattern("data", 0, 8 * window);
+    int fd = open("data", O_RDWR);
+    ck_assert_int_ge(fd, 0);
+    mms_engine *engine = engine_with(window, 2, MMS_ADVICE_NONE);
+    mms_processor *cutter = recorder_new(false, 0, false), *other = recorder_new(true, 0, false);
+    rec_of(cutter)->truncate_fd = fd;
+    ck_assert_int_eq(mms_engine_add(engine, cutter, NULL), 0);
+    ck_assert_int_eq(mms_engine_add(engine, other, NULL), 0);
+    mms_error err;
+    ck_assert_int_eq(mms_engine_scan_path(engine, "data", &err), MMS_ETRUNCATED);
+    ck_assert_ptr_nonnull(strstr(err.message, "truncated"));
+    close(fd);
+    mms_engine_free(engine);
+    mms_processor_free(cutter);
+    mms_processor_free(other);
 }
 END_TEST
 
@@ -659,7 +769,9 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, pipe_is_streamed_with_the_same_promises);
     tcase_add_test(tc, proc_files_of_size_zero_are_streamed);
     tcase_add_test(tc, two_processors_one_pass);
-    tcase_add_test(tc, an_ordered_processor_orders_the_scan);
+    tcase_add_test(tc, an_ordered_processor_makes_lanes);
+    tcase_add_test(tc, done_lanes_stop_the_scan);
+    tcase_add_test(tc, a_failing_lane_fails_the_scan);
     tcase_add_test(tc, done_processors_stop_the_scan);
     tcase_add_test(tc, a_done_pipe_is_read_no_further);
     tcase_add_test(tc, one_done_processor_of_two_does_not_stop_the_scan);

@@ -1,0 +1,75 @@
+/*
+ * feed.c - handing each mapped window to the processors of one walk.
+ *
+ * A walk (a whole scan, one part of a split scan or one lane of a lane
+ * scan) feeds a set of processor states.  Each processor sees the window's
+ * new bytes preceded by the overlap it asked for, under the SIGBUS guard
+ * when the window is mapped.  With several processors, the window goes
+ * through them a cache-sized slice at a time.
+ */
+#include "config.h"
+#include "internal.h"
+
+/* Bytes fed to each processor in turn: about what a core's L2 cache holds. */
+#define FEED_SLICE ((size_t)256 << 10)
+
+/* One processor's call on one chunk, as the guard runs it. */
+typedef struct chunk_call {
+    const mms_processor_ops *ops;
+    void *state;
+    const mms_chunk *chunk;
+} chunk_call;
+
+static int run_chunk_call(void *arg, mms_error *err)
+{
+    const chunk_call *call = arg;
+    return call->ops->chunk(call->state, call->chunk, err);
+}
+
+/* Feeds processor i the new bytes [from, to) of win (offsets into the
+ * window's new bytes), preceded by as much of the overlap it asked for as
+ * the map holds. */
+static int feed_one(mms_feed *f, size_t i, const mms_window *win, size_t from, size_t to,
+                    mms_error *err)
+{
+    size_t before = win->chunk.overlap + from; /* bytes of the map before the new ones */
+    size_t overlap = f->overlaps[i] < before ? f->overlaps[i] : before;
+    mms_chunk chunk = {
+        .data = win->chunk.data + win->chunk.overlap + from - overlap,
+        .len = to - from + overlap,
+        .offset = win->chunk.offset + win->chunk.overlap + from - overlap,
+        .overlap = overlap,
+    };
+    chunk_call call = {f->procs[i]->ops, f->states[i], &chunk};
+    int rc = f->guarded ? mms_guard_run(win->map, win->map_len, run_chunk_call, &call, err)
+                        : run_chunk_call(&call, err);
+    if (rc == MMS_ETRUNCATED && err)
+        err->offset = chunk.offset;
+    if (rc == MMS_PROC_DONE) {
+        f->done[i] = true;
+        f->ndone++;
+    }
+    return rc < 0 ? rc : 0;
+}
+
+int mms_feed_window(void *ctx, const mms_window *win, mms_error *err)
+{
+    mms_feed *f = ctx;
+    if (f->stop && atomic_load_explicit(f->stop, memory_order_relaxed))
+        return MMS_WALK_STOP; /* another walk failed; its error is the one reported */
+    size_t fresh = win->chunk.len - win->chunk.overlap;
+    /* With several processors, each slice goes through all of them while it
+     * is in the cache, so that the window is read from memory once. */
+    size_t slice = f->nprocs > 1 ? FEED_SLICE : fresh;
+    for (size_t from = 0; from < fresh && f->ndone < f->nprocs; from += slice) {
+        size_t to = fresh - from < slice ? fresh : from + slice;
+        for (size_t i = 0; i < f->nprocs; i++) {
+            int rc = f->done[i] ? 0 : feed_one(f, i, win, from, to, err);
+            if (rc < 0)
+                return rc;
+        }
+    }
+    if (f->progress)
+        mms_engine_count_progress(f->progress, fresh);
+    return f->nprocs > 0 && f->ndone == f->nprocs ? MMS_WALK_STOP : 0;
+}
