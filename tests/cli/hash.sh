@@ -6,10 +6,10 @@
 # 64-byte stripes, 1024-byte blocks), and files of several windows.
 files=""
 for n in 0 1 3 4 8 9 16 17 32 33 64 65 128 129 240 241 256 1023 1024 1025 4096 65537; do
-    head -c "$n" /dev/urandom >"r$n"
+    random_file "$n" "r$n"
     files="$files r$n"
 done
-head -c 3000001 /dev/urandom >big
+random_file 3000001 big
 printf abc >abc
 printf 'x' >'a b'
 printf 'y' >'p(q) = r'

@@ -4,7 +4,7 @@
 # lines, and the ranges --diff finds.
 . "${TEST_SRCDIR:-$(dirname "$0")/..}/cli/lib.sh"
 
-head -c 5000000 /dev/urandom >data
+random_file 5000000 data
 
 # Each line against xxhsum of its block: OFFSET LENGTH HASH.
 check_manifest() { # FILE BLOCK_SIZE -H MANIFEST

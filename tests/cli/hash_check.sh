@@ -5,9 +5,9 @@
 . "${TEST_SRCDIR:-$(dirname "$0")/..}/cli/lib.sh"
 
 for n in 0 5 17 129 241 1025 70000; do
-    head -c "$n" /dev/urandom >"f$n"
+    random_file "$n" "f$n"
 done
-head -c 2000000 /dev/urandom >big
+random_file 2000000 big
 printf 'x' >'a b'
 files="f0 f5 f17 f129 f241 f1025 f70000 big"
 

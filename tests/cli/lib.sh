@@ -14,6 +14,18 @@ fail() {
     FAILURES=$((FAILURES + 1))
 }
 
+# random_file SIZE PATH: SIZE uniform random bytes that are the same on
+# every run (mmscan gen, seeded with the size and the name), so a failure
+# can be reproduced byte for byte.
+random_file() {
+    if [ "$1" -eq 0 ]; then
+        : >"$2"
+    else
+        "$MMSCAN" gen --size "$1" --seed "$(printf '%s' "$1$2" | cksum | cut -d' ' -f1)" \
+            --kind random --threads 1 "$2" >/dev/null
+    fi
+}
+
 # same_output DESCRIPTION "COMMAND A" "COMMAND B": stdout and exit status equal.
 same_output() {
     desc=$1

@@ -3,7 +3,7 @@
 # on stderr when asked, and nothing when stderr is not a terminal.
 . "${TEST_SRCDIR:-$(dirname "$0")/..}/cli/lib.sh"
 
-head -c 3000000 /dev/urandom >data.bin
+random_file 3000000 data.bin
 
 for cmd in "wc" "grep -c xyz" "hash" "stats" "scan --wc"; do
     # shellcheck disable=SC2086

@@ -4,7 +4,7 @@
 . "${TEST_SRCDIR:-$(dirname "$0")/..}/cli/lib.sh"
 
 make_text text.txt 20000 9
-head -c 200000 /dev/urandom >random.bin
+random_file 200000 random.bin
 : >empty
 printf 'delta\nno newline delta' >nonl.txt
 

@@ -5,7 +5,7 @@
 
 make_text text.txt 3000 5
 awk 'BEGIN { for (i = 0; i < 2000; i++) printf "line %d caf\303\251 \342\202\254%s\r\n", i, (i % 7 ? "" : "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx") }' >utf8.txt
-head -c 150000 /dev/urandom >random.bin
+random_file 150000 random.bin
 printf 'ab\000cd\nlast line without newline' >nul.bin
 printf '\300\257 overlong\n' >overlong.txt
 : >empty

@@ -4,7 +4,7 @@
 
 make_text small.txt 2000 1
 make_text big.txt 120000 2          # a few MiB: many 4K windows
-head -c 3000000 /dev/urandom >random.bin
+random_file 3000000 random.bin
 : >empty
 printf x >one
 printf 'no newline at the end' >nonl

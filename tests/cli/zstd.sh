@@ -9,7 +9,7 @@ leftovers() {
 }
 
 make_text text 60000 3                      # about 2 MiB
-head -c 1000000 /dev/urandom >random        # does not compress
+random_file 1000000 random        # does not compress
 : >empty
 printf x >one
 for n in 4095 4096 4097 8191 8192 8193 20483; do head -c "$n" text >"edge$n"; done
