@@ -48,6 +48,13 @@ done
 # Several threads when nothing needs order; several files at once.
 same_output "--threads 3 --window 4K" "$MMSCAN scan --wc --stats --threads 3 --window 4K text.txt" \
     "$MMSCAN scan --wc --stats text.txt"
+# With a hash beside them, each processor is a lane: the same answers on
+# any number of threads and windows.
+for t in 1 2 3; do
+    same_output "lanes, --threads $t --window 4K" \
+        "$MMSCAN scan --hash xxh3 --wc --grep delta --stats --threads $t --window 4K text.txt random.bin" \
+        "$MMSCAN scan --hash xxh3 --wc --grep delta --stats --threads 1 text.txt random.bin"
+done
 same_output "--jobs 3" "$MMSCAN scan --jobs 3 --wc --hash xxh3 text.txt random.bin empty nonl.txt" \
     "$MMSCAN scan --wc --hash xxh3 text.txt random.bin empty nonl.txt"
 same_output "stdin" "cat text.txt | $MMSCAN scan --wc --hash xxh64 --grep delta" \
