@@ -1,6 +1,12 @@
 /*
  * output_file.c - the output writer: writable shared maps of a regular file,
  * or write() from a buffer for everything else.
+ *
+ * A mapped output has at most three windows mapped at once: the one being
+ * written, the next one, which a helper thread maps and faults in
+ * meanwhile (allocating and zeroing the new pages of the file costs about
+ * as much as decoding into them), and the one written before it, which
+ * the helper unmaps.
  */
 #include "config.h"
 #include "output_file.h"
@@ -48,6 +54,7 @@ int mms_output_open(mms_output *out, int fd, bool map, uint64_t window, mms_erro
         out->window = window < page ? page : (window + page - 1) / page * page;
         out->pos = (uint64_t)pos;
         out->file_size = out->initial_size = (uint64_t)st.st_size;
+        mms_helper_start(&out->helper);
         return 0;
     }
     out->buf_size = STREAM_BUFFER;
@@ -57,17 +64,27 @@ int mms_output_open(mms_output *out, int fd, bool map, uint64_t window, mms_erro
     return 0;
 }
 
-int mms_output_reserve(mms_output *out, uint64_t bytes, mms_error *err)
+/* Extends the file to size bytes unless it is that long already. */
+static int extend_file(mms_output *out, uint64_t size, mms_error *err)
 {
-    if (!out->mapped || (out->file_size >= out->pos && out->file_size - out->pos >= bytes))
+    if (size <= out->file_size)
         return 0;
-    uint64_t size = out->pos + bytes;
-    if (size < out->pos || size > (uint64_t)INT64_MAX)
+    if (size > (uint64_t)INT64_MAX)
         return output_error(err, EFBIG, out->pos);
     if (ftruncate(out->fd, (off_t)size) < 0)
         return output_error(err, errno, size);
     out->file_size = size;
     return 0;
+}
+
+int mms_output_reserve(mms_output *out, uint64_t bytes, mms_error *err)
+{
+    if (!out->mapped)
+        return 0;
+    out->grows = false; /* the size of what follows is known again */
+    if (out->pos + bytes < out->pos)
+        return output_error(err, EFBIG, out->pos);
+    return extend_file(out, out->pos + bytes, err);
 }
 
 /* Writes the buffer of a streamed output. */
@@ -86,38 +103,91 @@ static int flush_buffer(mms_output *out, mms_error *err)
     return 0;
 }
 
-static void unmap_window(mms_output *out)
+static void unmap_window(mms_output_map *m)
 {
     /* The pages are the file's page cache: they stay dirty after munmap
      * and reach the disk with the rest of the file (or an fsync). */
-    if (out->map)
-        munmap(out->map, out->map_len);
-    out->map = NULL;
+    if (m->data)
+        munmap(m->data, m->len);
+    m->data = NULL;
 }
 
-/* Maps the window that holds out->pos, extending the file if pos is its end. */
-static int map_next_window(mms_output *out, mms_error *err)
+/* Ends the helper and unmaps every window. */
+static void unmap_all(mms_output *out)
 {
-    unmap_window(out);
-    if (out->pos >= out->file_size) {
-        int rc = mms_output_reserve(out, out->window, err);
-        if (rc < 0)
-            return rc;
-    }
-    uint64_t offset = out->pos - out->pos % mms_page_size();
-    uint64_t end = out->file_size - offset < out->window ? out->file_size : offset + out->window;
-    size_t len = (size_t)(end - offset);
-    void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, out->fd, (off_t)offset);
-    if (map == MAP_FAILED)
-        return output_error(err, errno, offset);
+    mms_helper_stop(&out->helper);
+    unmap_window(&out->map);
+    unmap_window(&out->next);
+    unmap_window(&out->done);
+}
+
+/* The window that holds offset: from its page to a window further or to
+ * the end of the file, whichever comes first. */
+static mms_output_map window_at(const mms_output *out, uint64_t offset)
+{
+    uint64_t begin = offset - offset % mms_page_size();
+    uint64_t end = out->file_size - begin < out->window ? out->file_size : begin + out->window;
+    return (mms_output_map){.offset = begin, .len = (size_t)(end - begin)};
+}
+
+/* Maps the window m (offset and len set) and faults it in.  Returns 0 or
+ * an errno. */
+static int map_window(int fd, mms_output_map *m)
+{
+    void *data = mmap(NULL, m->len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)m->offset);
+    if (data == MAP_FAILED)
+        return errno;
     /* Fault every page in for writing with one call instead of one fault
      * per page as the producer reaches it; on kernels before 5.14 the pages
      * just fault in on first write. */
-    madvise(map, len, MADV_POPULATE_WRITE);
-    out->map = map;
-    out->map_offset = offset;
-    out->map_len = len;
+    madvise(data, m->len, MADV_POPULATE_WRITE);
+    m->data = data;
     return 0;
+}
+
+/* The helper's job: unmap the window written last, map the next one. */
+static void map_ahead(void *arg)
+{
+    mms_output *out = arg;
+    unmap_window(&out->done);
+    out->next_errno = out->next.len ? map_window(out->fd, &out->next) : 0;
+}
+
+/*
+ * Moves on to the window that holds out->pos, the end of the current one
+ * (the one the helper mapped, if any), and hands the helper the window
+ * after it.  The file is extended on this thread, never by the helper, so
+ * that no window reaches past its end.
+ */
+static int next_window(mms_output *out, mms_error *err)
+{
+    mms_helper_wait(&out->helper);
+    out->done = out->map;
+    out->map = (mms_output_map){0};
+    if (out->next_errno)
+        return output_error(err, out->next_errno, out->next.offset);
+    int rc = 0;
+    if (out->pos >= out->file_size) {
+        /* The writes outran the reserved size (content of unknown size):
+         * from now on the file grows a window ahead of them. */
+        out->grows = true;
+        rc = extend_file(out, out->pos + out->window, err);
+    }
+    if (rc == 0 && !out->next.data) {
+        out->next = window_at(out, out->pos);
+        int sys_errno = map_window(out->fd, &out->next);
+        if (sys_errno)
+            rc = output_error(err, sys_errno, out->next.offset);
+    }
+    if (rc < 0)
+        return rc;
+    out->map = out->next;
+    uint64_t end = out->map.offset + out->map.len;
+    if (out->grows)
+        rc = extend_file(out, end + out->window, err);
+    out->next = end < out->file_size ? window_at(out, end) : (mms_output_map){0};
+    mms_helper_run(&out->helper, map_ahead, out);
+    return rc;
 }
 
 int mms_output_room(mms_output *out, unsigned char **data, size_t *len, mms_error *err)
@@ -132,14 +202,14 @@ int mms_output_room(mms_output *out, unsigned char **data, size_t *len, mms_erro
         *len = out->buf_size - out->buf_used;
         return 0;
     }
-    if (!out->map || out->pos >= out->map_offset + out->map_len) {
-        int rc = map_next_window(out, err);
+    if (!out->map.data || out->pos >= out->map.offset + out->map.len) {
+        int rc = next_window(out, err);
         if (rc < 0)
             return rc;
     }
-    size_t skip = (size_t)(out->pos - out->map_offset);
-    *data = out->map + skip;
-    *len = out->map_len - skip;
+    size_t skip = (size_t)(out->pos - out->map.offset);
+    *data = out->map.data + skip;
+    *len = out->map.len - skip;
     return 0;
 }
 
@@ -156,7 +226,7 @@ int mms_output_finish(mms_output *out, mms_error *err)
     if (!out->mapped) {
         rc = flush_buffer(out, err);
     } else {
-        unmap_window(out);
+        unmap_all(out);
         uint64_t end = out->pos > out->initial_size ? out->pos : out->initial_size;
         if (out->file_size > end && ftruncate(out->fd, (off_t)end) < 0)
             rc = output_error(err, errno, end);
@@ -169,7 +239,7 @@ int mms_output_finish(mms_output *out, mms_error *err)
 
 void mms_output_release(mms_output *out)
 {
-    unmap_window(out);
+    unmap_all(out);
     free(out->buf);
     out->buf = NULL;
     out->buf_used = 0;
