@@ -776,8 +776,8 @@ typedef struct mms_zstd_decompress_options {
 } mms_zstd_decompress_options;
 
 /** The default output window of a decompressor: 4 MiB.  A helper thread
- *  maps and faults in the next window while the decoder fills this one, so
- *  at most three windows (with the one being unmapped) are mapped at once. */
+ *  faults the next window in while the decoder fills this one, so at most
+ *  three windows (with the one being unmapped) are mapped at once. */
 #define MMS_ZSTD_OUTPUT_WINDOW (4u << 20)
 
 /** Sets opts to the defaults (verify checksums, MMS_ZSTD_OUTPUT_WINDOW). */

@@ -3,10 +3,12 @@
  * or write() from a buffer for everything else.
  *
  * A mapped output has at most three windows mapped at once: the one being
- * written, the next one, which a helper thread maps and faults in
- * meanwhile (allocating and zeroing the new pages of the file costs about
- * as much as decoding into them), and the one written before it, which
- * the helper unmaps.
+ * written, the next one, which a helper thread faults in meanwhile
+ * (allocating and zeroing the new pages of the file costs about as much as
+ * decoding into them), and the one written before it, which the helper
+ * unmaps.  When the writer reaches the next window first (the pages came
+ * slowly), it faults the rest of it in itself, from the end, rather than
+ * wait for the helper.
  */
 #include "config.h"
 #include "output_file.h"
@@ -25,6 +27,9 @@
 
 /* The buffer of a streamed output. */
 #define STREAM_BUFFER ((size_t)1 << 20)
+
+/* Bytes of a window faulted in at a time. */
+#define POPULATE_SLICE ((size_t)256 << 10)
 
 /* Fills err for a failed system call on the output; offset: where, if known. */
 static int output_error(mms_error *err, int sys_errno, uint64_t offset)
@@ -130,49 +135,67 @@ static mms_output_map window_at(const mms_output *out, uint64_t offset)
     return (mms_output_map){.offset = begin, .len = (size_t)(end - begin)};
 }
 
-/* Maps the window m (offset and len set) and faults it in.  Returns 0 or
- * an errno. */
-static int map_window(const mms_output *out, mms_output_map *m)
+/* Maps the window that holds offset as out->next, not faulted in yet. */
+static int map_next(mms_output *out, uint64_t offset, mms_error *err)
 {
-    void *data =
-        mmap(NULL, m->len, PROT_READ | PROT_WRITE, MAP_SHARED, out->fd, (off_t)m->offset);
+    mms_output_map m = window_at(out, offset);
+    void *data = mmap(NULL, m.len, PROT_READ | PROT_WRITE, MAP_SHARED, out->fd, (off_t)m.offset);
     if (data == MAP_FAILED)
-        return errno;
+        return output_error(err, errno, m.offset);
     /* Past the size the file had, the window is holes about to be written:
      * no read-ahead, which would only zero-fill more holes around each
      * fault (on ext4 that made decompressing to a new file up to twice as
      * slow). */
-    if (m->offset >= out->initial_size)
-        madvise(data, m->len, MADV_RANDOM);
-    /* Fault every page in for writing with one call instead of one fault
-     * per page as the producer reaches it; on kernels before 5.14 the pages
-     * just fault in on first write. */
-    madvise(data, m->len, MADV_POPULATE_WRITE);
-    m->data = data;
+    if (m.offset >= out->initial_size)
+        madvise(data, m.len, MADV_RANDOM);
+    m.data = data;
+    out->next = m;
+    out->slices_claimed = 0;
     return 0;
 }
 
-/* The helper's job: unmap the window written last, map the next one. */
-static void map_ahead(void *arg)
+/*
+ * Faults in the slices of out->next that nobody has claimed yet, from its
+ * start (the helper) or from its end (the writer, when it reaches the
+ * window before the helper is done with it): each slice is claimed once,
+ * so that the two threads meet without overlapping.
+ */
+static void fault_in_next(mms_output *out, bool from_start)
+{
+    const mms_output_map *m = &out->next;
+    size_t slices = (m->len + POPULATE_SLICE - 1) / POPULATE_SLICE;
+    for (size_t mine = 0; atomic_fetch_add(&out->slices_claimed, 1) < slices; mine++) {
+        size_t begin = (from_start ? mine : slices - 1 - mine) * POPULATE_SLICE;
+        size_t len = m->len - begin < POPULATE_SLICE ? m->len - begin : POPULATE_SLICE;
+        /* Fault the slice in for writing with one call instead of one
+         * fault per page as the producer reaches it; on kernels before
+         * 5.14 the pages just fault in on first write. */
+        madvise(m->data + begin, len, MADV_POPULATE_WRITE);
+    }
+}
+
+/* The helper's job: unmap the window written last, fault the next one in. */
+static void fault_in_ahead(void *arg)
 {
     mms_output *out = arg;
     unmap_window(&out->done);
-    out->next_errno = out->next.len ? map_window(out, &out->next) : 0;
+    if (out->next.data)
+        fault_in_next(out, true);
 }
 
 /*
  * Moves on to the window that holds out->pos, the end of the current one
- * (the one the helper mapped, if any), and hands the helper the window
- * after it.  The file is extended on this thread, never by the helper, so
- * that no window reaches past its end.
+ * (the one mapped ahead, if any), and maps the window after it for the
+ * helper to fault in.  The file is extended on this thread, never by the
+ * helper, and before any map reaches past its end.
  */
 static int next_window(mms_output *out, mms_error *err)
 {
+    if (out->next.data)
+        fault_in_next(out, false);
     mms_helper_wait(&out->helper);
     out->done = out->map;
     out->map = (mms_output_map){0};
-    if (out->next_errno)
-        return output_error(err, out->next_errno, out->next.offset);
     int rc = 0;
     if (out->pos >= out->file_size) {
         /* The writes outran the reserved size (content of unknown size):
@@ -181,19 +204,20 @@ static int next_window(mms_output *out, mms_error *err)
         rc = extend_file(out, out->pos + out->window, err);
     }
     if (rc == 0 && !out->next.data) {
-        out->next = window_at(out, out->pos);
-        int sys_errno = map_window(out, &out->next);
-        if (sys_errno)
-            rc = output_error(err, sys_errno, out->next.offset);
+        rc = map_next(out, out->pos, err);
+        if (rc == 0)
+            fault_in_next(out, false);
     }
     if (rc < 0)
         return rc;
     out->map = out->next;
+    out->next = (mms_output_map){0};
     uint64_t end = out->map.offset + out->map.len;
     if (out->grows)
         rc = extend_file(out, end + out->window, err);
-    out->next = end < out->file_size ? window_at(out, end) : (mms_output_map){0};
-    mms_helper_run(&out->helper, map_ahead, out);
+    if (rc == 0 && end < out->file_size)
+        rc = map_next(out, end, err);
+    mms_helper_run(&out->helper, fault_in_ahead, out);
     return rc;
 }
 

@@ -12,6 +12,8 @@
 
 #include "internal.h"
 
+#include <stdatomic.h>
+
 /* One writable map of the output file. */
 typedef struct mms_output_map {
     unsigned char *data;    /* NULL: none */
@@ -30,11 +32,11 @@ typedef struct mms_output {
     bool grows;             /* the writes outran the reserved size: the file
                                is extended a window ahead of them */
     mms_output_map map;     /* the one written now */
-    /* The helper maps and faults in "next" while "map" is written, and
-     * unmaps "done", the one written before. */
+    /* While "map" is written, the helper faults in "next" and unmaps
+     * "done", the one written before. */
     mms_helper helper;
     mms_output_map next;
-    int next_errno;         /* why next could not be mapped, or 0 */
+    atomic_size_t slices_claimed; /* of next, by the helper or the writer */
     mms_output_map done;
     /* streamed */
     unsigned char *buf;
