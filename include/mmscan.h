@@ -789,9 +789,9 @@ typedef struct mms_zstd_decompress_options {
     uint64_t window;
 } mms_zstd_decompress_options;
 
-/** The default output window of a decompressor: 4 MiB, small enough that
- *  the pages faulted in for writing are still in the CPU cache when the
- *  decoder fills them (a 64 MiB window is measurably slower). */
+/** The default output window of a decompressor: 4 MiB.  A helper thread
+ *  faults the next window in while the decoder fills this one, so at most
+ *  three windows (with the one being unmapped) are mapped at once. */
 #define MMS_ZSTD_OUTPUT_WINDOW (4u << 20)
 
 /** Sets opts to the defaults (verify checksums, MMS_ZSTD_OUTPUT_WINDOW). */
@@ -803,9 +803,9 @@ MMS_API void mms_zstd_decompress_options_init(mms_zstd_decompress_options *opts)
  *
  * When fd is a regular file and the first frame records its content size,
  * the file is extended to hold it and the content is decoded straight into
- * writable shared maps of the file, one window at a time (the file grows
- * again if later frames need it, and ends exactly at the end of the
- * content).  Otherwise the content is written with write().  fd is not
+ * writable shared maps of the file, one window at a time, the next one
+ * faulted in on a helper thread (the file grows again if later frames need
+ * it, and ends exactly at the end of the content).  Otherwise the content is written with write().  fd is not
  * closed and not synced; after the scan its position is the end of the
  * content.
  *

@@ -11,6 +11,7 @@
 
 #include "mmscan.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 
@@ -63,6 +64,37 @@ typedef int (*mms_guarded_fn)(void *arg, mms_error *err);
  * for an address in it on this thread makes the call return MMS_ETRUNCATED.
  */
 int mms_guard_run(const void *base, size_t len, mms_guarded_fn fn, void *arg, mms_error *err);
+
+/* ---- a helper thread (helper.c) ---- */
+
+/* A job for the helper: it reads and writes only what its owner leaves
+ * alone until mms_helper_wait() returns. */
+typedef void (*mms_job_fn)(void *arg);
+
+/* A thread that runs jobs for one owner thread, one at a time. */
+typedef struct mms_helper {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    mms_job_fn job;       /* handed over and not finished, or NULL */
+    void *arg;
+    bool started;         /* mms_helper_start() ran, mms_helper_stop() not yet */
+    bool threaded;        /* jobs run on the thread (else at once, inline) */
+    bool quit;
+} mms_helper;
+
+/* Starts the thread; if it cannot be made, jobs run inline instead. */
+void mms_helper_start(mms_helper *h);
+
+/* Waits for the job handed over before, then hands job(arg) over. */
+void mms_helper_run(mms_helper *h, mms_job_fn job, void *arg);
+
+/* Waits until the job handed over last has finished. */
+void mms_helper_wait(mms_helper *h);
+
+/* Lets the last job finish and ends the thread.  Accepts a zeroed helper
+ * or one stopped already. */
+void mms_helper_stop(mms_helper *h);
 
 /* ---- mapped windows (window.c) ---- */
 

@@ -1,6 +1,14 @@
 /*
  * output_file.c - the output writer: writable shared maps of a regular file,
  * or write() from a buffer for everything else.
+ *
+ * A mapped output has at most three windows mapped at once: the one being
+ * written, the next one, which a helper thread faults in meanwhile
+ * (allocating and zeroing the new pages of the file costs about as much as
+ * decoding into them), and the one written before it, which the helper
+ * unmaps.  When the writer reaches the next window first (the pages came
+ * slowly), it faults the rest of it in itself, from the end, rather than
+ * wait for the helper.
  */
 #include "config.h"
 #include "output_file.h"
@@ -19,6 +27,9 @@
 
 /* The buffer of a streamed output. */
 #define STREAM_BUFFER ((size_t)1 << 20)
+
+/* Bytes of a window faulted in at a time. */
+#define POPULATE_SLICE ((size_t)256 << 10)
 
 /* Fills err for a failed system call on the output; offset: where, if known. */
 static int output_error(mms_error *err, int sys_errno, uint64_t offset)
@@ -48,6 +59,7 @@ int mms_output_open(mms_output *out, int fd, bool map, uint64_t window, mms_erro
         out->window = window < page ? page : (window + page - 1) / page * page;
         out->pos = (uint64_t)pos;
         out->file_size = out->initial_size = (uint64_t)st.st_size;
+        mms_helper_start(&out->helper);
         return 0;
     }
     out->buf_size = STREAM_BUFFER;
@@ -57,17 +69,27 @@ int mms_output_open(mms_output *out, int fd, bool map, uint64_t window, mms_erro
     return 0;
 }
 
-int mms_output_reserve(mms_output *out, uint64_t bytes, mms_error *err)
+/* Extends the file to size bytes unless it is that long already. */
+static int extend_file(mms_output *out, uint64_t size, mms_error *err)
 {
-    if (!out->mapped || (out->file_size >= out->pos && out->file_size - out->pos >= bytes))
+    if (size <= out->file_size)
         return 0;
-    uint64_t size = out->pos + bytes;
-    if (size < out->pos || size > (uint64_t)INT64_MAX)
+    if (size > (uint64_t)INT64_MAX)
         return output_error(err, EFBIG, out->pos);
     if (ftruncate(out->fd, (off_t)size) < 0)
         return output_error(err, errno, size);
     out->file_size = size;
     return 0;
+}
+
+int mms_output_reserve(mms_output *out, uint64_t bytes, mms_error *err)
+{
+    if (!out->mapped)
+        return 0;
+    out->grows = false; /* the size of what follows is known again */
+    if (out->pos + bytes < out->pos)
+        return output_error(err, EFBIG, out->pos);
+    return extend_file(out, out->pos + bytes, err);
 }
 
 /* Writes the buffer of a streamed output. */
@@ -86,38 +108,117 @@ static int flush_buffer(mms_output *out, mms_error *err)
     return 0;
 }
 
-static void unmap_window(mms_output *out)
+static void unmap_window(mms_output_map *m)
 {
     /* The pages are the file's page cache: they stay dirty after munmap
      * and reach the disk with the rest of the file (or an fsync). */
-    if (out->map)
-        munmap(out->map, out->map_len);
-    out->map = NULL;
+    if (m->data)
+        munmap(m->data, m->len);
+    m->data = NULL;
 }
 
-/* Maps the window that holds out->pos, extending the file if pos is its end. */
-static int map_next_window(mms_output *out, mms_error *err)
+/* Ends the helper and unmaps every window. */
+static void unmap_all(mms_output *out)
 {
-    unmap_window(out);
-    if (out->pos >= out->file_size) {
-        int rc = mms_output_reserve(out, out->window, err);
-        if (rc < 0)
-            return rc;
-    }
-    uint64_t offset = out->pos - out->pos % mms_page_size();
-    uint64_t end = out->file_size - offset < out->window ? out->file_size : offset + out->window;
-    size_t len = (size_t)(end - offset);
-    void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, out->fd, (off_t)offset);
-    if (map == MAP_FAILED)
-        return output_error(err, errno, offset);
-    /* Fault every page in for writing with one call instead of one fault
-     * per page as the producer reaches it; on kernels before 5.14 the pages
-     * just fault in on first write. */
-    madvise(map, len, MADV_POPULATE_WRITE);
-    out->map = map;
-    out->map_offset = offset;
-    out->map_len = len;
+    mms_helper_stop(&out->helper);
+    unmap_window(&out->map);
+    unmap_window(&out->next);
+    unmap_window(&out->done);
+}
+
+/* The window that holds offset: from its page to a window further or to
+ * the end of the file, whichever comes first. */
+static mms_output_map window_at(const mms_output *out, uint64_t offset)
+{
+    uint64_t begin = offset - offset % mms_page_size();
+    uint64_t end = out->file_size - begin < out->window ? out->file_size : begin + out->window;
+    return (mms_output_map){.offset = begin, .len = (size_t)(end - begin)};
+}
+
+/* Maps the window that holds offset as out->next, not faulted in yet. */
+static int map_next(mms_output *out, uint64_t offset, mms_error *err)
+{
+    mms_output_map m = window_at(out, offset);
+    void *data = mmap(NULL, m.len, PROT_READ | PROT_WRITE, MAP_SHARED, out->fd, (off_t)m.offset);
+    if (data == MAP_FAILED)
+        return output_error(err, errno, m.offset);
+    /* Past the size the file had, the window is holes about to be written:
+     * no read-ahead, which would only zero-fill more holes around each
+     * fault (on ext4 that made decompressing to a new file up to twice as
+     * slow). */
+    if (m.offset >= out->initial_size)
+        madvise(data, m.len, MADV_RANDOM);
+    m.data = data;
+    out->next = m;
+    out->slices_claimed = 0;
     return 0;
+}
+
+/*
+ * Faults in the slices of out->next that nobody has claimed yet, from its
+ * start (the helper) or from its end (the writer, when it reaches the
+ * window before the helper is done with it): each slice is claimed once,
+ * so that the two threads meet without overlapping.
+ */
+static void fault_in_next(mms_output *out, bool from_start)
+{
+    const mms_output_map *m = &out->next;
+    size_t slices = (m->len + POPULATE_SLICE - 1) / POPULATE_SLICE;
+    for (size_t mine = 0; atomic_fetch_add(&out->slices_claimed, 1) < slices; mine++) {
+        size_t begin = (from_start ? mine : slices - 1 - mine) * POPULATE_SLICE;
+        size_t len = m->len - begin < POPULATE_SLICE ? m->len - begin : POPULATE_SLICE;
+        /* Fault the slice in for writing with one call instead of one
+         * fault per page as the producer reaches it; on kernels before
+         * 5.14 the pages just fault in on first write. */
+        madvise(m->data + begin, len, MADV_POPULATE_WRITE);
+    }
+}
+
+/* The helper's job: unmap the window written last, fault the next one in. */
+static void fault_in_ahead(void *arg)
+{
+    mms_output *out = arg;
+    unmap_window(&out->done);
+    if (out->next.data)
+        fault_in_next(out, true);
+}
+
+/*
+ * Moves on to the window that holds out->pos, the end of the current one
+ * (the one mapped ahead, if any), and maps the window after it for the
+ * helper to fault in.  The file is extended on this thread, never by the
+ * helper, and before any map reaches past its end.
+ */
+static int next_window(mms_output *out, mms_error *err)
+{
+    if (out->next.data)
+        fault_in_next(out, false);
+    mms_helper_wait(&out->helper);
+    out->done = out->map;
+    out->map = (mms_output_map){0};
+    int rc = 0;
+    if (out->pos >= out->file_size) {
+        /* The writes outran the reserved size (content of unknown size):
+         * from now on the file grows a window ahead of them. */
+        out->grows = true;
+        rc = extend_file(out, out->pos + out->window, err);
+    }
+    if (rc == 0 && !out->next.data) {
+        rc = map_next(out, out->pos, err);
+        if (rc == 0)
+            fault_in_next(out, false);
+    }
+    if (rc < 0)
+        return rc;
+    out->map = out->next;
+    out->next = (mms_output_map){0};
+    uint64_t end = out->map.offset + out->map.len;
+    if (out->grows)
+        rc = extend_file(out, end + out->window, err);
+    if (rc == 0 && end < out->file_size)
+        rc = map_next(out, end, err);
+    mms_helper_run(&out->helper, fault_in_ahead, out);
+    return rc;
 }
 
 int mms_output_room(mms_output *out, unsigned char **data, size_t *len, mms_error *err)
@@ -132,14 +233,14 @@ int mms_output_room(mms_output *out, unsigned char **data, size_t *len, mms_erro
         *len = out->buf_size - out->buf_used;
         return 0;
     }
-    if (!out->map || out->pos >= out->map_offset + out->map_len) {
-        int rc = map_next_window(out, err);
+    if (!out->map.data || out->pos >= out->map.offset + out->map.len) {
+        int rc = next_window(out, err);
         if (rc < 0)
             return rc;
     }
-    size_t skip = (size_t)(out->pos - out->map_offset);
-    *data = out->map + skip;
-    *len = out->map_len - skip;
+    size_t skip = (size_t)(out->pos - out->map.offset);
+    *data = out->map.data + skip;
+    *len = out->map.len - skip;
     return 0;
 }
 
@@ -156,7 +257,7 @@ int mms_output_finish(mms_output *out, mms_error *err)
     if (!out->mapped) {
         rc = flush_buffer(out, err);
     } else {
-        unmap_window(out);
+        unmap_all(out);
         uint64_t end = out->pos > out->initial_size ? out->pos : out->initial_size;
         if (out->file_size > end && ftruncate(out->fd, (off_t)end) < 0)
             rc = output_error(err, errno, end);
@@ -169,7 +270,7 @@ int mms_output_finish(mms_output *out, mms_error *err)
 
 void mms_output_release(mms_output *out)
 {
-    unmap_window(out);
+    unmap_all(out);
     free(out->buf);
     out->buf = NULL;
     out->buf_used = 0;

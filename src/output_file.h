@@ -1,8 +1,9 @@
 /*
  * output_file.h - writing a stream of bytes to a descriptor, either through
  * writable shared maps of a regular file, one window at a time (the file
- * is extended ahead of the writes and cut to the exact length at the end),
- * or with write() from a buffer.  The writer hands out room to write into
+ * is extended ahead of the writes and cut to the exact length at the end;
+ * a helper thread maps the next window while this one is written), or with
+ * write() from a buffer.  The writer hands out room to write into
  * (so that a producer such as a decoder writes straight into the page
  * cache) instead of taking bytes to copy.  Private to the library.
  */
@@ -10,6 +11,15 @@
 #define MMSCAN_OUTPUT_FILE_H
 
 #include "internal.h"
+
+#include <stdatomic.h>
+
+/* One writable map of the output file. */
+typedef struct mms_output_map {
+    unsigned char *data;    /* NULL: none */
+    uint64_t offset;        /* file offset of data[0] (page-aligned) */
+    size_t len;
+} mms_output_map;
 
 typedef struct mms_output {
     int fd;
@@ -19,9 +29,15 @@ typedef struct mms_output {
     uint64_t window;        /* bytes per map, a multiple of the page size */
     uint64_t file_size;     /* the file's size now (extended ahead of pos) */
     uint64_t initial_size;  /* its size when opened: never cut below it */
-    unsigned char *map;     /* the current map, or NULL */
-    uint64_t map_offset;    /* file offset of map[0] (page-aligned) */
-    size_t map_len;
+    bool grows;             /* the writes outran the reserved size: the file
+                               is extended a window ahead of them */
+    mms_output_map map;     /* the one written now */
+    /* While "map" is written, the helper faults in "next" and unmaps
+     * "done", the one written before. */
+    mms_helper helper;
+    mms_output_map next;
+    atomic_size_t slices_claimed; /* of next, by the helper or the writer */
+    mms_output_map done;
     /* streamed */
     unsigned char *buf;
     size_t buf_size, buf_used;

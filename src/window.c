@@ -16,8 +16,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <string.h>
 #include <sys/mman.h>
 
 bool mms_can_map(int fd)
@@ -84,7 +82,7 @@ static void advise_window(const mms_walk_plan *plan, const mms_window *win)
 }
 
 int mms_window_map(const mms_walk_plan *plan, uint64_t new_begin, mms_window *win,
-                      mms_walk_counters *counters, mms_error *err)
+                   mms_walk_counters *counters, mms_error *err)
 {
     uint64_t new_end = plan->end - new_begin < plan->window ? plan->end : new_begin + plan->window;
     uint64_t first = new_begin - (new_begin < plan->overlap ? new_begin : plan->overlap);
@@ -136,110 +134,61 @@ static int walk_inline(const mms_walk_plan *plan, mms_window_fn fn, void *ctx,
     return 0;
 }
 
-/* The hand-over between the prefetch thread and the processing thread. */
-typedef struct pipeline {
+/* What the helper maps ahead of the processing thread. */
+typedef struct prefetch {
     const mms_walk_plan *plan;
-    mms_walk_counters *counters;
-    pthread_mutex_t lock;
-    pthread_cond_t changed;
-    mms_window ready;    /* mapped, waiting to be processed */
-    bool has_ready;
-    bool at_end;         /* no window will follow "ready" */
-    int ready_rc;        /* a mapping failure, reported in order */
-    mms_error ready_err;
-    mms_window done;     /* processed, waiting to be unmapped */
-    bool stop;           /* the processing thread gave up */
-} pipeline;
+    mms_walk_counters *counters; /* the helper counts the maps */
+    uint64_t pos;                /* new bytes of the window to map next */
+    mms_window next;             /* mapped by the helper */
+    int next_rc;                 /* a mapping failure, reported in order */
+    mms_error next_err;
+    mms_window done;             /* processed, unmapped by the helper */
+} prefetch;
 
-static void *prefetch_main(void *arg)
+/* The helper's job: unmap the window processed last, map the next one. */
+static void prefetch_next(void *arg)
 {
-    pipeline *pl = arg;
-    const mms_walk_plan *plan = pl->plan;
-    uint64_t pos = plan->begin;
-    for (;;) {
-        pthread_mutex_lock(&pl->lock);
-        while (pl->has_ready && !pl->stop)
-            pthread_cond_wait(&pl->changed, &pl->lock);
-        mms_window old = pl->done;
-        pl->done.map = NULL;
-        bool stop = pl->stop;
-        pthread_mutex_unlock(&pl->lock);
-        mms_window_unmap(&old);
-        if (stop)
-            break;
-
-        mms_window win = {0};
-        mms_error err;
-        mms_error_clear(&err);
-        bool at_end = pos >= plan->end;
-        int rc = at_end ? 0 : mms_window_map(plan, pos, &win, pl->counters, &err);
-
-        pthread_mutex_lock(&pl->lock);
-        pl->ready = win;
-        pl->ready_rc = rc;
-        pl->ready_err = err;
-        pl->at_end = at_end;
-        pl->has_ready = true;
-        pthread_cond_broadcast(&pl->changed);
-        pthread_mutex_unlock(&pl->lock);
-        if (at_end || rc < 0)
-            break;
-        pos += plan->end - pos < plan->window ? plan->end - pos : plan->window;
-    }
-    return NULL;
+    prefetch *p = arg;
+    mms_window_unmap(&p->done);
+    mms_error_clear(&p->next_err);
+    p->next_rc = mms_window_map(p->plan, p->pos, &p->next, p->counters, &p->next_err);
 }
 
 static int walk_pipelined(const mms_walk_plan *plan, mms_window_fn fn, void *ctx,
                           mms_walk_counters *counters, mms_error *err)
 {
-    pipeline pl;
-    memset(&pl, 0, sizeof pl);
-    pl.plan = plan;
-    pl.counters = counters;
-    pthread_mutex_init(&pl.lock, NULL);
-    pthread_cond_init(&pl.changed, NULL);
-    pthread_t thread;
-    int rc = pthread_create(&thread, NULL, prefetch_main, &pl);
-    if (rc != 0) {
-        pthread_cond_destroy(&pl.changed);
-        pthread_mutex_destroy(&pl.lock);
-        return walk_inline(plan, fn, ctx, counters, err);
-    }
-
+    prefetch p = {.plan = plan, .counters = counters, .pos = plan->begin};
+    mms_helper helper;
+    mms_helper_start(&helper);
+    mms_helper_run(&helper, prefetch_next, &p);
     mms_window current = {0};
+    int rc;
     for (;;) {
-        pthread_mutex_lock(&pl.lock);
-        while (!pl.has_ready)
-            pthread_cond_wait(&pl.changed, &pl.lock);
-        pl.done = current;           /* the prefetch thread unmaps it */
-        current = pl.ready;
-        pl.has_ready = false;
-        bool at_end = pl.at_end;
-        rc = pl.ready_rc;
-        if (rc < 0 && err)
-            *err = pl.ready_err;
-        pthread_cond_broadcast(&pl.changed);
-        pthread_mutex_unlock(&pl.lock);
-        if (at_end || rc < 0)
+        mms_helper_wait(&helper);
+        rc = p.next_rc;
+        if (rc < 0) {
+            if (err)
+                *err = p.next_err;
             break;
+        }
+        p.done = current;
+        current = p.next;
+        p.next.map = NULL;
+        bool last = plan->end - p.pos <= plan->window;
+        if (!last) {
+            p.pos += plan->window;
+            mms_helper_run(&helper, prefetch_next, &p);
+        }
         counters->chunks++;
         counters->bytes += current.chunk.len - current.chunk.overlap;
         rc = fn(ctx, &current, err);
-        if (rc != 0)
-            break; /* an error, or MMS_WALK_STOP */
+        if (rc != 0 || last)
+            break; /* an error, MMS_WALK_STOP or the end */
     }
-
-    pthread_mutex_lock(&pl.lock);
-    pl.stop = true;
-    pthread_cond_broadcast(&pl.changed);
-    pthread_mutex_unlock(&pl.lock);
-    pthread_join(thread, NULL);
+    mms_helper_stop(&helper);
     mms_window_unmap(&current);
-    mms_window_unmap(&pl.done);
-    if (pl.has_ready)
-        mms_window_unmap(&pl.ready);
-    pthread_cond_destroy(&pl.changed);
-    pthread_mutex_destroy(&pl.lock);
+    mms_window_unmap(&p.next);
+    mms_window_unmap(&p.done);
     return rc < 0 ? rc : 0;
 }
 

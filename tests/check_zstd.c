@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #define ZSTD_STATIC_LINKING_ONLY /* ZSTD_findDecompressedSize */
@@ -375,8 +376,53 @@ static void compress_file(const char *path, const char *out_path, uint64_t windo
     close(out);
 }
 
+/* ---- a processor that measures the maps of the output ---- */
+
+typedef struct map_meter {
+    struct stat file;      /* the output */
+    uint64_t most;         /* the most bytes of it mapped at once */
+} map_meter;
+
+/* The bytes of the file st that this process maps now (/proc/self/maps). */
+static uint64_t mapped_bytes(const struct stat *st)
+{
+    FILE *maps = fopen("/proc/self/maps", "r");
+    ck_assert_ptr_nonnull(maps);
+    char line[8192];
+    uint64_t total = 0;
+    while (fgets(line, sizeof line, maps)) {
+        unsigned long long begin, end, inode;
+        unsigned dev_major, dev_minor;
+        if (sscanf(line, "%llx-%llx %*s %*s %x:%x %llu", &begin, &end, &dev_major, &dev_minor,
+                   &inode) == 5 &&
+            inode == st->st_ino && dev_major == major(st->st_dev) && dev_minor == minor(st->st_dev))
+            total += end - begin;
+    }
+    fclose(maps);
+    return total;
+}
+
+/* Runs after the decompressor on each chunk, while its helper may be
+ * mapping the next output window. */
+static int map_meter_chunk(void *self, const mms_chunk *c, mms_error *err)
+{
+    (void)c;
+    (void)err;
+    map_meter *m = self;
+    uint64_t now = mapped_bytes(&m->file);
+    if (now > m->most)
+        m->most = now;
+    return 0;
+}
+
+static const mms_processor_ops map_meter_ops = {
+    .abi = MMS_PROCESSOR_ABI, .name = "map meter", .flags = MMS_PROC_ORDERED,
+    .chunk = map_meter_chunk, .destroy = free,
+};
+
 /* Decompresses path with our decompressor into out_path (opened with
- * flags), output windows of out_window bytes; returns the totals. */
+ * flags), output windows of out_window bytes; returns the totals.  Checks
+ * that no more than three output windows were ever mapped at once. */
 static mms_zstd_totals decompress_file(const char *path, const char *out_path, int flags,
                                        uint64_t out_window)
 {
@@ -385,16 +431,25 @@ static mms_zstd_totals decompress_file(const char *path, const char *out_path, i
     mms_zstd_decompress_options opts;
     mms_zstd_decompress_options_init(&opts);
     opts.window = out_window;
-    mms_processor *proc;
+    mms_processor *proc, *meter;
     ck_assert_int_eq(mms_zstd_decompress_new(&proc, out, &opts, NULL), 0);
+    map_meter *m = calloc(1, sizeof *m);
+    ck_assert_int_eq(fstat(out, &m->file), 0);
+    ck_assert_int_eq(mms_processor_new(&meter, &map_meter_ops, m, NULL), 0);
     mms_engine *engine = engine_with(16 * KIB, MMS_DECOMPRESS_NONE);
     ck_assert_int_eq(mms_engine_add(engine, proc, NULL), 0);
+    ck_assert_int_eq(mms_engine_add(engine, meter, NULL), 0);
     mms_error err;
     ck_assert_msg(mms_engine_scan_path(engine, path, &err) == 0, "%s", err.message);
     mms_zstd_totals totals;
     ck_assert_int_eq(mms_zstd_get_totals(proc, &totals), 0);
     ck_assert_int_eq(lseek(out, 0, SEEK_CUR), (off_t)totals.bytes_out);
+    uint64_t page = mms_page_size(), window = (out_window + page - 1) / page * page;
+    ck_assert_msg(m->most <= 3 * window, "%llu bytes of the output mapped at once",
+                  (unsigned long long)m->most);
+    ck_assert_uint_eq(mapped_bytes(&m->file), 0);
     mms_engine_free(engine);
+    mms_processor_free(meter);
     mms_processor_free(proc);
     close(out);
     return totals;
@@ -450,6 +505,84 @@ START_TEST(frames_written_by_libzstd_are_read)
     ck_assert_uint_eq(t.frames, 4); /* the skippable frame counts */
     ck_assert_uint_eq(t.bytes_out, size);
     assert_pattern_file("out", size);
+}
+END_TEST
+
+/* Frames without a content size after one with it: the mapped output grows
+ * a window ahead of the writes, and ends exactly at the end of the content
+ * whether the last frame has a size or not. */
+START_TEST(frames_of_unknown_size_grow_the_mapped_output)
+{
+    tu_enter_temp_dir();
+    const uint64_t window = 8 * KIB;
+    const struct {
+        uint64_t len;
+        bool content_size;
+    } frames[] = {{1000, true}, {10 * window + 123, false}, {3 * window, false}, {77, true},
+                  {5 * window + 5, false}};
+    const size_t nframes = sizeof frames / sizeof frames[0];
+    /* The frames but the last one (which has a size), then all of them. */
+    for (size_t n = nframes - 1; n <= nframes; n++) {
+        int fd = open("grow.zst", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        ck_assert_int_ge(fd, 0);
+        uint64_t size = 0;
+        for (size_t f = 0; f < n; f++) {
+            append_frame(fd, size, frames[f].len, frames[f].content_size, true);
+            size += frames[f].len;
+        }
+        close(fd);
+        ck_assert_uint_eq(decompress_file("grow.zst", "out", O_RDWR, window).frames, n);
+        assert_pattern_file("out", size);
+    }
+}
+END_TEST
+
+/* A corrupt block met after several output windows fails the scan while
+ * the helper maps ahead; the same decompressor then writes a whole file. */
+START_TEST(an_error_midway_stops_the_mapped_output)
+{
+    tu_enter_temp_dir();
+    const uint64_t window = 8 * KIB;
+    size_t size = 0, cap = 64 * window;
+    char *text = malloc(cap);
+    for (unsigned i = 0; size + 64 < cap; i++)
+        size += (size_t)sprintf(text + size, "line %u of a text that compresses %u\n", i, i % 97);
+    size_t bound = ZSTD_compressBound(size);
+    unsigned char *frame = malloc(bound);
+    size_t len = ZSTD_compress(frame, bound, text, size, 1);
+    ck_assert(!ZSTD_isError(len));
+    tu_write_file("good.zst", frame, len);
+    memset(frame + len / 2, 0xff, 16);
+    tu_write_file("bad.zst", frame, len);
+
+    int out = open("out", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    ck_assert_int_ge(out, 0);
+    mms_zstd_decompress_options opts;
+    mms_zstd_decompress_options_init(&opts);
+    opts.window = window;
+    mms_processor *proc;
+    ck_assert_int_eq(mms_zstd_decompress_new(&proc, out, &opts, NULL), 0);
+    mms_engine *engine = engine_with(4 * KIB, MMS_DECOMPRESS_NONE);
+    ck_assert_int_eq(mms_engine_add(engine, proc, NULL), 0);
+    mms_error err;
+    ck_assert_int_eq(mms_engine_scan_path(engine, "bad.zst", &err), MMS_ECORRUPT);
+    mms_zstd_totals totals;
+    ck_assert_int_eq(mms_zstd_get_totals(proc, &totals), 0);
+    ck_assert_uint_gt(totals.bytes_out, 2 * window);
+    ck_assert_uint_lt(totals.bytes_out, size);
+
+    ck_assert_int_eq(ftruncate(out, 0), 0);
+    ck_assert_int_eq(lseek(out, 0, SEEK_SET), 0);
+    ck_assert_msg(mms_engine_scan_path(engine, "good.zst", &err) == 0, "%s", err.message);
+    char *back = malloc(size + 1);
+    ck_assert_int_eq(pread(out, back, size + 1, 0), (ssize_t)size);
+    ck_assert(memcmp(back, text, size) == 0);
+    free(back);
+    close(out);
+    mms_engine_free(engine);
+    mms_processor_free(proc);
+    free(frame);
+    free(text);
 }
 END_TEST
 
@@ -607,6 +740,8 @@ static Suite *zstd_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, round_trips_at_every_edge);
     tcase_add_test(tc, frames_written_by_libzstd_are_read);
+    tcase_add_test(tc, frames_of_unknown_size_grow_the_mapped_output);
+    tcase_add_test(tc, an_error_midway_stops_the_mapped_output);
     tcase_add_test(tc, frame_headers_across_chunk_edges);
     tcase_add_test(tc, several_scans_make_several_frames);
     tcase_add_test(tc, mapped_output_past_4g);

@@ -123,6 +123,22 @@ done
 same_output "--no-check" "$MMSCAN decompress --no-check -c sum.zst" "zstd -q -d --no-check -c sum.zst"
 rm -f ./*.zst
 
+# An output of several 4 MiB windows (the next one mapped ahead while one is
+# written), not a multiple of the window: the same bytes as zstd's; corrupt
+# in its middle, an error that leaves no output.
+make_text big 400000 9
+zstd -q big -o big.zst
+mv big want
+"$MMSCAN" decompress big.zst && cmp -s big want || fail "several output windows"
+rm -f big
+size=$(wc -c <big.zst)
+printf '\377\377\377\377\377\377\377\377' | dd of=big.zst bs=1 seek=$((size / 2)) conv=notrunc status=none
+expect_status "corrupt after several windows" 2 "$MMSCAN" decompress big.zst
+expect_stderr_line "corrupt after several windows" "mmscan: decompress: 'big.zst': corrupt zstd data near byte"
+[ ! -e big ] || fail "corrupt after several windows: an output was left"
+[ -z "$(leftovers | grep -v -x -e big.zst)" ] || fail "files left behind: $(leftovers)"
+rm -f big.zst
+
 # A sparse file past 4 GiB with data near its end: compressed and read back.
 truncate -s 4300M sparse
 printf 'island\n' | dd of=sparse bs=1 seek=4400000000 conv=notrunc status=none
