@@ -5,8 +5,11 @@
  * (the file was truncated after it was mapped) raises SIGBUS.  Around each
  * processor call the engine arms a thread-local jump buffer together with
  * the address range of the window; the handler jumps back only when the
- * fault is inside that range on the armed thread.  Any other SIGBUS goes to
- * the handler that was installed before ours, or gets the default action.
+ * fault is inside that range on the armed thread.  Guarded calls nest (a
+ * processor reading a mapped input may write a mapped output under a guard
+ * of its own): the handler jumps to the innermost frame whose range holds
+ * the address.  Any other SIGBUS goes to the handler that was installed
+ * before ours, or gets the default action.
  */
 #include "config.h"
 #include "internal.h"
@@ -20,6 +23,7 @@
 typedef struct guard_frame {
     sigjmp_buf jump;
     const unsigned char *lo, *hi;
+    struct guard_frame *outer; /* the frame armed before this one, or NULL */
 } guard_frame;
 
 static _Thread_local guard_frame *volatile armed_frame;
@@ -48,11 +52,12 @@ static void chain_to_previous(int sig, siginfo_t *info, void *uctx)
 
 static void on_sigbus(int sig, siginfo_t *info, void *uctx)
 {
-    guard_frame *frame = armed_frame;
     const unsigned char *addr = info ? (const unsigned char *)info->si_addr : NULL;
-    if (frame && addr >= frame->lo && addr < frame->hi) {
-        armed_frame = NULL;
-        siglongjmp(frame->jump, 1);
+    for (guard_frame *frame = armed_frame; frame; frame = frame->outer) {
+        if (addr >= frame->lo && addr < frame->hi) {
+            armed_frame = frame->outer;
+            siglongjmp(frame->jump, 1);
+        }
     }
     chain_to_previous(sig, info, uctx);
 }
@@ -84,10 +89,11 @@ int mms_guard_run(const void *base, size_t len, mms_guarded_fn fn, void *arg, mm
     guard_frame frame;
     frame.lo = base;
     frame.hi = frame.lo + len;
+    frame.outer = armed_frame;
     if (sigsetjmp(frame.jump, 1))
         return mms_error_set(err, MMS_ETRUNCATED, EFAULT, "file truncated while being scanned");
     armed_frame = &frame;
     int rc = fn(arg, err);
-    armed_frame = NULL;
+    armed_frame = frame.outer;
     return rc;
 }

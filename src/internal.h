@@ -62,6 +62,7 @@ typedef int (*mms_guarded_fn)(void *arg, mms_error *err);
 /*
  * Calls fn(arg, err) with the mapping [base, base + len) guarded: a SIGBUS
  * for an address in it on this thread makes the call return MMS_ETRUNCATED.
+ * Calls nest: fn may guard another mapping (an output it writes).
  */
 int mms_guard_run(const void *base, size_t len, mms_guarded_fn fn, void *arg, mms_error *err);
 

@@ -437,6 +437,9 @@ static mms_zstd_totals decompress_file(const char *path, const char *out_path, i
     ck_assert_int_eq(fstat(out, &m->file), 0);
     ck_assert_int_eq(mms_processor_new(&meter, &map_meter_ops, m, NULL), 0);
     mms_engine *engine = engine_with(16 * KIB, MMS_DECOMPRESS_NONE);
+    /* One thread: the meter looks between the decompressor's calls (as
+     * lanes, it would see the maps in the middle of a hand-over). */
+    mms_engine_set_threads(engine, 1);
     ck_assert_int_eq(mms_engine_add(engine, proc, NULL), 0);
     ck_assert_int_eq(mms_engine_add(engine, meter, NULL), 0);
     mms_error err;
@@ -537,23 +540,33 @@ START_TEST(frames_of_unknown_size_grow_the_mapped_output)
 }
 END_TEST
 
+/* Writes almost cap bytes of text, compressed in one frame, to good.zst
+ * and, with a corrupt block in the middle, to bad.zst; returns the text. */
+static char *write_text_frames(size_t cap, size_t *size)
+{
+    char *text = malloc(cap);
+    *size = 0;
+    for (unsigned i = 0; *size + 64 < cap; i++)
+        *size += (size_t)sprintf(text + *size, "line %u of a text that compresses %u\n", i, i % 97);
+    size_t bound = ZSTD_compressBound(*size);
+    unsigned char *frame = malloc(bound);
+    size_t len = ZSTD_compress(frame, bound, text, *size, 1);
+    ck_assert(!ZSTD_isError(len));
+    tu_write_file("good.zst", frame, len);
+    memset(frame + len / 2, 0xff, 16);
+    tu_write_file("bad.zst", frame, len);
+    free(frame);
+    return text;
+}
+
 /* A corrupt block met after several output windows fails the scan while
  * the helper maps ahead; the same decompressor then writes a whole file. */
 START_TEST(an_error_midway_stops_the_mapped_output)
 {
     tu_enter_temp_dir();
     const uint64_t window = 8 * KIB;
-    size_t size = 0, cap = 64 * window;
-    char *text = malloc(cap);
-    for (unsigned i = 0; size + 64 < cap; i++)
-        size += (size_t)sprintf(text + size, "line %u of a text that compresses %u\n", i, i % 97);
-    size_t bound = ZSTD_compressBound(size);
-    unsigned char *frame = malloc(bound);
-    size_t len = ZSTD_compress(frame, bound, text, size, 1);
-    ck_assert(!ZSTD_isError(len));
-    tu_write_file("good.zst", frame, len);
-    memset(frame + len / 2, 0xff, 16);
-    tu_write_file("bad.zst", frame, len);
+    size_t size;
+    char *text = write_text_frames(64 * window, &size);
 
     int out = open("out", O_RDWR | O_CREAT | O_TRUNC, 0644);
     ck_assert_int_ge(out, 0);
@@ -581,8 +594,56 @@ START_TEST(an_error_midway_stops_the_mapped_output)
     close(out);
     mms_engine_free(engine);
     mms_processor_free(proc);
-    free(frame);
     free(text);
+}
+END_TEST
+
+/* A processor that truncates the file fd to 0 after its first chunk. */
+static int shrinker_chunk(void *self, const mms_chunk *c, mms_error *err)
+{
+    (void)c;
+    (void)err;
+    int *fd = self;
+    if (*fd >= 0)
+        ck_assert_int_eq(ftruncate(*fd, 0), 0);
+    *fd = -1;
+    return 0;
+}
+
+static const mms_processor_ops shrinker_ops = {
+    .abi = MMS_PROCESSOR_ABI, .name = "shrinker", .flags = MMS_PROC_ORDERED,
+    .chunk = shrinker_chunk, .destroy = free,
+};
+
+/* The output shrinking under its maps (as when its disk fills up) is an
+ * error, not a crash. */
+START_TEST(an_output_that_shrinks_under_its_maps_is_an_error)
+{
+    tu_enter_temp_dir();
+    size_t size;
+    free(write_text_frames(4 << 20, &size));
+    int out = open("out", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    ck_assert_int_ge(out, 0);
+    mms_zstd_decompress_options opts;
+    mms_zstd_decompress_options_init(&opts);
+    opts.window = 64 * KIB;
+    mms_processor *proc, *shrinker;
+    ck_assert_int_eq(mms_zstd_decompress_new(&proc, out, &opts, NULL), 0);
+    int *shrink_fd = malloc(sizeof *shrink_fd);
+    *shrink_fd = out;
+    ck_assert_int_eq(mms_processor_new(&shrinker, &shrinker_ops, shrink_fd, NULL), 0);
+    mms_engine *engine = engine_with(4 * KIB, MMS_DECOMPRESS_NONE);
+    mms_engine_set_threads(engine, 1); /* the shrinker runs right after the first chunk */
+    ck_assert_int_eq(mms_engine_add(engine, proc, NULL), 0);
+    ck_assert_int_eq(mms_engine_add(engine, shrinker, NULL), 0);
+    mms_error err;
+    ck_assert_int_eq(mms_engine_scan_path(engine, "good.zst", &err), MMS_ETRUNCATED);
+    ck_assert_msg(strstr(err.message, "output shrank or its disk filled up") != NULL, "%s",
+                  err.message);
+    close(out);
+    mms_engine_free(engine);
+    mms_processor_free(shrinker);
+    mms_processor_free(proc);
 }
 END_TEST
 
@@ -742,6 +803,7 @@ static Suite *zstd_suite(void)
     tcase_add_test(tc, frames_written_by_libzstd_are_read);
     tcase_add_test(tc, frames_of_unknown_size_grow_the_mapped_output);
     tcase_add_test(tc, an_error_midway_stops_the_mapped_output);
+    tcase_add_test(tc, an_output_that_shrinks_under_its_maps_is_an_error);
     tcase_add_test(tc, frame_headers_across_chunk_edges);
     tcase_add_test(tc, several_scans_make_several_frames);
     tcase_add_test(tc, mapped_output_past_4g);

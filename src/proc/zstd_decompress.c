@@ -72,6 +72,34 @@ static int read_frame_header(decompress_state *s, const mms_chunk *chunk, mms_er
     return known ? mms_output_reserve(&s->out, size, err) : 0;
 }
 
+/* One decoding step into the output, as the guard runs it. */
+typedef struct decode_step {
+    mms_zstd_decoder *dec;
+    ZSTD_inBuffer *in;
+    ZSTD_outBuffer *out;
+} decode_step;
+
+static int run_decode_step(void *arg, mms_error *err)
+{
+    decode_step *step = arg;
+    return mms_zstd_decoder_step(step->dec, step->in, step->out, err);
+}
+
+/* Decodes into room, which may be a map of the output file: a SIGBUS
+ * there (the file shrank under the map, or its disk or tmpfs filled up
+ * when a page was first written) becomes an error, not a crash. */
+static int decode_into(decompress_state *s, ZSTD_inBuffer *in, ZSTD_outBuffer *out,
+                       mms_error *err)
+{
+    decode_step step = {&s->dec, in, out};
+    int event = mms_guard_run(out->dst, out->size, run_decode_step, &step, err);
+    if (event == MMS_ETRUNCATED)
+        event = mms_error_set(err, MMS_ETRUNCATED, EFAULT,
+                              "output shrank or its disk filled up while being written "
+                              "(near offset %llu)", (unsigned long long)s->out.pos);
+    return event;
+}
+
 static int decompress_chunk(void *self, const mms_chunk *chunk, mms_error *err)
 {
     decompress_state *s = self;
@@ -96,7 +124,7 @@ static int decompress_chunk(void *self, const mms_chunk *chunk, mms_error *err)
         if (rc < 0)
             break;
         ZSTD_outBuffer out = {room, room_len, 0};
-        int event = mms_zstd_decoder_step(&s->dec, &in, &out, err);
+        int event = decode_into(s, &in, &out, err);
         mms_output_advance(&s->out, out.pos);
         s->totals.bytes_out += out.pos;
         if (event < 0) {
