@@ -386,8 +386,9 @@ MMS_API void mms_engine_clear(mms_engine *engine);
  * scanned on several threads: if every processor is splittable, contiguous
  * parts of it at once; otherwise, with several processors, each processor
  * is a lane that sees every window in order while the other lanes work on
- * the same or a nearby window (each window is mapped once and at most three
- * are mapped at a time, so the file is still read once).
+ * the same or a nearby window (each window, of at most 4 MiB so that the
+ * lanes share it in the CPU cache, is mapped once and at most three are
+ * mapped at a time, so the file is still read once).
  * @param path  a file, "-" for standard input, or "shm:NAME" for the POSIX
  *              shared memory object NAME
  * @return 0, or MMS_EOPEN, MMS_EISDIR, MMS_EIO, MMS_ETRUNCATED, MMS_ENOMEM,

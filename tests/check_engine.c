@@ -506,6 +506,30 @@ START_TEST(an_ordered_processor_makes_lanes)
 }
 END_TEST
 
+/* Lanes map windows of at most 4 MiB, whatever the engine's window. */
+START_TEST(lane_windows_stay_small)
+{
+    tu_enter_temp_dir();
+    tu_write_pattern("data", 0, 10 * MIB);
+    mms_engine *engine = engine_with(64 * MIB, 2, MMS_ADVICE_AUTO);
+    mms_processor *a = recorder_new(false, 0, true), *b = recorder_new(true, 0, true);
+    rec_of(b)->one_thread = false; /* a lane, not a part */
+    ck_assert_int_eq(mms_engine_add(engine, a, NULL), 0);
+    ck_assert_int_eq(mms_engine_add(engine, b, NULL), 0);
+    ck_assert_int_eq(mms_engine_scan_path(engine, "data", NULL), 0);
+    mms_scan_info info;
+    mms_engine_get_info(engine, &info);
+    ck_assert_msg(!rec_of(a)->fault[0] && !rec_of(b)->fault[0], "%s%s", rec_of(a)->fault,
+                  rec_of(b)->fault);
+    ck_assert_uint_eq(info.map_calls, 3);
+    ck_assert_uint_eq(rec_of(a)->chunks, 3);
+    ck_assert_uint_eq(rec_of(b)->end, 10 * MIB);
+    mms_engine_free(engine);
+    mms_processor_free(a);
+    mms_processor_free(b);
+}
+END_TEST
+
 /* Lanes that are all done stop the scan within the windows mapped ahead. */
 START_TEST(done_lanes_stop_the_scan)
 {
@@ -770,6 +794,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, proc_files_of_size_zero_are_streamed);
     tcase_add_test(tc, two_processors_one_pass);
     tcase_add_test(tc, an_ordered_processor_makes_lanes);
+    tcase_add_test(tc, lane_windows_stay_small);
     tcase_add_test(tc, done_lanes_stop_the_scan);
     tcase_add_test(tc, a_failing_lane_fails_the_scan);
     tcase_add_test(tc, done_processors_stop_the_scan);
