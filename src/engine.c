@@ -439,8 +439,7 @@ static int scan_source(mms_engine *engine, mms_source *src, mms_error *err)
         /* Some processor needs the input in order: each gets a lane.  The
          * lanes read each window one after the other: windows small enough
          * that the ones in flight stay in the CPU's last-level cache make
-         * every lane after the first read it from there, not from memory
-         * (measured with scripts/bench-stats). */
+         * every lane after the first read it from there, not from memory. */
         if (plan.window > LANE_WINDOW)
             plan.window = LANE_WINDOW;
         mms_walk_counters counters = {0};

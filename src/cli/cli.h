@@ -148,8 +148,11 @@ typedef struct cli_transcode {
     void *ctx;
 } cli_transcode;
 
-/* Applies -o, -c or -f; returns 1 when opt was one of them, else 0. */
-int cli_transcode_option(cli_transcode *t, int opt, const char *arg);
+/* Applies -o, -c, -f or a shared engine option (into settings); returns 1
+ * when opt was one of them, else the exit status after a message (a bad
+ * value, or an option the command does not know). */
+int cli_transcode_option(cli_transcode *t, cli_engine_settings *settings, int opt,
+                         const char *arg, char **argv);
 
 /* Turns each operand (standard input when none) into its output with an
  * engine made from settings; returns CLI_OK or CLI_ERROR (after messages;

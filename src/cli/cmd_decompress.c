@@ -78,11 +78,7 @@ int cmd_decompress(int argc, char **argv)
             fputs(cli_engine_options_help, stdout);
             return CLI_OK;
         default: {
-            int handled = cli_transcode_option(&t, opt, optarg);
-            if (handled == 0)
-                handled = cli_engine_option("decompress", opt, optarg, &settings);
-            if (handled == 0)
-                return cli_bad_option("decompress", argv);
+            int handled = cli_transcode_option(&t, &settings, opt, optarg, argv);
             if (handled != 1)
                 return handled;
         }

@@ -97,13 +97,17 @@ static int transcode_one(const cli_transcode *t, mms_engine *engine, const char 
     return ok ? status : CLI_ERROR;
 }
 
-int cli_transcode_option(cli_transcode *t, int opt, const char *arg)
+int cli_transcode_option(cli_transcode *t, cli_engine_settings *settings, int opt,
+                         const char *arg, char **argv)
 {
     switch (opt) {
     case 'o': t->output = arg; return 1;
     case 'c': t->to_stdout = true; return 1;
     case 'f': t->force = true; return 1;
-    default: return 0;
+    default: {
+        int handled = cli_engine_option(t->cmd, opt, arg, settings);
+        return handled == 0 ? cli_bad_option(t->cmd, argv) : handled;
+    }
     }
 }
 
