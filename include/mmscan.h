@@ -145,7 +145,7 @@ typedef struct mms_chunk {
 } mms_chunk;
 
 /** The value of mms_processor_ops.abi for tables written against this header. */
-#define MMS_PROCESSOR_ABI 2
+#define MMS_PROCESSOR_ABI 3
 
 /**
  * The processor needs the input in order: one chunk after the other, never
@@ -230,6 +230,16 @@ typedef struct mms_processor_ops {
      *  relies on this call to learn that they are done or that the scan
      *  failed, so it must not wait for anything else. */
     void (*part_end)(void *self, bool failed);
+    /* ---- abi 3 ---- */
+    /** Optional: the engine's threads that stay idle during the coming
+     *  scan.  Called before every scan: count is the thread count minus one
+     *  when this processor is the only one and the scan is not cut into
+     *  parts (an ORDERED processor, or an input read as a stream), else 0.
+     *  A processor that can share the work of one chunk (the built-in XXH3
+     *  and XXH128 hash splits each window with a thread of its own) may keep
+     *  up to count threads of its own busy inside chunk(); chunk() still
+     *  returns only when the chunk is done. */
+    void (*spare_threads)(void *self, unsigned count);
 } mms_processor_ops;
 
 /** A processor: an ops table and the state it works on. */

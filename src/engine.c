@@ -388,6 +388,19 @@ static int scan_whole(mms_engine *engine, const mms_source *src, const mms_walk_
     return rc;
 }
 
+/* Tells every processor that has asked (abi 3, spare_threads) how many of
+ * the engine's threads stay idle during the coming scan: all but one when a
+ * single processor is fed on one thread, else none. */
+static void offer_spare_threads(const mms_engine *engine, unsigned nparts)
+{
+    unsigned spare = nparts == 1 && engine->nprocs == 1 ? engine_threads(engine) - 1 : 0;
+    for (size_t i = 0; i < engine->nprocs; i++) {
+        const mms_processor_ops *ops = engine->procs[i]->ops;
+        if (ops->abi >= 3 && ops->spare_threads)
+            ops->spare_threads(engine->procs[i]->self, spare);
+    }
+}
+
 static int finish_all(mms_engine *engine, mms_error *err)
 {
     for (size_t i = 0; i < engine->nprocs; i++) {
@@ -429,6 +442,7 @@ static int scan_source(mms_engine *engine, mms_source *src, mms_error *err)
     };
     unsigned nparts = src->mode == MMS_INPUT_MAP && !decompress ? engine_parts(engine, src->size) : 1;
     engine->info.parts = nparts;
+    offer_spare_threads(engine, nparts);
     int rc = src->mode == MMS_INPUT_MAP ? mms_guard_install(err) : 0;
     bool lanes = src->mode == MMS_INPUT_MAP && !decompress && nparts == 1 &&
                  engine->nprocs > 1 && engine_threads(engine) > 1;

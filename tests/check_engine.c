@@ -40,6 +40,8 @@ typedef struct recorder {
     pthread_t thread;          /* the thread of the chunks, once started */
     unsigned ends;             /* part_end() calls */
     bool end_failed;           /* what the last part_end() said */
+    unsigned offers;           /* spare_threads() calls */
+    unsigned spare;            /* what the last one offered */
     char fault[160];           /* the first broken promise, or "" */
 } recorder;
 
@@ -153,15 +155,24 @@ static int rec_finish(void *self, mms_error *err)
     return 0;
 }
 
+static void rec_spare_threads(void *self, unsigned count)
+{
+    recorder *r = self;
+    r->offers++;
+    r->spare = count;
+}
+
 static const mms_processor_ops ordered_recorder_ops = {
     .abi = MMS_PROCESSOR_ABI, .name = "recorder", .flags = MMS_PROC_ORDERED,
     .overlap = rec_overlap, .chunk = rec_chunk, .finish = rec_finish, .destroy = free,
+    .spare_threads = rec_spare_threads,
 };
 
 static const mms_processor_ops split_recorder_ops = {
     .abi = MMS_PROCESSOR_ABI, .name = "recorder", .flags = MMS_PROC_SPLITTABLE,
     .overlap = rec_overlap, .chunk = rec_chunk, .split = rec_split, .merge = rec_merge,
     .finish = rec_finish, .destroy = free, .part_end = rec_part_end,
+    .spare_threads = rec_spare_threads,
 };
 
 static mms_processor *recorder_new(bool splittable, size_t overlap, bool check_bytes)
@@ -506,6 +517,48 @@ START_TEST(an_ordered_processor_makes_lanes)
 }
 END_TEST
 
+/* Scans data, or a pipe that reads it, with nprocs recorders and checks
+ * that each was offered spare threads once, want of them. */
+static void check_offer(bool splittable, size_t nprocs, unsigned threads, bool pipe,
+                        unsigned want)
+{
+    mms_engine *engine = engine_with(65536, threads, MMS_ADVICE_AUTO);
+    mms_processor *procs[2];
+    for (size_t i = 0; i < nprocs; i++) {
+        procs[i] = recorder_new(splittable, 0, false);
+        ck_assert_int_eq(mms_engine_add(engine, procs[i], NULL), 0);
+    }
+    FILE *cat = pipe ? popen("cat data", "r") : NULL;
+    int rc = pipe ? mms_engine_scan_fd(engine, fileno(cat), NULL)
+                  : mms_engine_scan_path(engine, "data", NULL);
+    ck_assert_int_eq(rc, 0);
+    for (size_t i = 0; i < nprocs; i++) {
+        ck_assert_uint_eq(rec_of(procs[i])->offers, 1);
+        ck_assert_msg(rec_of(procs[i])->spare == want,
+                      "%s x%zu, %u threads%s: offered %u, want %u",
+                      splittable ? "splittable" : "ordered", nprocs, threads,
+                      pipe ? ", pipe" : "", rec_of(procs[i])->spare, want);
+        mms_processor_free(procs[i]);
+    }
+    if (cat)
+        pclose(cat);
+    mms_engine_free(engine);
+}
+
+/* A lone processor fed on one thread is offered the engine's other
+ * threads; processors that share the threads (parts, lanes) get none. */
+START_TEST(idle_threads_are_offered_to_a_lone_processor)
+{
+    tu_enter_temp_dir();
+    tu_write_pattern("data", 0, 1 << 20);
+    check_offer(false, 1, 3, false, 2);
+    check_offer(false, 1, 1, false, 0);
+    check_offer(true, 1, 3, false, 0); /* cut into parts */
+    check_offer(true, 1, 3, true, 2);  /* a stream is not cut */
+    check_offer(false, 2, 3, false, 0); /* lanes */
+}
+END_TEST
+
 /* Lanes map windows of at most 4 MiB, whatever the engine's window. */
 START_TEST(lane_windows_stay_small)
 {
@@ -794,6 +847,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, proc_files_of_size_zero_are_streamed);
     tcase_add_test(tc, two_processors_one_pass);
     tcase_add_test(tc, an_ordered_processor_makes_lanes);
+    tcase_add_test(tc, idle_threads_are_offered_to_a_lone_processor);
     tcase_add_test(tc, lane_windows_stay_small);
     tcase_add_test(tc, done_lanes_stop_the_scan);
     tcase_add_test(tc, a_failing_lane_fails_the_scan);

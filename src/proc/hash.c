@@ -1,6 +1,7 @@
 /*
  * hash.c - the hash processor: one xxHash digest of the whole input, fed
- * window by window in input order.
+ * window by window in input order.  When the engine has a thread to spare,
+ * XXH3 and XXH128 share each window with a helper thread of their own.
  */
 #include "config.h"
 #include "internal.h"
@@ -13,6 +14,8 @@ typedef struct hash_state {
     xxh_stream stream;      /* first: the member that needs the alignment */
     mms_hash_digest digest; /* of the last finished scan */
     bool finished;
+    unsigned spare_threads; /* the engine's offer for this scan */
+    mms_helper helper;      /* started on the first window it can share */
 } hash_state;
 
 const char *mms_hash_name(mms_hash_algorithm algorithm)
@@ -37,13 +40,27 @@ void mms_hash_to_hex(const mms_hash_digest *digest, bool little_endian, char *ou
     out[2 * digest->size] = '\0';
 }
 
+/* Chunks shorter than this are hashed on the calling thread alone: a helper
+ * thread is not worth starting for them. */
+#define SHARE_MIN_CHUNK (4u << 20)
+
+static bool can_share(mms_hash_algorithm algorithm)
+{
+    return algorithm == MMS_XXH3_64 || algorithm == MMS_XXH128;
+}
+
 static int hash_chunk(void *self, const mms_chunk *chunk, mms_error *err)
 {
     (void)err;
     hash_state *s = self;
     if (chunk->offset + chunk->overlap == 0) /* a new scan, maybe after a failed one */
         xxh_reset(&s->stream, s->stream.algorithm);
-    xxh_update(&s->stream, chunk->data + chunk->overlap, chunk->len - chunk->overlap);
+    size_t len = chunk->len - chunk->overlap;
+    if (s->spare_threads > 0 && len >= SHARE_MIN_CHUNK && !s->helper.started &&
+        can_share(s->stream.algorithm))
+        mms_helper_start(&s->helper);
+    xxh_update(&s->stream, chunk->data + chunk->overlap, len,
+               s->helper.started ? &s->helper : NULL);
     return 0;
 }
 
@@ -51,10 +68,26 @@ static int hash_finish(void *self, mms_error *err)
 {
     (void)err;
     hash_state *s = self;
+    mms_helper_stop(&s->helper);
     xxh_digest(&s->stream, &s->digest);
     s->finished = true;
     xxh_reset(&s->stream, s->stream.algorithm); /* the next scan hashes a new input */
     return 0;
+}
+
+static void hash_spare_threads(void *self, unsigned count)
+{
+    hash_state *s = self;
+    s->spare_threads = count;
+    if (count == 0)
+        mms_helper_stop(&s->helper); /* left by a scan that failed */
+}
+
+static void hash_destroy(void *self)
+{
+    hash_state *s = self;
+    mms_helper_stop(&s->helper);
+    free(s);
 }
 
 static const mms_processor_ops hash_ops = {
@@ -63,7 +96,8 @@ static const mms_processor_ops hash_ops = {
     .flags = MMS_PROC_ORDERED,
     .chunk = hash_chunk,
     .finish = hash_finish,
-    .destroy = free,
+    .destroy = hash_destroy,
+    .spare_threads = hash_spare_threads,
 };
 
 int mms_hash_new(mms_processor **out, mms_hash_algorithm algorithm, mms_error *err)

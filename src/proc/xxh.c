@@ -1,6 +1,8 @@
 /*
- * xxh.c - the four xxHash algorithms of libxxhash behind one streaming
- * interface, with XXH3 and XXH128 on the widest vector unit the CPU has.
+ * xxh.c - the four xxHash algorithms behind one streaming interface:
+ * libxxhash's XXH32 and XXH64 streams, the project's XXH3 and XXH128
+ * streams (xxh3_stream.c), and libxxhash's one-call hashes with XXH3 and
+ * XXH128 on the widest vector unit the CPU has.
  */
 #include "config.h"
 #include "internal.h"
@@ -16,7 +18,7 @@
 #include <xxh_x86dispatch.h>
 #endif
 
-#define XXH_ALIGNMENT 64 /* the alignment XXH3_state_t declares */
+#define XXH_ALIGNMENT 64 /* a cache line */
 
 bool xxh_known(mms_hash_algorithm algorithm)
 {
@@ -39,18 +41,18 @@ void xxh_reset(xxh_stream *s, mms_hash_algorithm algorithm)
     switch (algorithm) {
     case MMS_XXH32:   XXH32_reset(&s->u.h32, 0); break;
     case MMS_XXH64:   XXH64_reset(&s->u.h64, 0); break;
-    case MMS_XXH128:  XXH3_128bits_reset(&s->u.h3); break;
-    case MMS_XXH3_64: XXH3_64bits_reset(&s->u.h3); break;
+    case MMS_XXH128:
+    case MMS_XXH3_64: xxh3_reset(&s->u.h3); break;
     }
 }
 
-void xxh_update(xxh_stream *s, const void *data, size_t len)
+void xxh_update(xxh_stream *s, const void *data, size_t len, mms_helper *helper)
 {
     switch (s->algorithm) {
     case MMS_XXH32:   XXH32_update(&s->u.h32, data, len); break;
     case MMS_XXH64:   XXH64_update(&s->u.h64, data, len); break;
-    case MMS_XXH128:  XXH3_128bits_update(&s->u.h3, data, len); break;
-    case MMS_XXH3_64: XXH3_64bits_update(&s->u.h3, data, len); break;
+    case MMS_XXH128:
+    case MMS_XXH3_64: xxh3_update(&s->u.h3, data, len, helper); break;
     }
 }
 
@@ -86,8 +88,8 @@ void xxh_digest(const xxh_stream *s, mms_hash_digest *out)
     switch (s->algorithm) {
     case MMS_XXH32:   digest_from32(XXH32_digest(&s->u.h32), out); break;
     case MMS_XXH64:   digest_from64(XXH64_digest(&s->u.h64), out); break;
-    case MMS_XXH128:  digest_from128(XXH3_128bits_digest(&s->u.h3), out); break;
-    case MMS_XXH3_64: digest_from64(XXH3_64bits_digest(&s->u.h3), out); break;
+    case MMS_XXH128:  digest_from128(xxh3_digest128(&s->u.h3), out); break;
+    case MMS_XXH3_64: digest_from64(xxh3_digest64(&s->u.h3), out); break;
     }
 }
 
@@ -98,7 +100,7 @@ void xxh_copy(xxh_stream *dst, const xxh_stream *src)
     case MMS_XXH32:   XXH32_copyState(&dst->u.h32, &src->u.h32); break;
     case MMS_XXH64:   XXH64_copyState(&dst->u.h64, &src->u.h64); break;
     case MMS_XXH128:
-    case MMS_XXH3_64: XXH3_copyState(&dst->u.h3, &src->u.h3); break;
+    case MMS_XXH3_64: dst->u.h3 = src->u.h3; break;
     }
 }
 

@@ -6,20 +6,19 @@
 #define MMSCAN_XXH_H
 
 #include "mmscan.h"
-
-#define XXH_STATIC_LINKING_ONLY /* the state structs, to embed them */
-#include <xxhash.h>
+#include "proc/xxh3_stream.h" /* and xxhash.h with the state structs, to embed them */
 
 /*
- * A hash in progress.  XXH3_state_t asks for 64-byte alignment, so a struct
- * that holds an xxh_stream must come from xxh_alloc().
+ * A hash in progress.  XXH64_state_t asks for 8-byte alignment, the vector
+ * loads of XXH3 prefer 64, so a struct that holds an xxh_stream comes from
+ * xxh_alloc().
  */
 typedef struct xxh_stream {
     mms_hash_algorithm algorithm;
     union {
         XXH32_state_t h32;
         XXH64_state_t h64;
-        XXH3_state_t h3; /* XXH3_64bits and XXH128 */
+        xxh3_stream h3; /* XXH3_64bits and XXH128 */
     } u;
 } xxh_stream;
 
@@ -32,8 +31,9 @@ void *xxh_alloc(size_t size);
 /* Starts a new hash with algorithm (which must be known). */
 void xxh_reset(xxh_stream *s, mms_hash_algorithm algorithm);
 
-/* Adds len bytes. */
-void xxh_update(xxh_stream *s, const void *data, size_t len);
+/* Adds len bytes.  helper may be NULL; given, XXH3 and XXH128 share long
+ * pieces with its thread (see xxh3_stream.h). */
+void xxh_update(xxh_stream *s, const void *data, size_t len, mms_helper *helper);
 
 /* The digest of the bytes added since the reset; s can take more bytes. */
 void xxh_digest(const xxh_stream *s, mms_hash_digest *out);

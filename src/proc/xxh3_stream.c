@@ -1,0 +1,358 @@
+/*
+ * xxh3_stream.c - XXH3 and XXH128 streaming with block sums shared between
+ * two threads (see xxh3_stream.h for why).
+ *
+ * The long-input algorithm, as libxxhash computes it: eight 64-bit lanes
+ * (the accumulators); each 64-byte stripe adds into them, keyed with the
+ * secret at 8 bytes per stripe; after every 16 stripes (a 1 KiB block) that
+ * more input follows, the lanes are scrambled; the last 64 bytes of the
+ * input are added once more with their own key; the lanes are then merged
+ * into the digest.  Inputs of 240 bytes or less are hashed by libxxhash in
+ * one call.
+ *
+ * The arithmetic is written once with the compiler's vector extensions and
+ * built twice on x86-64 (target_clones): for AVX2 and for the baseline
+ * SSE2, chosen at load time from the CPU, so the binary runs on any x86-64.
+ */
+#include "config.h"
+#include "proc/xxh3_stream.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STRIPES_PER_BLOCK 16
+#define BLOCK_LEN (XXH3_STRIPE_LEN * STRIPES_PER_BLOCK)
+#define SECRET_LEN 192
+#define SCRAMBLE_KEY (SECRET_LEN - XXH3_STRIPE_LEN)    /* 128 */
+#define LAST_STRIPE_KEY (SECRET_LEN - XXH3_STRIPE_LEN - 7) /* 121 */
+#define MERGE_KEY 11
+#define MERGE_KEY_HIGH (SECRET_LEN - 64 - 11)            /* 117 */
+#define SHORT_MAX 240 /* XXH3's mid-size limit: up to it, no lanes */
+/* How far ahead of the stripe being added its data is asked for, as
+ * libxxhash does: the hardware prefetcher alone leaves the core waiting. */
+#define PREFETCH_AHEAD 384
+
+/* xxHash's primes (libxxhash defines them only for its own code). */
+#define PRIME32_1 0x9E3779B1U
+#define PRIME32_2 0x85EBCA77U
+#define PRIME32_3 0xC2B2AE3DU
+#define PRIME64_1 0x9E3779B185EBCA87ULL
+#define PRIME64_2 0xC2B2AE3D27D4EB4FULL
+#define PRIME64_3 0x165667B19E3779F9ULL
+#define PRIME64_4 0x85EBCA77C2B2AE63ULL
+#define PRIME64_5 0x27D4EB2F165667C5ULL
+
+/* Blocks below which a helper is not worth waking (its wake-up costs about
+ * as much as hashing 256 KiB); blocks per round (their sums take 2 MiB);
+ * blocks per piece that a thread claims at a time. */
+#define SHARE_MIN_BLOCKS 1024
+#define ROUND_BLOCKS 32768
+#define PIECE_BLOCKS 64
+#define PIECE_LEN (PIECE_BLOCKS * BLOCK_LEN)
+
+static unsigned char secret[SECRET_LEN];
+static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
+
+typedef uint64_t u64x4 __attribute__((vector_size(32)));
+
+/* The loops over stripes and blocks, built once per vector unit from
+ * xxh3_kernels.h; the unit's own instruction multiplies the 32-bit halves
+ * of 64-bit words (compilers do not find it from plain C). */
+typedef struct xxh3_kernels {
+    void (*add_stripes)(uint64_t lanes[8], unsigned *stripes, const unsigned char *p, size_t n);
+    void (*sum_blocks)(uint64_t (*sums)[8], const unsigned char *p, size_t n);
+    void (*add_block_sums)(uint64_t lanes[8], const uint64_t (*sums)[8], size_t n);
+    void (*add_last_stripe)(uint64_t lanes[8], const unsigned char *stripe);
+} xxh3_kernels;
+
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
+/* Four little-endian 64-bit words from any address.  (Vectors go by
+ * pointer: passing them by value would tie the ABI to a vector unit.) */
+ALWAYS_INLINE void load_le(u64x4 *v, const unsigned char *p)
+{
+    memcpy(v, p, sizeof *v);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    for (int i = 0; i < 4; i++)
+        (*v)[i] = __builtin_bswap64((*v)[i]);
+#endif
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+#pragma GCC push_options
+#pragma GCC target("avx2")
+#define KERNEL(name) name##_avx2
+ALWAYS_INLINE void mul_halves_avx2(u64x4 *product, const u64x4 *x)
+{
+    *product = (u64x4)_mm256_mul_epu32((__m256i)*x, (__m256i)(*x >> 32));
+}
+ALWAYS_INLINE void mul_prime_avx2(u64x4 *product, const u64x4 *x)
+{
+    __m256i prime = _mm256_set1_epi64x(PRIME32_1);
+    u64x4 low = (u64x4)_mm256_mul_epu32((__m256i)*x, prime);
+    u64x4 high = (u64x4)_mm256_mul_epu32((__m256i)(*x >> 32), prime);
+    *product = low + (high << 32);
+}
+#include "proc/xxh3_kernels.h"
+#undef KERNEL
+#pragma GCC pop_options
+
+#define KERNEL(name) name##_sse2
+ALWAYS_INLINE void mul_halves_sse2(u64x4 *product, const u64x4 *x)
+{
+    __m128i half[2], high[2];
+    memcpy(half, x, sizeof half);
+    for (int i = 0; i < 2; i++)
+        high[i] = _mm_srli_epi64(half[i], 32);
+    for (int i = 0; i < 2; i++)
+        half[i] = _mm_mul_epu32(half[i], high[i]);
+    memcpy(product, half, sizeof half);
+}
+ALWAYS_INLINE void mul_prime_sse2(u64x4 *product, const u64x4 *x)
+{
+    __m128i half[2], prime = _mm_set1_epi64x(PRIME32_1);
+    memcpy(half, x, sizeof half);
+    for (int i = 0; i < 2; i++) {
+        __m128i low = _mm_mul_epu32(half[i], prime);
+        __m128i high = _mm_mul_epu32(_mm_srli_epi64(half[i], 32), prime);
+        half[i] = _mm_add_epi64(low, _mm_slli_epi64(high, 32));
+    }
+    memcpy(product, half, sizeof half);
+}
+#include "proc/xxh3_kernels.h"
+#undef KERNEL
+
+static xxh3_kernels choose_kernels(void)
+{
+    if (__builtin_cpu_supports("avx2"))
+        return (xxh3_kernels){add_stripes_avx2, sum_blocks_avx2, add_block_sums_avx2,
+                              add_last_stripe_avx2};
+    return (xxh3_kernels){add_stripes_sse2, sum_blocks_sse2, add_block_sums_sse2,
+                          add_last_stripe_sse2};
+}
+#else
+#define KERNEL(name) name##_generic
+ALWAYS_INLINE void mul_halves_generic(u64x4 *product, const u64x4 *x)
+{
+    *product = (*x & 0xffffffffu) * (*x >> 32);
+}
+ALWAYS_INLINE void mul_prime_generic(u64x4 *product, const u64x4 *x)
+{
+    *product = *x * PRIME32_1;
+}
+#include "proc/xxh3_kernels.h"
+#undef KERNEL
+
+static xxh3_kernels choose_kernels(void)
+{
+    return (xxh3_kernels){add_stripes_generic, sum_blocks_generic, add_block_sums_generic,
+                          add_last_stripe_generic};
+}
+#endif
+
+static xxh3_kernels kernels;
+
+/* XXH3's default secret is the one libxxhash derives from seed 0. */
+static void setup(void)
+{
+    XXH3_generateSecret_fromSeed(secret, 0);
+    kernels = choose_kernels();
+}
+
+void xxh3_reset(xxh3_stream *s)
+{
+    pthread_once(&setup_once, setup);
+    static const uint64_t initial[8] = {PRIME32_3, PRIME64_1, PRIME64_2,
+                                        PRIME64_3, PRIME64_4, PRIME32_2,
+                                        PRIME64_5, PRIME32_1};
+    memcpy(s->acc, initial, sizeof s->acc);
+    s->total = 0;
+    s->stripes = 0;
+    s->buffered = 0;
+}
+
+/*
+ * A round of blocks shared by two threads, cut into pieces that each
+ * thread claims one at a time: this thread from the front, adding them
+ * to the lanes as it goes, the helper from the back, summing them.  They
+ * meet wherever their speeds make them meet (a thread that the system
+ * takes away for a while just claims fewer pieces), and this thread then
+ * adds the helper's sums in order.
+ */
+typedef struct shared_round {
+    const unsigned char *blocks;
+    size_t nblocks, npieces;
+    atomic_size_t claimed;      /* pieces claimed by either thread */
+    uint64_t (*sums)[8];        /* by block of the round */
+} shared_round;
+
+static size_t piece_blocks(const shared_round *r, size_t piece)
+{
+    size_t first = piece * PIECE_BLOCKS;
+    return r->nblocks - first < PIECE_BLOCKS ? r->nblocks - first : PIECE_BLOCKS;
+}
+
+static bool claim(shared_round *r)
+{
+    return atomic_fetch_add_explicit(&r->claimed, 1, memory_order_relaxed) < r->npieces;
+}
+
+static void sum_pieces_from_back(void *arg)
+{
+    shared_round *r = arg;
+    size_t piece = r->npieces;
+    while (claim(r)) {
+        piece--;
+        kernels.sum_blocks(r->sums + piece * PIECE_BLOCKS, r->blocks + piece * PIECE_LEN,
+                           piece_blocks(r, piece));
+    }
+}
+
+/*
+ * Adds nblocks whole blocks at p (the lanes at a block boundary) round by
+ * round, with the helper.  Returns false when there is no memory for the
+ * sums (nothing was added).
+ */
+static bool add_blocks_shared(xxh3_stream *s, const unsigned char *p, size_t nblocks,
+                              mms_helper *helper)
+{
+    uint64_t (*sums)[8] = malloc(ROUND_BLOCKS * sizeof *sums);
+    if (!sums)
+        return false;
+    while (nblocks > 0) {
+        shared_round r = {.blocks = p, .nblocks = nblocks < ROUND_BLOCKS ? nblocks : ROUND_BLOCKS,
+                          .sums = sums};
+        r.npieces = (r.nblocks + PIECE_BLOCKS - 1) / PIECE_BLOCKS;
+        atomic_init(&r.claimed, 0);
+        mms_helper_run(helper, sum_pieces_from_back, &r);
+        size_t piece = 0;
+        for (; claim(&r); piece++)
+            kernels.add_stripes(s->acc, &s->stripes, p + piece * PIECE_LEN,
+                                piece_blocks(&r, piece) * STRIPES_PER_BLOCK);
+        mms_helper_wait(helper);
+        /* Every piece was claimed once: the helper summed those from here. */
+        size_t first_summed = piece == r.npieces ? r.nblocks : piece * PIECE_BLOCKS;
+        kernels.add_block_sums(s->acc, (const uint64_t(*)[8])sums + first_summed,
+                               r.nblocks - first_summed);
+        p += r.nblocks * BLOCK_LEN;
+        nblocks -= r.nblocks;
+    }
+    free(sums);
+    return true;
+}
+
+/* Adds n stripes at p, all of which more input follows. */
+static void add_long(xxh3_stream *s, const unsigned char *p, size_t n, mms_helper *helper)
+{
+    size_t to_boundary = (STRIPES_PER_BLOCK - s->stripes) % STRIPES_PER_BLOCK;
+    size_t head = n < to_boundary ? n : to_boundary;
+    kernels.add_stripes(s->acc, &s->stripes, p, head);
+    p += head * XXH3_STRIPE_LEN;
+    n -= head;
+    size_t nblocks = n / STRIPES_PER_BLOCK;
+    if (helper && nblocks >= SHARE_MIN_BLOCKS && add_blocks_shared(s, p, nblocks, helper)) {
+        p += nblocks * BLOCK_LEN;
+        n -= nblocks * STRIPES_PER_BLOCK;
+    }
+    kernels.add_stripes(s->acc, &s->stripes, p, n);
+}
+
+void xxh3_update(xxh3_stream *s, const void *data, size_t len, mms_helper *helper)
+{
+    const unsigned char *p = data;
+    s->total += len;
+    if (s->buffered + len <= XXH3_BUFFER_LEN) {
+        memcpy(s->buffer + s->buffered, p, len);
+        s->buffered += len;
+        return;
+    }
+    if (s->buffered > 0) {
+        /* Complete the buffer and add it: the rest of p follows it. */
+        size_t fill = XXH3_BUFFER_LEN - s->buffered;
+        memcpy(s->buffer + s->buffered, p, fill);
+        p += fill;
+        len -= fill;
+        kernels.add_stripes(s->acc, &s->stripes, s->buffer, XXH3_BUFFER_LEN / XXH3_STRIPE_LEN);
+        memcpy(s->last_added, s->buffer + XXH3_BUFFER_LEN - XXH3_STRIPE_LEN, XXH3_STRIPE_LEN);
+        s->buffered = 0;
+    }
+    if (len > XXH3_BUFFER_LEN) {
+        /* Add every stripe of p that a byte follows; keep 1 to 64 bytes. */
+        size_t n = (len - 1) / XXH3_STRIPE_LEN;
+        add_long(s, p, n, helper);
+        p += n * XXH3_STRIPE_LEN;
+        len -= n * XXH3_STRIPE_LEN;
+        memcpy(s->last_added, p - XXH3_STRIPE_LEN, XXH3_STRIPE_LEN);
+    }
+    memcpy(s->buffer, p, len);
+    s->buffered = len;
+}
+
+/* The lanes at the end of the input (more than SHORT_MAX bytes). */
+static void final_lanes(const xxh3_stream *s, uint64_t lanes[8])
+{
+    memcpy(lanes, s->acc, sizeof s->acc);
+    unsigned stripes = s->stripes;
+    unsigned char last[XXH3_STRIPE_LEN];
+    if (s->buffered >= XXH3_STRIPE_LEN) {
+        kernels.add_stripes(lanes, &stripes, s->buffer, (s->buffered - 1) / XXH3_STRIPE_LEN);
+        memcpy(last, s->buffer + s->buffered - XXH3_STRIPE_LEN, XXH3_STRIPE_LEN);
+    } else {
+        /* The last stripe reaches back into bytes already added. */
+        size_t back = XXH3_STRIPE_LEN - s->buffered;
+        memcpy(last, s->last_added + s->buffered, back);
+        memcpy(last + back, s->buffer, s->buffered);
+    }
+    kernels.add_last_stripe(lanes, last);
+}
+
+static uint64_t read_le64(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
+}
+
+/* Folds the lanes into 64 bits, keyed with the secret at key. */
+static uint64_t merge_lanes(const uint64_t lanes[8], const unsigned char *key, uint64_t start)
+{
+    uint64_t h = start;
+    for (int i = 0; i < 4; i++) {
+        unsigned __int128 product = (unsigned __int128)(lanes[2 * i] ^ read_le64(key + 16 * i)) *
+                                    (lanes[2 * i + 1] ^ read_le64(key + 16 * i + 8));
+        h += (uint64_t)product ^ (uint64_t)(product >> 64);
+    }
+    /* XXH3's avalanche */
+    h ^= h >> 37;
+    h *= 0x165667919E3779F9ULL;
+    h ^= h >> 32;
+    return h;
+}
+
+XXH64_hash_t xxh3_digest64(const xxh3_stream *s)
+{
+    if (s->total <= SHORT_MAX)
+        return XXH3_64bits(s->buffer, s->buffered);
+    uint64_t lanes[8];
+    final_lanes(s, lanes);
+    return merge_lanes(lanes, secret + MERGE_KEY, s->total * PRIME64_1);
+}
+
+XXH128_hash_t xxh3_digest128(const xxh3_stream *s)
+{
+    if (s->total <= SHORT_MAX)
+        return XXH3_128bits(s->buffer, s->buffered);
+    uint64_t lanes[8];
+    final_lanes(s, lanes);
+    XXH128_hash_t h;
+    h.low64 = merge_lanes(lanes, secret + MERGE_KEY, s->total * PRIME64_1);
+    h.high64 = merge_lanes(lanes, secret + MERGE_KEY_HIGH, ~(s->total * PRIME64_2));
+    return h;
+}
