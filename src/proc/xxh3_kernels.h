@@ -7,6 +7,21 @@
  * (u64x4); the compiler emits it for the unit the includer selected.
  */
 
+/* Eight lanes from memory into two vectors and back, one vector at a time
+ * (a single 64-byte copy is split into pieces that the vector load then
+ * waits for). */
+ALWAYS_INLINE void KERNEL(load_lanes)(u64x4 acc[2], const uint64_t lanes[8])
+{
+    memcpy(&acc[0], lanes, sizeof acc[0]);
+    memcpy(&acc[1], lanes + 4, sizeof acc[1]);
+}
+
+ALWAYS_INLINE void KERNEL(store_lanes)(uint64_t lanes[8], const u64x4 acc[2])
+{
+    memcpy(lanes, &acc[0], sizeof acc[0]);
+    memcpy(lanes + 4, &acc[1], sizeof acc[1]);
+}
+
 /* Adds one stripe: each lane gets its neighbour's input word and the
  * product of the two 32-bit halves of its own keyed word. */
 ALWAYS_INLINE void KERNEL(add_stripe)(u64x4 acc[2], const unsigned char *stripe,
@@ -18,7 +33,10 @@ ALWAYS_INLINE void KERNEL(add_stripe)(u64x4 acc[2], const unsigned char *stripe,
         load_le(&keyed, key + 32 * h);
         keyed ^= data;
         KERNEL(mul_halves)(&product, &keyed);
-        acc[h] += __builtin_shufflevector(data, data, 1, 0, 3, 2) + product;
+        /* Swapping the words as 32-bit pairs makes one in-lane shuffle. */
+        u32x8 words = (u32x8)data;
+        u64x4 neighbour = (u64x4)__builtin_shufflevector(words, words, 2, 3, 0, 1, 6, 7, 4, 5);
+        acc[h] += neighbour + product;
     }
 }
 
@@ -40,7 +58,7 @@ static void KERNEL(add_stripes)(uint64_t lanes[8], unsigned *stripes, const unsi
                                 size_t n)
 {
     u64x4 acc[2];
-    memcpy(acc, lanes, sizeof acc);
+    KERNEL(load_lanes)(acc, lanes);
     unsigned k = *stripes;
     for (size_t i = 0; i < n; i++, p += XXH3_STRIPE_LEN) {
         __builtin_prefetch(p + PREFETCH_AHEAD);
@@ -50,7 +68,7 @@ static void KERNEL(add_stripes)(uint64_t lanes[8], unsigned *stripes, const unsi
             k = 0;
         }
     }
-    memcpy(lanes, acc, sizeof acc);
+    KERNEL(store_lanes)(lanes, acc);
     *stripes = k;
 }
 
@@ -63,7 +81,7 @@ static void KERNEL(sum_blocks)(uint64_t (*sums)[8], const unsigned char *p, size
             __builtin_prefetch(p + k * XXH3_STRIPE_LEN + PREFETCH_AHEAD);
             KERNEL(add_stripe)(sum, p + k * XXH3_STRIPE_LEN, secret + 8 * k);
         }
-        memcpy(sums[b], sum, sizeof sum);
+        KERNEL(store_lanes)(sums[b], sum);
     }
 }
 
@@ -71,22 +89,25 @@ static void KERNEL(sum_blocks)(uint64_t (*sums)[8], const unsigned char *p, size
 static void KERNEL(add_block_sums)(uint64_t lanes[8], const uint64_t (*sums)[8], size_t n)
 {
     u64x4 acc[2];
-    memcpy(acc, lanes, sizeof acc);
+    KERNEL(load_lanes)(acc, lanes);
     for (size_t b = 0; b < n; b++) {
+        /* The sums were written by another core: ask for them early. */
+        if (b + SUMS_AHEAD < n)
+            __builtin_prefetch(sums[b + SUMS_AHEAD]);
         u64x4 sum[2];
-        memcpy(sum, sums[b], sizeof sum);
+        KERNEL(load_lanes)(sum, sums[b]);
         acc[0] += sum[0];
         acc[1] += sum[1];
         KERNEL(scramble)(acc);
     }
-    memcpy(lanes, acc, sizeof acc);
+    KERNEL(store_lanes)(lanes, acc);
 }
 
 /* Adds the input's last stripe with its own key (no scramble). */
 static void KERNEL(add_last_stripe)(uint64_t lanes[8], const unsigned char *stripe)
 {
     u64x4 acc[2];
-    memcpy(acc, lanes, sizeof acc);
+    KERNEL(load_lanes)(acc, lanes);
     KERNEL(add_stripe)(acc, stripe, secret + LAST_STRIPE_KEY);
-    memcpy(lanes, acc, sizeof acc);
+    KERNEL(store_lanes)(lanes, acc);
 }

@@ -33,6 +33,8 @@
 /* How far ahead of the stripe being added its data is asked for, as
  * libxxhash does: the hardware prefetcher alone leaves the core waiting. */
 #define PREFETCH_AHEAD 384
+/* Block sums asked for ahead of the one being added. */
+#define SUMS_AHEAD 2
 
 /* xxHash's primes (libxxhash defines them only for its own code). */
 #define PRIME32_1 0x9E3779B1U
@@ -45,10 +47,10 @@
 #define PRIME64_5 0x27D4EB2F165667C5ULL
 
 /* Blocks below which a helper is not worth waking (its wake-up costs about
- * as much as hashing 256 KiB); blocks per round (their sums take 2 MiB);
- * blocks per piece that a thread claims at a time. */
+ * as much as hashing 256 KiB); blocks per round (the sums of one take
+ * 1 MiB); blocks per piece that a thread claims at a time. */
 #define SHARE_MIN_BLOCKS 1024
-#define ROUND_BLOCKS 32768
+#define ROUND_BLOCKS 16384
 #define PIECE_BLOCKS 64
 #define PIECE_LEN (PIECE_BLOCKS * BLOCK_LEN)
 
@@ -56,6 +58,7 @@ static unsigned char secret[SECRET_LEN];
 static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
 
 typedef uint64_t u64x4 __attribute__((vector_size(32)));
+typedef uint32_t u32x8 __attribute__((vector_size(32)));
 
 /* The loops over stripes and blocks, built once per vector unit from
  * xxh3_kernels.h; the unit's own instruction multiplies the 32-bit halves
@@ -212,34 +215,49 @@ static void sum_pieces_from_back(void *arg)
     }
 }
 
+/* Sets up a round of the first nblocks (at most ROUND_BLOCKS) at p and
+ * hands the helper its end of it. */
+static void start_round(shared_round *r, const unsigned char *p, size_t nblocks,
+                        uint64_t (*sums)[8], mms_helper *helper)
+{
+    r->blocks = p;
+    r->nblocks = nblocks < ROUND_BLOCKS ? nblocks : ROUND_BLOCKS;
+    r->npieces = (r->nblocks + PIECE_BLOCKS - 1) / PIECE_BLOCKS;
+    r->sums = sums;
+    atomic_init(&r->claimed, 0);
+    mms_helper_run(helper, sum_pieces_from_back, r);
+}
+
 /*
  * Adds nblocks whole blocks at p (the lanes at a block boundary) round by
- * round, with the helper.  Returns false when there is no memory for the
- * sums (nothing was added).
+ * round, with the helper.  The helper starts on the next round before this
+ * thread adds the sums of the last one, so it never waits for that; the
+ * two rounds in flight have a sums buffer each.  Returns false when there
+ * is no memory for the sums (nothing was added).
  */
 static bool add_blocks_shared(xxh3_stream *s, const unsigned char *p, size_t nblocks,
                               mms_helper *helper)
 {
-    uint64_t (*sums)[8] = malloc(ROUND_BLOCKS * sizeof *sums);
+    uint64_t (*sums)[8] = malloc(2 * ROUND_BLOCKS * sizeof *sums);
     if (!sums)
         return false;
-    while (nblocks > 0) {
-        shared_round r = {.blocks = p, .nblocks = nblocks < ROUND_BLOCKS ? nblocks : ROUND_BLOCKS,
-                          .sums = sums};
-        r.npieces = (r.nblocks + PIECE_BLOCKS - 1) / PIECE_BLOCKS;
-        atomic_init(&r.claimed, 0);
-        mms_helper_run(helper, sum_pieces_from_back, &r);
+    shared_round rounds[2];
+    start_round(&rounds[0], p, nblocks, sums, helper);
+    for (unsigned i = 0; nblocks > 0; i ^= 1) {
+        shared_round *r = &rounds[i];
         size_t piece = 0;
-        for (; claim(&r); piece++)
-            kernels.add_stripes(s->acc, &s->stripes, p + piece * PIECE_LEN,
-                                piece_blocks(&r, piece) * STRIPES_PER_BLOCK);
+        for (; claim(r); piece++)
+            kernels.add_stripes(s->acc, &s->stripes, r->blocks + piece * PIECE_LEN,
+                                piece_blocks(r, piece) * STRIPES_PER_BLOCK);
         mms_helper_wait(helper);
+        nblocks -= r->nblocks;
+        if (nblocks > 0)
+            start_round(&rounds[i ^ 1], r->blocks + r->nblocks * BLOCK_LEN, nblocks,
+                        sums + (i ^ 1) * ROUND_BLOCKS, helper);
         /* Every piece was claimed once: the helper summed those from here. */
-        size_t first_summed = piece == r.npieces ? r.nblocks : piece * PIECE_BLOCKS;
-        kernels.add_block_sums(s->acc, (const uint64_t(*)[8])sums + first_summed,
-                               r.nblocks - first_summed);
-        p += r.nblocks * BLOCK_LEN;
-        nblocks -= r.nblocks;
+        size_t first_summed = piece == r->npieces ? r->nblocks : piece * PIECE_BLOCKS;
+        kernels.add_block_sums(s->acc, (const uint64_t(*)[8])r->sums + first_summed,
+                               r->nblocks - first_summed);
     }
     free(sums);
     return true;
