@@ -26,27 +26,31 @@ typedef struct block_masks {
 } block_masks;
 
 #ifdef HAVE_X86_VECTORS
-static inline __attribute__((always_inline, target("avx2"))) void classify_avx2(const unsigned char *p, block_masks *m)
+/* The three masks of 32 bytes.  Signed compares: bytes >= 0x80 are
+ * negative, so they are neither space nor printable. */
+static inline __attribute__((always_inline, target("avx2"))) void
+classify32_avx2(const unsigned char *p, uint64_t *newline, uint64_t *space, uint64_t *print)
 {
     const __m256i nl = _mm256_set1_epi8('\n'), sp = _mm256_set1_epi8(' ');
     const __m256i tab_minus_1 = _mm256_set1_epi8('\t' - 1), cr_plus_1 = _mm256_set1_epi8('\r' + 1);
     const __m256i del = _mm256_set1_epi8(0x7f);
-    uint64_t masks[3][2];
-    for (int half = 0; half < 2; half++) {
-        __m256i v = _mm256_loadu_si256((const __m256i *)(p + 32 * half));
-        /* Signed compares: bytes >= 0x80 are negative, so they are neither
-         * space nor printable. */
-        __m256i ctl_space = _mm256_and_si256(_mm256_cmpgt_epi8(v, tab_minus_1),
-                                             _mm256_cmpgt_epi8(cr_plus_1, v));
-        __m256i space = _mm256_or_si256(ctl_space, _mm256_cmpeq_epi8(v, sp));
-        __m256i print = _mm256_and_si256(_mm256_cmpgt_epi8(v, sp), _mm256_cmpgt_epi8(del, v));
-        masks[0][half] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, nl));
-        masks[1][half] = (uint32_t)_mm256_movemask_epi8(space);
-        masks[2][half] = (uint32_t)_mm256_movemask_epi8(print);
-    }
-    m->newline = masks[0][0] | masks[0][1] << 32;
-    m->space = masks[1][0] | masks[1][1] << 32;
-    m->print = masks[2][0] | masks[2][1] << 32;
+    __m256i v = _mm256_loadu_si256((const __m256i *)p);
+    __m256i ctl_space = _mm256_and_si256(_mm256_cmpgt_epi8(v, tab_minus_1),
+                                         _mm256_cmpgt_epi8(cr_plus_1, v));
+    *space = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(ctl_space, _mm256_cmpeq_epi8(v, sp)));
+    *print = (uint32_t)_mm256_movemask_epi8(
+        _mm256_and_si256(_mm256_cmpgt_epi8(v, sp), _mm256_cmpgt_epi8(del, v)));
+    *newline = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, nl));
+}
+
+static inline __attribute__((always_inline, target("avx2"))) void classify_avx2(const unsigned char *p, block_masks *m)
+{
+    uint64_t newline[2], space[2], print[2];
+    classify32_avx2(p, &newline[0], &space[0], &print[0]);
+    classify32_avx2(p + 32, &newline[1], &space[1], &print[1]);
+    m->newline = newline[0] | newline[1] << 32;
+    m->space = space[0] | space[1] << 32;
+    m->print = print[0] | print[1] << 32;
 }
 
 static inline __attribute__((always_inline)) void classify_sse2(const unsigned char *p, block_masks *m)
@@ -134,16 +138,24 @@ static inline __attribute__((always_inline)) void
 count_all(const unsigned char *data, size_t len, classify_fn classify, uint64_t *lines,
           wc_words *words)
 {
+    /* Counted in locals, which stay in registers: through the pointers
+     * (which may alias), every block would store and reload the counts,
+     * and the open-word carry from one block to the next would wait on
+     * memory. */
+    uint64_t nlines = 0;
+    wc_words w = *words;
     size_t whole = len - len % 64;
     for (size_t i = 0; i < whole; i += 64)
-        count_block(data + i, classify, lines, words);
+        count_block(data + i, classify, &nlines, &w);
     if (whole < len) {
         /* Pad the tail with NUL bytes: they are transparent, so they change
          * neither the counts nor the state. */
         unsigned char tail[64] = {0};
         memcpy(tail, data + whole, len - whole);
-        count_block(tail, classify, lines, words);
+        count_block(tail, classify, &nlines, &w);
     }
+    *lines += nlines;
+    *words = w;
 }
 
 #ifdef HAVE_X86_VECTORS
