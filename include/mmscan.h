@@ -567,7 +567,9 @@ typedef struct mms_grep_options {
 typedef struct mms_grep_result {
     uint64_t selected; /**< selected lines (at most max_lines) */
     /** The input holds a NUL byte, so it is binary; lines selected from
-     *  then on were counted but not reported (unless binary_text). */
+     *  then on were counted but not reported (unless binary_text).  Not
+     *  looked for with MMS_GREP_COUNT, where it changes nothing (as with
+     *  grep -c): always false there. */
     bool binary;
     /** Lines were selected but not reported because the input is binary:
      *  grep's "binary file matches". */

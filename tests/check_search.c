@@ -235,6 +235,50 @@ START_TEST(counts_agree_for_any_windows_and_threads)
 }
 END_TEST
 
+static int ignore_line(void *ctx, const mms_match *m)
+{
+    (void)ctx;
+    (void)m;
+    return 0;
+}
+
+/* A NUL byte makes an input binary when lines are reported (grep's "binary
+ * file matches"); counting counts its lines like text and does not look. */
+START_TEST(binary_input_is_counted_like_text)
+{
+    tu_enter_temp_dir();
+    static const char data[] = "xy one\nno\nxy\0two\nxy three\n";
+    tu_write_file("data", data, sizeof data - 1);
+    mms_pattern *pattern = compile("xy", MMS_SEARCH_FIXED);
+    for (int count = 0; count <= 1; count++) {
+        mms_grep_options options = {.output = count ? MMS_GREP_COUNT : MMS_GREP_LINES,
+                                    .max_lines = MMS_GREP_UNLIMITED};
+        mms_engine *engine = NULL;
+        mms_processor *proc = NULL;
+        ck_assert_int_eq(mms_engine_new(&engine, NULL), 0);
+        ck_assert_int_eq(mms_grep_new(&proc, pattern, &options, count ? NULL : ignore_line, NULL,
+                                      NULL),
+                         0);
+        ck_assert_int_eq(mms_engine_add(engine, proc, NULL), 0);
+        ck_assert_int_eq(mms_engine_scan_path(engine, "data", NULL), 0);
+        mms_grep_result result;
+        ck_assert_int_eq(mms_grep_get_result(proc, &result), 0);
+        if (count) {
+            ck_assert_uint_eq(result.selected, 3);
+            ck_assert(!result.binary && !result.binary_suppressed);
+        } else {
+            /* as grep: the NUL is in the first buffer, so the first selected
+             * line is not reported and ends the search */
+            ck_assert_uint_eq(result.selected, 1);
+            ck_assert(result.binary && result.binary_suppressed);
+        }
+        mms_engine_free(engine);
+        mms_processor_free(proc);
+    }
+    mms_pattern_free(pattern);
+}
+END_TEST
+
 START_TEST(a_long_line_is_streamed_in_bounded_memory)
 {
     tu_enter_temp_dir();
@@ -366,6 +410,7 @@ int main(void)
     tcase_add_test(tc, required_literals);
     tcase_add_test(tc, matches_across_windows_found_once);
     tcase_add_test(tc, counts_agree_for_any_windows_and_threads);
+    tcase_add_test(tc, binary_input_is_counted_like_text);
     tcase_add_test(tc, a_long_line_is_streamed_in_bounded_memory);
     tcase_add_test(tc, parts_keep_bounded_output_in_order);
     tcase_add_test(tc, a_failing_split_scan_wakes_waiting_parts);

@@ -8,7 +8,8 @@
  * streaming matcher instead, so memory stays bounded whatever its length.
  * Each window is looked at in slices of whole lines that fit in the CPU
  * caches: a slice is checked for NUL bytes (binary input, as GNU grep
- * checks each buffer it reads) and then searched while it is hot.
+ * checks each buffer it reads; not when only counting) and then searched
+ * while it is hot.
  *
  * In a split scan, a part that is not the head keeps its selected lines
  * (kept) and hands them to the output when it becomes the head
@@ -91,9 +92,12 @@ static void check_order(grep_lines *g)
         part_order_check(g->order, g->order_index);
 }
 
+/* Counting needs no NUL check: a binary input is counted like a text one,
+ * and the check is a pass over every byte. */
 static void note_binary(grep_lines *g, const unsigned char *p, size_t n)
 {
-    if (!g->options.binary_text && !g->result.binary && memchr(p, 0, n))
+    if (!g->options.binary_text && g->options.output != MMS_GREP_COUNT && !g->result.binary &&
+        memchr(p, 0, n))
         g->result.binary = true;
 }
 
