@@ -426,6 +426,9 @@ static int scan_source(mms_engine *engine, mms_source *src, mms_error *err)
             return mms_error_sys(err, MMS_EIO, errno);
         src->mode = MMS_INPUT_STREAM;
     }
+    /* Looking for holes moves the offset of a mapped file (see window.c):
+     * the caller's descriptor gets it back. */
+    off_t caller_offset = src->mode == MMS_INPUT_MAP ? lseek(src->fd, 0, SEEK_CUR) : -1;
     bool decompress = mms_zstd_source_applies(src, engine->decompress);
     engine->info.mode = decompress ? MMS_INPUT_ZSTD : src->mode;
     if (engine->progress) {
@@ -464,6 +467,8 @@ static int scan_source(mms_engine *engine, mms_source *src, mms_error *err)
     } else if (rc == 0) {
         rc = scan_whole(engine, src, &plan, decompress, err);
     }
+    if (caller_offset >= 0)
+        lseek(src->fd, caller_offset, SEEK_SET);
     if (rc == 0)
         rc = finish_all(engine, err);
     if (engine->progress)

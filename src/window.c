@@ -10,6 +10,11 @@
  * With a prefetch thread, window k+1 is mapped and faulted in while window k
  * is processed: the processors never wait for a page fault on hot data, and
  * on cold data the disk works while the CPU does.
+ *
+ * A window that lies wholly in a hole of a sparse file (SEEK_DATA finds no
+ * data in it) is anonymous zeros instead of a map of the file.  This moves
+ * the file offset, which a mapped scan does not otherwise use; the engine
+ * puts it back.
  */
 #include "config.h"
 #include "internal.h"
@@ -17,6 +22,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 bool mms_can_map(int fd)
 {
@@ -81,6 +88,39 @@ static void advise_window(const mms_walk_plan *plan, const mms_window *win)
         fault_in(win);
 }
 
+/*
+ * Whether the file holds no data in [begin, end): a hole, which reads as
+ * zeros.  When unsure (no SEEK_DATA on this file, or the file no longer
+ * reaches end), the answer is no and the range is mapped as usual.
+ */
+static bool is_hole(int fd, uint64_t begin, uint64_t end)
+{
+    off_t data = lseek(fd, (off_t)begin, SEEK_DATA);
+    if (data >= 0)
+        return (uint64_t)data >= end;
+    struct stat st;
+    /* ENXIO: no data from begin to the end of the file. */
+    return errno == ENXIO && fstat(fd, &st) == 0 && (uint64_t)st.st_size >= end;
+}
+
+/*
+ * Zeros to stand for a hole: private anonymous memory that is only read,
+ * so every page of it is the kernel's shared zero page (a huge one where
+ * transparent huge pages are allowed: MADV_HUGEPAGE).  Mapping the hole
+ * from the file instead would fill the page cache with zeroed pages, one
+ * allocation per page, for nothing.
+ */
+static void *map_zeros(size_t len)
+{
+    /* MAP_NORESERVE: never written, so nothing to account for. */
+    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+#ifdef MADV_HUGEPAGE
+    if (map != MAP_FAILED)
+        madvise(map, len, MADV_HUGEPAGE);
+#endif
+    return map;
+}
+
 int mms_window_map(const mms_walk_plan *plan, uint64_t new_begin, mms_window *win,
                    mms_walk_counters *counters, mms_error *err)
 {
@@ -88,7 +128,9 @@ int mms_window_map(const mms_walk_plan *plan, uint64_t new_begin, mms_window *wi
     uint64_t first = new_begin - (new_begin < plan->overlap ? new_begin : plan->overlap);
     uint64_t map_offset = first - first % mms_page_size();
     size_t map_len = (size_t)(new_end - map_offset);
-    void *map = mmap(NULL, map_len, PROT_READ, MAP_SHARED, plan->fd, (off_t)map_offset);
+    void *map = is_hole(plan->fd, map_offset, new_end)
+                    ? map_zeros(map_len)
+                    : mmap(NULL, map_len, PROT_READ, MAP_SHARED, plan->fd, (off_t)map_offset);
     if (map == MAP_FAILED) {
         int rc = mms_error_sys(err, MMS_EIO, errno);
         err->offset = map_offset;

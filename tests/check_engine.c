@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -837,6 +838,97 @@ START_TEST(sparse_6g_past_4g_in_flat_memory)
 }
 END_TEST
 
+/* XXH64 and word counts of path, with a wc alone (parts on two threads)
+ * and a hash beside a wc (lanes); the descriptor's offset comes back. */
+static void digest_and_counts(const char *path, unsigned threads, mms_hash_digest *digest,
+                              mms_wc_counts *counts)
+{
+    for (int with_hash = 0; with_hash <= 1; with_hash++) {
+        mms_engine *engine = engine_with(1 * MIB, threads, MMS_ADVICE_AUTO);
+        mms_processor *wc, *hash = NULL;
+        ck_assert_int_eq(mms_wc_new(&wc, MMS_WC_ALL, NULL), 0);
+        ck_assert_int_eq(mms_engine_add(engine, wc, NULL), 0);
+        if (with_hash) {
+            ck_assert_int_eq(mms_hash_new(&hash, MMS_XXH64, NULL), 0);
+            ck_assert_int_eq(mms_engine_add(engine, hash, NULL), 0);
+        }
+        int fd = open(path, O_RDONLY);
+        ck_assert_int_ge(fd, 0);
+        ck_assert_int_eq(lseek(fd, 12345, SEEK_SET), 12345);
+        mms_error err;
+        ck_assert_msg(mms_engine_scan_fd(engine, fd, &err) == 0, "%s", err.message);
+        ck_assert_int_eq(lseek(fd, 0, SEEK_CUR), 12345);
+        close(fd);
+        ck_assert_int_eq(mms_wc_get_counts(wc, counts), 0);
+        if (hash)
+            ck_assert_int_eq(mms_hash_get_digest(hash, digest), 0);
+        mms_engine_free(engine);
+        mms_processor_free(wc);
+        mms_processor_free(hash);
+    }
+}
+
+/* Pages of path's [begin, end) in the page cache. */
+static size_t cached_pages(const char *path, uint64_t begin, uint64_t end)
+{
+    int fd = open(path, O_RDONLY);
+    ck_assert_int_ge(fd, 0);
+    size_t len = (size_t)(end - begin), page = (size_t)mms_page_size();
+    void *map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, (off_t)begin);
+    ck_assert(map != MAP_FAILED);
+    unsigned char *resident = malloc(len / page);
+    ck_assert_int_eq(mincore(map, len, resident), 0);
+    size_t n = 0;
+    for (size_t i = 0; i < len / page; i++)
+        n += resident[i] & 1;
+    free(resident);
+    munmap(map, len);
+    close(fd);
+    return n;
+}
+
+/* Windows wholly inside holes are read as zeros without filling the page
+ * cache; windows with data in them are mapped from the file.  The results
+ * equal those of the same bytes written out in full. */
+START_TEST(holes_read_as_zeros_without_the_page_cache)
+{
+    tu_enter_temp_dir();
+    const uint64_t size = 128 * MIB;
+    static const struct {
+        uint64_t offset;
+        const char *text;
+    } islands[] = {{0, "first words\n"}, {5 * MIB - 3, " across an edge\n"},
+                   {20 * MIB + 100, "middle\n"}, {128 * MIB - 5, "end\n"}};
+    tu_make_sparse("sparse", size);
+    unsigned char *dense = calloc(1, size);
+    int fd = open("sparse", O_WRONLY);
+    ck_assert_int_ge(fd, 0);
+    for (size_t i = 0; i < sizeof islands / sizeof islands[0]; i++) {
+        size_t len = strlen(islands[i].text);
+        ck_assert_int_eq(pwrite(fd, islands[i].text, len, (off_t)islands[i].offset), (ssize_t)len);
+        memcpy(dense + islands[i].offset, islands[i].text, len);
+    }
+    close(fd);
+    tu_write_file("dense", dense, size);
+    free(dense);
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        mms_hash_digest want_digest, got_digest;
+        mms_wc_counts want, got;
+        digest_and_counts("dense", threads, &want_digest, &want);
+        digest_and_counts("sparse", threads, &got_digest, &got);
+        ck_assert_uint_eq(got.bytes, size);
+        ck_assert_uint_eq(got.lines, want.lines);
+        ck_assert_uint_eq(got.words, want.words);
+        ck_assert_uint_eq(want.lines, 4);
+        ck_assert_mem_eq(got_digest.bytes, want_digest.bytes, want_digest.size);
+    }
+    /* Hole pages read through the file would be in the page cache.  (The
+     * kernel's read-ahead after a window with data may cache a few MiB of
+     * the hole after it: look far from any data.) */
+    ck_assert_uint_eq(cached_pages("sparse", 64 * MIB, 120 * MIB), 0);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -855,6 +947,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, a_done_pipe_is_read_no_further);
     tcase_add_test(tc, one_done_processor_of_two_does_not_stop_the_scan);
     tcase_add_test(tc, sparse_6g_past_4g_in_flat_memory);
+    tcase_add_test(tc, holes_read_as_zeros_without_the_page_cache);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("errors");
