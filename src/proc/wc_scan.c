@@ -26,20 +26,24 @@ typedef struct block_masks {
 } block_masks;
 
 #ifdef HAVE_X86_VECTORS
-/* The three masks of 32 bytes.  Signed compares: bytes >= 0x80 are
- * negative, so they are neither space nor printable. */
+/* The three masks of 32 bytes. */
 static inline __attribute__((always_inline, target("avx2"))) void
 classify32_avx2(const unsigned char *p, uint64_t *newline, uint64_t *space, uint64_t *print)
 {
+    /* White space by table: a byte is space when the table entry at its
+     * low four bits is the byte itself.  Entry 0 is ' ', entries 9 to 13
+     * are '\t' to '\r', the others a value no byte there can equal; a byte
+     * of 0x80 or more looks up 0, which only 0 equals, and 0 is not >= 0x80. */
+    const __m256i spaces = _mm256_setr_epi8(' ', -1, -1, -1, -1, -1, -1, -1, -1, '\t', '\n', '\v',
+                                            '\f', '\r', -1, -1, ' ', -1, -1, -1, -1, -1, -1, -1,
+                                            -1, '\t', '\n', '\v', '\f', '\r', -1, -1);
     const __m256i nl = _mm256_set1_epi8('\n'), sp = _mm256_set1_epi8(' ');
-    const __m256i tab_minus_1 = _mm256_set1_epi8('\t' - 1), cr_plus_1 = _mm256_set1_epi8('\r' + 1);
     const __m256i del = _mm256_set1_epi8(0x7f);
     __m256i v = _mm256_loadu_si256((const __m256i *)p);
-    __m256i ctl_space = _mm256_and_si256(_mm256_cmpgt_epi8(v, tab_minus_1),
-                                         _mm256_cmpgt_epi8(cr_plus_1, v));
-    *space = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(ctl_space, _mm256_cmpeq_epi8(v, sp)));
+    *space = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_shuffle_epi8(spaces, v), v));
+    /* Signed compare: bytes >= 0x80 are negative, so not printable. */
     *print = (uint32_t)_mm256_movemask_epi8(
-        _mm256_and_si256(_mm256_cmpgt_epi8(v, sp), _mm256_cmpgt_epi8(del, v)));
+        _mm256_andnot_si256(_mm256_cmpeq_epi8(v, del), _mm256_cmpgt_epi8(v, sp)));
     *newline = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, nl));
 }
 
