@@ -18,6 +18,10 @@ char **cli_operands(int argc, char **argv, int *count)
     return stdin_only;
 }
 
+/* A stat, not an open: a FIFO operand must not block here.  shm:NAME is
+ * resolved here because the library's resolver is private to the library;
+ * names that it rejects ("", "a/b") go to shm_open() as they are, and the
+ * callers report its errno. */
 int cli_stat_input(const char *path, struct stat *st)
 {
     if (strcmp(path, "-") == 0)
