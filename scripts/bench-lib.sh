@@ -6,15 +6,16 @@
 # machine vary; ratios measured alternately in one run vary much less.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-MMSCAN="$ROOT/mmscan"
 ROUNDS=${BENCH_ROUNDS:-5}
 BENCH_DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/mmscan-bench}
 export LC_ALL=C
 mkdir -p "$BENCH_DIR"
 
-# bench_build: make sure mmscan is built (installs what is missing).
+# bench_build: make sure mmscan is built (installs what is missing) and set
+# MMSCAN to the binary to time.
 bench_build() {
     "$ROOT/scripts/build" >/dev/null
+    . "$ROOT/scripts/bench-mmscan.sh"
 }
 
 # bench_text_file PATH SIZE: a deterministic text file of SIZE bytes (kept
