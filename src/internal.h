@@ -211,6 +211,38 @@ unsigned mms_online_cpus(void);
  * shm_open() takes, "/NAME", in out[size].  Returns 0 or MMS_EINVAL. */
 int mms_shm_path(const char *name, char *out, size_t size, mms_error *err);
 
+/* ---- writable windows of a file (writable_window.c) ---- */
+
+/* A writable MAP_SHARED window of a file. */
+typedef struct mms_writable_window {
+    unsigned char *data;  /* NULL: none */
+    uint64_t offset;      /* file offset of data[0] (page-aligned) */
+    size_t len;
+} mms_writable_window;
+
+/* Maps [offset, offset + len) of fd (open for reading and writing) shared
+ * and writable.  MMS_EIO (message strerror, err->offset: offset), win then
+ * holds none. */
+int mms_writable_map(mms_writable_window *win, int fd, uint64_t offset, size_t len,
+                     mms_error *err);
+
+/*
+ * Calls fill(arg, err) with [data, data + len), a window or part of one,
+ * guarded: a SIGBUS there (the file shrank, or its disk filled up when a
+ * page was first written) makes it return MMS_ETRUNCATED, "output shrank or
+ * its disk filled up while being written (near offset NEAR)".  Otherwise
+ * returns what fill returns.
+ */
+int mms_writable_fill(const void *data, size_t len, mms_guarded_fn fill, void *arg,
+                      uint64_t near, mms_error *err);
+
+/* msync(MS_SYNC)s the window: its bytes are on the disk when it returns 0.
+ * MMS_EIO (message strerror, err->offset: the window's offset). */
+int mms_writable_sync(const mms_writable_window *win, mms_error *err);
+
+/* Unmaps the window (dirty pages stay in the page cache).  Accepts none. */
+void mms_writable_unmap(mms_writable_window *win);
+
 /* ---- writing an output through windows (write_window.c) ---- */
 
 /* Where the bytes of an output come from. */

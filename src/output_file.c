@@ -1,6 +1,6 @@
 /*
- * output_file.c - the output writer: writable shared maps of a regular file,
- * or write() from a buffer for everything else.
+ * output_file.c - the output writer: writable shared maps of a regular file
+ * (writable_window.c), or write() from a buffer for everything else.
  *
  * A mapped output has at most three windows mapped at once: the one being
  * written, the next one, which a helper thread faults in meanwhile
@@ -108,48 +108,33 @@ static int flush_buffer(mms_output *out, mms_error *err)
     return 0;
 }
 
-static void unmap_window(mms_output_map *m)
-{
-    /* The pages are the file's page cache: they stay dirty after munmap
-     * and reach the disk with the rest of the file (or an fsync). */
-    if (m->data)
-        munmap(m->data, m->len);
-    m->data = NULL;
-}
-
-/* Ends the helper and unmaps every window. */
+/* Ends the helper and unmaps every window.  No msync: the pages are the
+ * file's page cache, they stay dirty after munmap and reach the disk with
+ * the rest of the file (or an fsync). */
 static void unmap_all(mms_output *out)
 {
     mms_helper_stop(&out->helper);
-    unmap_window(&out->map);
-    unmap_window(&out->next);
-    unmap_window(&out->done);
+    mms_writable_unmap(&out->map);
+    mms_writable_unmap(&out->next);
+    mms_writable_unmap(&out->done);
 }
 
-/* The window that holds offset: from its page to a window further or to
- * the end of the file, whichever comes first. */
-static mms_output_map window_at(const mms_output *out, uint64_t offset)
+/* Maps the window that holds offset as out->next, not faulted in yet: from
+ * its page to a window further or to the end of the file, whichever comes
+ * first. */
+static int map_next(mms_output *out, uint64_t offset, mms_error *err)
 {
     uint64_t begin = offset - offset % mms_page_size();
     uint64_t end = out->file_size - begin < out->window ? out->file_size : begin + out->window;
-    return (mms_output_map){.offset = begin, .len = (size_t)(end - begin)};
-}
-
-/* Maps the window that holds offset as out->next, not faulted in yet. */
-static int map_next(mms_output *out, uint64_t offset, mms_error *err)
-{
-    mms_output_map m = window_at(out, offset);
-    void *data = mmap(NULL, m.len, PROT_READ | PROT_WRITE, MAP_SHARED, out->fd, (off_t)m.offset);
-    if (data == MAP_FAILED)
-        return output_error(err, errno, m.offset);
+    mms_error why;
+    if (mms_writable_map(&out->next, out->fd, begin, (size_t)(end - begin), &why) < 0)
+        return output_error(err, why.sys_errno, begin);
     /* Past the size the file had, the window is holes about to be written:
      * no read-ahead, which would only zero-fill more holes around each
      * fault (on ext4 that made decompressing to a new file up to twice as
      * slow). */
-    if (m.offset >= out->initial_size)
-        madvise(data, m.len, MADV_RANDOM);
-    m.data = data;
-    out->next = m;
+    if (begin >= out->initial_size)
+        madvise(out->next.data, out->next.len, MADV_RANDOM);
     out->slices_claimed = 0;
     return 0;
 }
@@ -162,7 +147,7 @@ static int map_next(mms_output *out, uint64_t offset, mms_error *err)
  */
 static void fault_in_next(mms_output *out, bool from_start)
 {
-    const mms_output_map *m = &out->next;
+    const mms_writable_window *m = &out->next;
     size_t slices = (m->len + POPULATE_SLICE - 1) / POPULATE_SLICE;
     for (size_t mine = 0; atomic_fetch_add(&out->slices_claimed, 1) < slices; mine++) {
         size_t begin = (from_start ? mine : slices - 1 - mine) * POPULATE_SLICE;
@@ -178,7 +163,7 @@ static void fault_in_next(mms_output *out, bool from_start)
 static void fault_in_ahead(void *arg)
 {
     mms_output *out = arg;
-    unmap_window(&out->done);
+    mms_writable_unmap(&out->done);
     if (out->next.data)
         fault_in_next(out, true);
 }
@@ -195,7 +180,7 @@ static int next_window(mms_output *out, mms_error *err)
         fault_in_next(out, false);
     mms_helper_wait(&out->helper);
     out->done = out->map;
-    out->map = (mms_output_map){0};
+    out->map = (mms_writable_window){0};
     int rc = 0;
     if (out->pos >= out->file_size) {
         /* The writes outran the reserved size (content of unknown size):
@@ -211,7 +196,7 @@ static int next_window(mms_output *out, mms_error *err)
     if (rc < 0)
         return rc;
     out->map = out->next;
-    out->next = (mms_output_map){0};
+    out->next = (mms_writable_window){0};
     uint64_t end = out->map.offset + out->map.len;
     if (out->grows)
         rc = extend_file(out, end + out->window, err);

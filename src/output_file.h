@@ -14,13 +14,6 @@
 
 #include <stdatomic.h>
 
-/* One writable map of the output file. */
-typedef struct mms_output_map {
-    unsigned char *data;    /* NULL: none */
-    uint64_t offset;        /* file offset of data[0] (page-aligned) */
-    size_t len;
-} mms_output_map;
-
 typedef struct mms_output {
     int fd;
     bool mapped;            /* writes go through maps; else through write() */
@@ -31,13 +24,13 @@ typedef struct mms_output {
     uint64_t initial_size;  /* its size when opened: never cut below it */
     bool grows;             /* the writes outran the reserved size: the file
                                is extended a window ahead of them */
-    mms_output_map map;     /* the one written now */
+    mms_writable_window map; /* the one written now */
     /* While "map" is written, the helper faults in "next" and unmaps
      * "done", the one written before. */
     mms_helper helper;
-    mms_output_map next;
+    mms_writable_window next;
     atomic_size_t slices_claimed; /* of next, by the helper or the writer */
-    mms_output_map done;
+    mms_writable_window done;
     /* streamed */
     unsigned char *buf;
     size_t buf_size, buf_used;

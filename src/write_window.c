@@ -11,7 +11,8 @@
  * - MMS_WRITE_MAP: the window is mapped MAP_SHARED and writable, the source
  *   fills it in place (guarded: a SIGBUS, when the file shrinks or the disk
  *   fills up under the map, becomes an error), then msync(MS_SYNC) writes
- *   it back before munmap.  In-place edits use the same windows.
+ *   it back before munmap: the writable windows of writable_window.c, which
+ *   in-place edits and the decompressor's output use too.
  * - MMS_WRITE_PWRITE: the source fills a buffer small enough to stay in the
  *   cache, which pwrite() copies into the file; fdatasync() at the end.
  */
@@ -142,26 +143,15 @@ static int fill_mapped(void *ctx, mms_error *err)
 
 static int map_window(writer *w, uint64_t begin, uint64_t end, mms_error *err)
 {
-    size_t len = (size_t)(end - begin);
-    void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, w->plan->fd, (off_t)begin);
-    if (map == MAP_FAILED) {
-        int rc = mms_error_sys(err, MMS_EIO, errno);
-        err->offset = begin;
+    mms_writable_window win;
+    int rc = mms_writable_map(&win, w->plan->fd, begin, (size_t)(end - begin), err);
+    if (rc < 0)
         return rc;
-    }
-    map_fill mf = {w, map, begin, end};
-    int rc = mms_guard_run(map, len, fill_mapped, &mf, err);
-    if (rc == MMS_ETRUNCATED) {
-        rc = mms_error_set(err, MMS_ETRUNCATED, EFAULT,
-                           "output shrank or its disk filled up while being written "
-                           "(near offset %llu)", (unsigned long long)begin);
-    } else if (rc == 0 && msync(map, len, MS_SYNC) < 0) {
-        /* MS_SYNC: return only once the window is on the disk, so that a
-         * write error is reported here and not lost at munmap. */
-        rc = mms_error_sys(err, MMS_EIO, errno);
-        err->offset = begin;
-    }
-    munmap(map, len);
+    map_fill mf = {w, win.data, begin, end};
+    rc = mms_writable_fill(win.data, win.len, fill_mapped, &mf, begin, err);
+    if (rc == 0)
+        rc = mms_writable_sync(&win, err);
+    mms_writable_unmap(&win);
     return rc;
 }
 

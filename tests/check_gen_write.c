@@ -1,7 +1,8 @@
 /*
- * check_gen_write.c - writing outputs: the writable windows of
- * write_window.c, and mms_gen_write() into files and shared memory (sizes,
- * holes, existing outputs, free space, failures and what they leave).
+ * check_gen_write.c - writing outputs: writable windows (writable_window.c)
+ * and the writer that fills them on several threads (write_window.c), and
+ * mms_gen_write() into files and shared memory (sizes, holes, existing
+ * outputs, free space, failures and what they leave).
  */
 #include "config.h"
 #include "internal.h"
@@ -364,6 +365,45 @@ START_TEST(a_read_only_output_is_an_error)
 }
 END_TEST
 
+/* Writes the first byte of a writable window (run under the guard). */
+static int touch_first_byte(void *arg, mms_error *err)
+{
+    (void)err;
+    const mms_writable_window *win = arg;
+    win->data[0] = 1;
+    return 0;
+}
+
+START_TEST(a_writable_window_reports_its_failures)
+{
+    tu_enter_temp_dir();
+    close(open_sized("out", MIB));
+    int ro = open("out", O_RDONLY);
+    mms_writable_window win;
+    mms_error err;
+    ck_assert_int_eq(mms_writable_map(&win, ro, 64 * KIB, 64 * KIB, &err), MMS_EIO);
+    ck_assert_int_eq(err.sys_errno, EACCES);
+    ck_assert_uint_eq(err.offset, 64 * KIB);
+    ck_assert_ptr_null(win.data);
+    mms_writable_unmap(&win); /* none: nothing to do */
+    close(ro);
+
+    int fd = open("out", O_RDWR);
+    ck_assert_int_eq(mms_guard_install(&err), 0);
+    ck_assert_int_eq(mms_writable_map(&win, fd, 64 * KIB, 64 * KIB, &err), 0);
+    ck_assert_int_eq(mms_writable_fill(win.data, win.len, touch_first_byte, &win, 70000, &err), 0);
+    ck_assert_int_eq(mms_writable_sync(&win, &err), 0);
+    ck_assert_int_eq(ftruncate(fd, 0), 0);
+    ck_assert_int_eq(mms_writable_fill(win.data, win.len, touch_first_byte, &win, 70000, &err),
+                     MMS_ETRUNCATED);
+    ck_assert_str_eq(err.message,
+                     "output shrank or its disk filled up while being written (near offset 70000)");
+    mms_writable_unmap(&win);
+    ck_assert_ptr_null(win.data);
+    close(fd);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("gen_write");
@@ -379,6 +419,7 @@ int main(void)
     tcase_add_test(tc, a_failing_fill_stops_every_thread);
     tcase_add_test(tc, a_mapped_output_that_shrinks_is_an_error_not_a_crash);
     tcase_add_test(tc, a_read_only_output_is_an_error);
+    tcase_add_test(tc, a_writable_window_reports_its_failures);
     suite_add_tcase(s, tc);
     return tu_run_suite(s);
 }

@@ -9,7 +9,8 @@
  * maps.  Each map is msync()ed before it is unmapped: few maps, so few
  * synchronous writes, each of many pages.  A SIGBUS while copying (the file shrank,
  * or a page in a hole could not be allocated on a full disk) becomes an
- * error, not a crash.
+ * error, not a crash.  The maps are writable windows (writable_window.c);
+ * their failures keep the words of an edit.
  */
 #include "config.h"
 #include "edit/edit.h"
@@ -53,19 +54,20 @@ static size_t next_changed(const mms_edits *edits, size_t i)
     return i;
 }
 
-/* Maps [job->map_offset, map_end), copies the job's bytes in, syncs, unmaps. */
+/* Maps [job->map_offset, map_end), copies the job's bytes in, syncs, unmaps.
+ * Failures are worded for the file being edited. */
 static int write_map(int fd, map_job *job, uint64_t map_end, mms_edit_step_fn on_step,
                      void *step_ctx, mms_error *err)
 {
-    size_t map_len = (size_t)(map_end - job->map_offset);
-    void *map = mmap(NULL, map_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)job->map_offset);
-    if (map == MAP_FAILED)
-        return mms_error_set(err, MMS_EIO, errno, "cannot map offset %llu for writing: %s",
-                             (unsigned long long)job->map_offset, strerror(errno));
+    mms_writable_window win;
+    mms_error why;
+    if (mms_writable_map(&win, fd, job->map_offset, (size_t)(map_end - job->map_offset), &why) < 0)
+        return mms_error_set(err, MMS_EIO, why.sys_errno, "cannot map offset %llu for writing: %s",
+                             (unsigned long long)job->map_offset, strerror(why.sys_errno));
     /* No read-around: a write fault reads only the page it touches. */
-    madvise(map, map_len, MADV_RANDOM);
-    job->map = map;
-    int rc = mms_guard_run(map, map_len, copy_into_map, job, err);
+    madvise(win.data, win.len, MADV_RANDOM);
+    job->map = win.data;
+    int rc = mms_writable_fill(win.data, win.len, copy_into_map, job, job->begin, err);
     if (rc == MMS_ETRUNCATED)
         rc = mms_error_set(err, MMS_ETRUNCATED, EFAULT,
                            "cannot write the page near offset %llu (the file shrank, or no "
@@ -73,11 +75,10 @@ static int write_map(int fd, map_job *job, uint64_t map_end, mms_edit_step_fn on
                            (unsigned long long)job->begin);
     if (rc == 0 && on_step)
         on_step(step_ctx, MMS_STEP_PAGES_CHANGED);
-    /* MS_SYNC: write the dirty pages and wait for the device before going on. */
-    if (rc == 0 && msync(map, map_len, MS_SYNC) < 0)
-        rc = mms_error_set(err, MMS_EIO, errno, "cannot write the pages at offset %llu: %s",
-                           (unsigned long long)job->map_offset, strerror(errno));
-    munmap(map, map_len);
+    if (rc == 0 && mms_writable_sync(&win, &why) < 0)
+        rc = mms_error_set(err, MMS_EIO, why.sys_errno, "cannot write the pages at offset %llu: %s",
+                           (unsigned long long)job->map_offset, strerror(why.sys_errno));
+    mms_writable_unmap(&win);
     if (rc == 0 && on_step)
         on_step(step_ctx, MMS_STEP_PAGES_SYNCED);
     return rc;

@@ -92,12 +92,7 @@ static int decode_into(decompress_state *s, ZSTD_inBuffer *in, ZSTD_outBuffer *o
                        mms_error *err)
 {
     decode_step step = {&s->dec, in, out};
-    int event = mms_guard_run(out->dst, out->size, run_decode_step, &step, err);
-    if (event == MMS_ETRUNCATED)
-        event = mms_error_set(err, MMS_ETRUNCATED, EFAULT,
-                              "output shrank or its disk filled up while being written "
-                              "(near offset %llu)", (unsigned long long)s->out.pos);
-    return event;
+    return mms_writable_fill(out->dst, out->size, run_decode_step, &step, s->out.pos, err);
 }
 
 static int decompress_chunk(void *self, const mms_chunk *chunk, mms_error *err)
