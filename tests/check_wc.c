@@ -68,6 +68,33 @@ START_TEST(kernel_matches_reference_at_every_length_and_alignment)
 }
 END_TEST
 
+/* Long inputs where every byte or most are newlines: the vector kernels
+ * count newlines in byte counters, which must be summed before any passes
+ * 255, however dense the newlines. */
+START_TEST(dense_newlines_in_long_inputs)
+{
+    const size_t most = 200000;
+    unsigned char *buf = malloc(most);
+    ck_assert_ptr_nonnull(buf);
+    static const size_t lengths[] = {8063, 8064, 8065, 8127, 8128, 8129, 16261, 100000, 200000};
+    for (int kind = 0; kind < 3; kind++) {
+        for (size_t i = 0; i < most; i++)
+            buf[i] = kind == 0 ? '\n' : kind == 1 ? "a\n"[i % 2] : (i % 7 ? '\n' : 'x');
+        for (size_t k = 0; k < sizeof lengths / sizeof lengths[0]; k++) {
+            mms_wc_counts want = reference_counts(buf, lengths[k]);
+            uint64_t lines = 0;
+            wc_words words = {0, false};
+            wc_count_lines_words(buf, lengths[k], &lines, &words);
+            ck_assert_msg(lines == want.lines, "kind %d, %zu bytes: %llu lines, want %llu", kind,
+                          lengths[k], (unsigned long long)lines, (unsigned long long)want.lines);
+            ck_assert_uint_eq(words.count, want.words);
+            ck_assert_uint_eq(wc_count_lines(buf, lengths[k]), want.lines);
+        }
+    }
+    free(buf);
+}
+END_TEST
+
 START_TEST(every_byte_value_between_letters)
 {
     for (int b = 0; b < 256; b++) {
@@ -188,6 +215,7 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, kernel_matches_reference_at_every_length_and_alignment);
     tcase_add_test(tc, every_byte_value_between_letters);
+    tcase_add_test(tc, dense_newlines_in_long_inputs);
     tcase_add_test(tc, any_windows_and_threads_give_the_same_counts);
     tcase_add_test(tc, known_answers);
     tcase_add_test(tc, counts_of_several_scans_add_up);

@@ -26,9 +26,10 @@ typedef struct block_masks {
 } block_masks;
 
 #ifdef HAVE_X86_VECTORS
-/* The three masks of 32 bytes. */
+/* The space and print masks of 32 bytes; their newlines are added to the
+ * byte counters in *newlines (one at most per byte and call). */
 static inline __attribute__((always_inline, target("avx2"))) void
-classify32_avx2(const unsigned char *p, uint64_t *newline, uint64_t *space, uint64_t *print)
+classify32_avx2(const unsigned char *p, uint64_t *space, uint64_t *print, __m256i *newlines)
 {
     /* White space by table: a byte is space when the table entry at its
      * low four bits is the byte itself.  Entry 0 is ' ', entries 9 to 13
@@ -37,24 +38,24 @@ classify32_avx2(const unsigned char *p, uint64_t *newline, uint64_t *space, uint
     const __m256i spaces = _mm256_setr_epi8(' ', -1, -1, -1, -1, -1, -1, -1, -1, '\t', '\n', '\v',
                                             '\f', '\r', -1, -1, ' ', -1, -1, -1, -1, -1, -1, -1,
                                             -1, '\t', '\n', '\v', '\f', '\r', -1, -1);
-    const __m256i nl = _mm256_set1_epi8('\n'), sp = _mm256_set1_epi8(' ');
-    const __m256i del = _mm256_set1_epi8(0x7f);
+    const __m256i nl = _mm256_set1_epi8('\n');
+    /* Printable by one signed compare: adding 95 moves 0x21-0x7e to
+     * -128..-35 and every other byte to -34 or above. */
+    const __m256i to_print = _mm256_set1_epi8(95), print_limit = _mm256_set1_epi8(-34);
     __m256i v = _mm256_loadu_si256((const __m256i *)p);
     *space = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_shuffle_epi8(spaces, v), v));
-    /* Signed compare: bytes >= 0x80 are negative, so not printable. */
     *print = (uint32_t)_mm256_movemask_epi8(
-        _mm256_andnot_si256(_mm256_cmpeq_epi8(v, del), _mm256_cmpgt_epi8(v, sp)));
-    *newline = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, nl));
+        _mm256_cmpgt_epi8(print_limit, _mm256_add_epi8(v, to_print)));
+    /* cmpeq gives -1 per match: subtracting it counts up. */
+    *newlines = _mm256_sub_epi8(*newlines, _mm256_cmpeq_epi8(v, nl));
 }
 
-static inline __attribute__((always_inline, target("avx2"))) void classify_avx2(const unsigned char *p, block_masks *m)
+/* The sum of the 32 byte counters of counts. */
+static inline __attribute__((always_inline, target("avx2"))) uint64_t sum_bytes_avx2(__m256i counts)
 {
-    uint64_t newline[2], space[2], print[2];
-    classify32_avx2(p, &newline[0], &space[0], &print[0]);
-    classify32_avx2(p + 32, &newline[1], &space[1], &print[1]);
-    m->newline = newline[0] | newline[1] << 32;
-    m->space = space[0] | space[1] << 32;
-    m->print = print[0] | print[1] << 32;
+    __m256i sums = _mm256_sad_epu8(counts, _mm256_setzero_si256());
+    return (uint64_t)_mm256_extract_epi64(sums, 0) + (uint64_t)_mm256_extract_epi64(sums, 1) +
+           (uint64_t)_mm256_extract_epi64(sums, 2) + (uint64_t)_mm256_extract_epi64(sums, 3);
 }
 
 static inline __attribute__((always_inline)) void classify_sse2(const unsigned char *p, block_masks *m)
@@ -74,13 +75,15 @@ static inline __attribute__((always_inline)) void classify_sse2(const unsigned c
     }
 }
 
-/* Newlines in 128-byte steps: byte counters summed every 255 steps. */
+/* Newlines in 128-byte steps.  A step adds up to 4 to a byte counter (four
+ * vectors into the same counters), so the counters are summed every 63
+ * steps, before any can pass 255. */
 __attribute__((target("avx2"))) static uint64_t count_lines_avx2(const unsigned char *p, size_t n)
 {
     const __m256i nl = _mm256_set1_epi8('\n');
     uint64_t total = 0;
     while (n >= 128) {
-        size_t steps = n / 128 > 255 ? 255 : n / 128;
+        size_t steps = n / 128 > 63 ? 63 : n / 128;
         __m256i acc = _mm256_setzero_si256();
         for (size_t s = 0; s < steps; s++, p += 128) {
             /* cmpeq gives -1 per match: subtracting it counts up. */
@@ -89,10 +92,7 @@ __attribute__((target("avx2"))) static uint64_t count_lines_avx2(const unsigned 
             acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(p + 64)), nl));
             acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(p + 96)), nl));
         }
-        /* Four steps may put up to 4 * 255 in a byte: widen every step set. */
-        __m256i sums = _mm256_sad_epu8(acc, _mm256_setzero_si256());
-        total += (uint64_t)_mm256_extract_epi64(sums, 0) + (uint64_t)_mm256_extract_epi64(sums, 1) +
-                 (uint64_t)_mm256_extract_epi64(sums, 2) + (uint64_t)_mm256_extract_epi64(sums, 3);
+        total += sum_bytes_avx2(acc);
         n -= steps * 128;
     }
     while (n--)
@@ -117,56 +117,85 @@ static inline __attribute__((always_inline)) void classify_scalar(const unsigned
 }
 #endif
 
+/* Runs the words of a 64-byte block with these masks through w. */
+static inline __attribute__((always_inline)) void count_words(uint64_t space, uint64_t print,
+                                                              wc_words *w)
+{
+    uint64_t generate = print;
+    uint64_t carry_path = ~space; /* printable or transparent */
+    uint64_t sum;
+    bool overflow = __builtin_add_overflow(generate, carry_path, &sum);
+    overflow |= __builtin_add_overflow(sum, (uint64_t)w->in_word, &sum);
+    /* Bit i of carries: whether a word was open just before byte i. */
+    uint64_t carries = sum ^ generate ^ carry_path;
+    w->count += (uint64_t)__builtin_popcountll(print & ~carries);
+    w->in_word = overflow;
+}
+
+/* The last len (< 64) bytes padded with NUL bytes: they are transparent,
+ * so they change neither the counts nor the state. */
+static inline __attribute__((always_inline)) void pad_tail(const unsigned char *p, size_t len,
+                                                           unsigned char tail[64])
+{
+    memset(tail, 0, 64);
+    memcpy(tail, p, len);
+}
+
 typedef void (*classify_fn)(const unsigned char *p, block_masks *m);
 
 /* Inlined into each entry point below, so that the classifier is inlined
- * too and, in the AVX2 one, popcounts compile to the POPCNT instruction. */
-static inline __attribute__((always_inline)) void
-count_block(const unsigned char *p, classify_fn classify, uint64_t *lines, wc_words *words)
-{
-    block_masks m;
-    classify(p, &m);
-    *lines += (uint64_t)__builtin_popcountll(m.newline);
-    uint64_t generate = m.print;
-    uint64_t carry_path = ~m.space; /* printable or transparent */
-    uint64_t sum;
-    bool overflow = __builtin_add_overflow(generate, carry_path, &sum);
-    overflow |= __builtin_add_overflow(sum, (uint64_t)words->in_word, &sum);
-    /* Bit i of carries: whether a word was open just before byte i. */
-    uint64_t carries = sum ^ generate ^ carry_path;
-    words->count += (uint64_t)__builtin_popcountll(m.print & ~carries);
-    words->in_word = overflow;
-}
-
+ * too.  Counted in locals, which stay in registers: through the pointers
+ * (which may alias), every block would store and reload the counts, and
+ * the open-word carry from one block to the next would wait on memory. */
 static inline __attribute__((always_inline)) void
 count_all(const unsigned char *data, size_t len, classify_fn classify, uint64_t *lines,
           wc_words *words)
 {
-    /* Counted in locals, which stay in registers: through the pointers
-     * (which may alias), every block would store and reload the counts,
-     * and the open-word carry from one block to the next would wait on
-     * memory. */
     uint64_t nlines = 0;
     wc_words w = *words;
-    size_t whole = len - len % 64;
-    for (size_t i = 0; i < whole; i += 64)
-        count_block(data + i, classify, &nlines, &w);
-    if (whole < len) {
-        /* Pad the tail with NUL bytes: they are transparent, so they change
-         * neither the counts nor the state. */
-        unsigned char tail[64] = {0};
-        memcpy(tail, data + whole, len - whole);
-        count_block(tail, classify, &nlines, &w);
+    unsigned char tail[64];
+    for (size_t i = 0; i < len; i += 64) {
+        const unsigned char *p = data + i;
+        if (len - i < 64) {
+            pad_tail(p, len - i, tail);
+            p = tail;
+        }
+        block_masks m;
+        classify(p, &m);
+        nlines += (uint64_t)__builtin_popcountll(m.newline);
+        count_words(m.space, m.print, &w);
     }
     *lines += nlines;
     *words = w;
 }
 
 #ifdef HAVE_X86_VECTORS
+/* The same with AVX2, newlines counted in byte counters rather than masks
+ * (a block adds up to 2 to a counter: they are summed every 127 blocks). */
 __attribute__((target("avx2,popcnt"))) static void
 count_all_avx2(const unsigned char *data, size_t len, uint64_t *lines, wc_words *words)
 {
-    count_all(data, len, classify_avx2, lines, words);
+    uint64_t nlines = 0;
+    wc_words w = *words;
+    unsigned char tail[64];
+    for (size_t i = 0; i < len;) {
+        size_t stop = len - i > 127 * 64 ? i + 127 * 64 : len;
+        __m256i newlines = _mm256_setzero_si256();
+        for (; i < stop; i += 64) {
+            const unsigned char *p = data + i;
+            if (stop - i < 64) {
+                pad_tail(p, stop - i, tail);
+                p = tail;
+            }
+            uint64_t space[2], print[2];
+            classify32_avx2(p, &space[0], &print[0], &newlines);
+            classify32_avx2(p + 32, &space[1], &print[1], &newlines);
+            count_words(space[0] | space[1] << 32, print[0] | print[1] << 32, &w);
+        }
+        nlines += sum_bytes_avx2(newlines);
+    }
+    *lines += nlines;
+    *words = w;
 }
 #endif
 

@@ -10,8 +10,12 @@ printf x >one
 printf 'no newline at the end' >nonl
 printf 'dos\r\nlines\r\n' >crlf.txt
 awk 'BEGIN { for (i = 0; i < 3000; i++) printf "line %d\r\n", i }' >long_crlf.txt
+# nothing but newlines, then short lines: dense newlines in long inputs
+head -c 1000000 /dev/zero | tr '\0' '\n' >newlines.txt
+awk 'BEGIN { for (i = 0; i < 300000; i++) print "a" }' >short_lines.txt
 
-for f in small.txt big.txt random.bin empty one nonl crlf.txt long_crlf.txt; do
+for f in small.txt big.txt random.bin empty one nonl crlf.txt long_crlf.txt newlines.txt \
+    short_lines.txt; do
     for flags in "" -l -w -c -m -lw -lc -wc -lwc -lm; do
         same_output "wc $flags $f" "$MMSCAN wc $flags $f" "wc $flags $f"
     done
