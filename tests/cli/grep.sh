@@ -41,6 +41,11 @@ for opts in "" -i -c -n -b -o -l -L -v -w -x "-m 3" -q -H -h -a -on -ob -nb -cv 
     check "ERE $opts" "$opts" -E "'(zeta|mu)+ (iota|kappa)$'" small.txt
     check "several patterns $opts" "$opts" -e beta -e "'^mu'" -e lambda small.txt
 done
+# line numbers and -v counts after long runs of empty lines
+{ head -c 300000 /dev/zero | tr '\0' '\n'; echo needle; head -c 300000 /dev/zero | tr '\0' '\n'; \
+    echo needle; } >empty_lines.txt
+check "line numbers after empty lines" -n needle empty_lines.txt
+check "-v count of empty lines" -c -v needle empty_lines.txt
 check "BRE groups and back-reference" "'\\(a\\)l\\1*pha'" small.txt
 check "BRE interval" "'ga\\{1,2\\}m'" small.txt
 check "BRE literal braces and plus" "'a+b'" small.txt
