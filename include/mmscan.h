@@ -231,14 +231,25 @@ typedef struct mms_processor_ops {
      *  failed, so it must not wait for anything else. */
     void (*part_end)(void *self, bool failed);
     /* ---- abi 3 ---- */
-    /** Optional: the engine's threads that stay idle during the coming
-     *  scan.  Called before every scan: count is the thread count minus one
-     *  when this processor is the only one and the scan is not cut into
-     *  parts (an ORDERED processor, or an input read as a stream), else 0.
+    /** Optional: the engine's threads that have nothing to do during the
+     *  coming scan.  Called once before every scan, on the thread that
+     *  calls mms_engine_scan_path() or mms_engine_scan_fd(), before any
+     *  chunk.  count is the thread count minus one when this processor is
+     *  the only one and the scan is not cut into parts (an ORDERED
+     *  processor on a mapped file, or any processor on an input read as a
+     *  stream or decompressed), else 0.  (The engine's read-ahead thread,
+     *  when there is one, runs either way.)
+     *
      *  A processor that can share the work of one chunk (the built-in XXH3
-     *  and XXH128 hash splits each window with a thread of its own) may keep
-     *  up to count threads of its own busy inside chunk(); chunk() still
-     *  returns only when the chunk is done. */
+     *  and XXH128 hash sums part of each window's blocks on a thread of
+     *  its own) may keep up to count threads of its own busy inside chunk();
+     *  chunk() still returns only when the chunk is done.  Two cautions:
+     *  the engine turns a SIGBUS (a mapped file that shrinks under the
+     *  scan) into MMS_ETRUNCATED only on the thread that calls chunk(), so
+     *  a processor's own thread that reads chunk->data of a file that may
+     *  shrink can kill the process; and after a failed scan finish() is
+     *  not called, so threads kept between chunks must end in destroy()
+     *  or at the next spare_threads() call. */
     void (*spare_threads)(void *self, unsigned count);
 } mms_processor_ops;
 
@@ -408,8 +419,10 @@ MMS_API void mms_engine_clear(mms_engine *engine);
 MMS_API int mms_engine_scan_path(mms_engine *engine, const char *path, mms_error *err);
 
 /**
- * Like mms_engine_scan_path(), for an open descriptor (not closed, and its
- * file position is not used; a stream is read from its current position).
+ * Like mms_engine_scan_path(), for an open descriptor (not closed).  A
+ * stream is read from its current position; a mapped file is scanned whole,
+ * and its file position, which looking for holes (SEEK_DATA) moves during
+ * the scan, is put back at the end.
  */
 MMS_API int mms_engine_scan_fd(mms_engine *engine, int fd, mms_error *err);
 
@@ -568,8 +581,10 @@ typedef struct mms_grep_result {
     uint64_t selected; /**< selected lines (at most max_lines) */
     /** The input holds a NUL byte, so it is binary; lines selected from
      *  then on were counted but not reported (unless binary_text).  Not
-     *  looked for with MMS_GREP_COUNT, where it changes nothing (as with
-     *  grep -c): always false there. */
+     *  looked for with MMS_GREP_COUNT: always false there, and a NUL byte
+     *  counts as an ordinary byte.  (GNU grep -c also ends lines at NUL
+     *  bytes in a binary file, so its count differs where one line holds
+     *  matches on both sides of a NUL.) */
     bool binary;
     /** Lines were selected but not reported because the input is binary:
      *  grep's "binary file matches". */

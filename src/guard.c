@@ -84,6 +84,11 @@ int mms_guard_install(mms_error *err)
     return 0;
 }
 
+int mms_guard_truncated(mms_error *err)
+{
+    return mms_error_set(err, MMS_ETRUNCATED, EFAULT, "file truncated while being scanned");
+}
+
 int mms_guard_run(const void *base, size_t len, mms_guarded_fn fn, void *arg, mms_error *err)
 {
     guard_frame frame;
@@ -91,7 +96,7 @@ int mms_guard_run(const void *base, size_t len, mms_guarded_fn fn, void *arg, mm
     frame.hi = frame.lo + len;
     frame.outer = armed_frame;
     if (sigsetjmp(frame.jump, 1))
-        return mms_error_set(err, MMS_ETRUNCATED, EFAULT, "file truncated while being scanned");
+        return mms_guard_truncated(err);
     armed_frame = &frame;
     int rc = fn(arg, err);
     armed_frame = frame.outer;

@@ -66,6 +66,11 @@ typedef int (*mms_guarded_fn)(void *arg, mms_error *err);
  */
 int mms_guard_run(const void *base, size_t len, mms_guarded_fn fn, void *arg, mms_error *err);
 
+/* The error a SIGBUS in a guarded call becomes: MMS_ETRUNCATED, "file
+ * truncated while being scanned", for work that learns of one otherwise
+ * (on another thread). */
+int mms_guard_truncated(mms_error *err);
+
 /* ---- a helper thread (helper.c) ---- */
 
 /* A job for the helper: it reads and writes only what its owner leaves

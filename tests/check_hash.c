@@ -8,9 +8,14 @@
 #include "internal.h"
 #include "testutil.h"
 
+#define XXH_STATIC_LINKING_ONLY
+#include <xxhash.h>
+
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const mms_hash_algorithm algorithms[] = {MMS_XXH32, MMS_XXH64, MMS_XXH128, MMS_XXH3_64};
 #define NALGORITHMS (sizeof algorithms / sizeof algorithms[0])
@@ -199,6 +204,76 @@ START_TEST(each_scan_has_its_own_digest)
 }
 END_TEST
 
+/* Truncates the file to cut_at after the first window. */
+typedef struct cutter {
+    int fd;
+    uint64_t cut_at;
+    bool cut;
+} cutter;
+
+static void cut_after_first_window(void *ctx, mms_progress_event event, uint64_t done,
+                                   uint64_t total)
+{
+    (void)total;
+    cutter *c = ctx;
+    if (event == MMS_PROGRESS_WINDOW && done > 0 && !c->cut) {
+        ck_assert_int_eq(ftruncate(c->fd, (off_t)c->cut_at), 0);
+        c->cut = true;
+    }
+}
+
+/* A file cut short while XXH3 shares its windows between two threads: the
+ * SIGBUS may come on either thread (the helper sums from the back of each
+ * round, this thread adds from the front), and is an error, not a crash.
+ * The same processor then hashes an intact file correctly. */
+START_TEST(a_file_cut_short_under_a_shared_hash_is_an_error)
+{
+    tu_enter_temp_dir();
+    const uint64_t window = 8 << 20;
+    static const uint64_t cuts[] = {(8 << 20) + 4096, 12 << 20, (16 << 20) - 4096};
+    mms_processor *proc;
+    ck_assert_int_eq(mms_hash_new(&proc, MMS_XXH3_64, NULL), 0);
+    for (size_t k = 0; k < 3 * sizeof cuts / sizeof cuts[0]; k++) {
+        tu_write_file("data", "", 0);
+        tu_write_pattern("data", 0, 8 * window);
+        cutter c = {.fd = open("data", O_RDWR), .cut_at = cuts[k % 3]};
+        ck_assert_int_ge(c.fd, 0);
+        mms_engine *engine;
+        ck_assert_int_eq(mms_engine_new(&engine, NULL), 0);
+        ck_assert_int_eq(mms_engine_set_window(engine, window, NULL), 0);
+        mms_engine_set_threads(engine, 2);
+        mms_engine_set_progress(engine, cut_after_first_window, &c);
+        ck_assert_int_eq(mms_engine_add(engine, proc, NULL), 0);
+        mms_error err;
+        ck_assert_int_eq(mms_engine_scan_path(engine, "data", &err), MMS_ETRUNCATED);
+        ck_assert_ptr_nonnull(strstr(err.message, "truncated"));
+        close(c.fd);
+        mms_engine_free(engine);
+    }
+    /* the same processor, an intact file */
+    const uint64_t size = 3 * window + 5;
+    tu_write_file("data", "", 0);
+    tu_write_pattern("data", 0, size);
+    unsigned char *bytes = malloc(size);
+    for (uint64_t i = 0; i < size; i++)
+        bytes[i] = tu_byte_at(i);
+    mms_engine *engine;
+    ck_assert_int_eq(mms_engine_new(&engine, NULL), 0);
+    ck_assert_int_eq(mms_engine_set_window(engine, window, NULL), 0);
+    mms_engine_set_threads(engine, 2);
+    ck_assert_int_eq(mms_engine_add(engine, proc, NULL), 0);
+    ck_assert_int_eq(mms_engine_scan_path(engine, "data", NULL), 0);
+    mms_hash_digest digest;
+    ck_assert_int_eq(mms_hash_get_digest(proc, &digest), 0);
+    XXH64_canonical_t want;
+    XXH64_canonicalFromHash(&want, XXH3_64bits(bytes, size));
+    ck_assert_mem_eq(digest.bytes, want.digest, sizeof want.digest);
+    free(bytes);
+    mms_engine_free(engine);
+    mms_processor_free(proc);
+}
+END_TEST
+
 START_TEST(names_hex_and_bad_arguments)
 {
     ck_assert_str_eq(mms_hash_name(MMS_XXH32), "XXH32");
@@ -235,6 +310,7 @@ int main(void)
     tcase_add_test(tc, a_pipe_gives_the_same_digest);
     tcase_add_test(tc, each_scan_has_its_own_digest);
     tcase_add_test(tc, names_hex_and_bad_arguments);
+    tcase_add_test(tc, a_file_cut_short_under_a_shared_hash_is_an_error);
     suite_add_tcase(s, tc);
     return tu_run_suite(s);
 }

@@ -243,7 +243,8 @@ static int ignore_line(void *ctx, const mms_match *m)
 }
 
 /* A NUL byte makes an input binary when lines are reported (grep's "binary
- * file matches"); counting counts its lines like text and does not look. */
+ * file matches"); counting counts its lines like text and does not look
+ * (the documented difference from GNU grep -c). */
 START_TEST(binary_input_is_counted_like_text)
 {
     tu_enter_temp_dir();

@@ -17,7 +17,7 @@ const char cli_engine_options_help[] =
     "      --threads N       threads per file (default: one per CPU): parts of it\n"
     "                        for work that can be split, one lane per processor\n"
     "                        beside a hash, or for an XXH3 or XXH128 hash alone,\n"
-    "                        a second thread that hashes half of each window;\n"
+    "                        a second thread that hashes part of each window;\n"
     "                        1 scans in order on one thread\n"
     "      --zstd[=WHEN]     scan the content of zstd-compressed input instead of\n"
     "                        its bytes: always (the default WHEN), auto (inputs\n"

@@ -92,8 +92,8 @@ static void check_order(grep_lines *g)
         part_order_check(g->order, g->order_index);
 }
 
-/* Counting needs no NUL check: a binary input is counted like a text one,
- * and the check is a pass over every byte. */
+/* Counting skips the NUL check, a pass over every byte: a binary input is
+ * counted like a text one (see mms_grep_result.binary). */
 static void note_binary(grep_lines *g, const unsigned char *p, size_t n)
 {
     if (!g->options.binary_text && g->options.output != MMS_GREP_COUNT && !g->result.binary &&

@@ -15,7 +15,9 @@ typedef struct hash_state {
     mms_hash_digest digest; /* of the last finished scan */
     bool finished;
     unsigned spare_threads; /* the engine's offer for this scan */
-    mms_helper helper;      /* started on the first window it can share */
+    xxh3_share share;       /* started on the first window it can share */
+    bool sharing;           /* share is started */
+    bool share_failed;      /* it could not be: not tried again this scan */
 } hash_state;
 
 const char *mms_hash_name(mms_hash_algorithm algorithm)
@@ -49,44 +51,55 @@ static bool can_share(mms_hash_algorithm algorithm)
     return algorithm == MMS_XXH3_64 || algorithm == MMS_XXH128;
 }
 
+/* Ends the sharing thread, if any. */
+static void stop_sharing(hash_state *s)
+{
+    if (s->sharing)
+        xxh3_share_stop(&s->share);
+    s->sharing = false;
+}
+
 static int hash_chunk(void *self, const mms_chunk *chunk, mms_error *err)
 {
-    (void)err;
     hash_state *s = self;
     if (chunk->offset + chunk->overlap == 0) /* a new scan, maybe after a failed one */
         xxh_reset(&s->stream, s->stream.algorithm);
     size_t len = chunk->len - chunk->overlap;
-    if (s->spare_threads > 0 && len >= SHARE_MIN_CHUNK && !s->helper.started &&
-        can_share(s->stream.algorithm))
-        mms_helper_start(&s->helper);
-    xxh_update(&s->stream, chunk->data + chunk->overlap, len,
-               s->helper.started ? &s->helper : NULL);
-    return 0;
+    if (s->spare_threads > 0 && len >= SHARE_MIN_CHUNK && !s->sharing && !s->share_failed &&
+        can_share(s->stream.algorithm)) {
+        s->sharing = xxh3_share_start(&s->share);
+        s->share_failed = !s->sharing;
+    }
+    return xxh_update(&s->stream, chunk->data + chunk->overlap, len,
+                      s->sharing ? &s->share : NULL, err);
 }
 
 static int hash_finish(void *self, mms_error *err)
 {
     (void)err;
     hash_state *s = self;
-    mms_helper_stop(&s->helper);
+    stop_sharing(s);
     xxh_digest(&s->stream, &s->digest);
     s->finished = true;
     xxh_reset(&s->stream, s->stream.algorithm); /* the next scan hashes a new input */
     return 0;
 }
 
+/* Called before every scan: a scan that failed left the thread running
+ * (finish is not called then); it ends here unless it may go on. */
 static void hash_spare_threads(void *self, unsigned count)
 {
     hash_state *s = self;
     s->spare_threads = count;
+    s->share_failed = false;
     if (count == 0)
-        mms_helper_stop(&s->helper); /* left by a scan that failed */
+        stop_sharing(s);
 }
 
 static void hash_destroy(void *self)
 {
     hash_state *s = self;
-    mms_helper_stop(&s->helper);
+    stop_sharing(s);
     free(s);
 }
 

@@ -35,7 +35,7 @@ ALWAYS_INLINE void KERNEL(add_stripe)(u64x4 acc[2], const unsigned char *stripe,
         KERNEL(mul_halves)(&product, &keyed);
         /* Swapping the words as 32-bit pairs makes one in-lane shuffle. */
         u32x8 words = (u32x8)data;
-        u64x4 neighbour = (u64x4)__builtin_shufflevector(words, words, 2, 3, 0, 1, 6, 7, 4, 5);
+        u64x4 neighbour = (u64x4)SWAP_WORD_PAIRS(words);
         acc[h] += neighbour + product;
     }
 }

@@ -10,9 +10,15 @@
  * into the digest.  Inputs of 240 bytes or less are hashed by libxxhash in
  * one call.
  *
- * The arithmetic is written once with the compiler's vector extensions and
- * built twice on x86-64 (target_clones): for AVX2 and for the baseline
- * SSE2, chosen at load time from the CPU, so the binary runs on any x86-64.
+ * The loops are written once (xxh3_kernels.h) with the compiler's vector
+ * extensions and built twice on x86-64 with GCC, for AVX2 and for the
+ * baseline SSE2; the first reset picks one from the CPU (cpuid), so the
+ * binary runs on any x86-64.  Other targets and compilers get one generic
+ * build.
+ *
+ * Both threads of a shared piece read it under the SIGBUS guard, each its
+ * own (the guard is per thread): a mapped file that shrinks meanwhile makes
+ * the update fail, never the process.
  */
 #include "config.h"
 #include "proc/xxh3_stream.h"
@@ -60,6 +66,14 @@ static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
 typedef uint64_t u64x4 __attribute__((vector_size(32)));
 typedef uint32_t u32x8 __attribute__((vector_size(32)));
 
+/* Swaps the two 64-bit words of each 128-bit lane, moved as 32-bit pairs
+ * (one in-lane shuffle on x86). */
+#if defined(__clang__)
+#define SWAP_WORD_PAIRS(w) __builtin_shufflevector(w, w, 2, 3, 0, 1, 6, 7, 4, 5)
+#else
+#define SWAP_WORD_PAIRS(w) __builtin_shuffle(w, (u32x8){2, 3, 0, 1, 6, 7, 4, 5})
+#endif
+
 /* The loops over stripes and blocks, built once per vector unit from
  * xxh3_kernels.h; the unit's own instruction multiplies the 32-bit halves
  * of 64-bit words (compilers do not find it from plain C). */
@@ -83,7 +97,10 @@ ALWAYS_INLINE void load_le(u64x4 *v, const unsigned char *p)
 #endif
 }
 
-#if defined(__x86_64__) && defined(__GNUC__)
+/* MMSCAN_PORTABLE_XXH3 builds only the code that other targets get (no
+ * x86 kernels, no 128-bit integers): a test builds it so on x86 too. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(MMSCAN_PORTABLE_XXH3)
 #include <immintrin.h>
 
 #pragma GCC push_options
@@ -178,19 +195,37 @@ void xxh3_reset(xxh3_stream *s)
     s->buffered = 0;
 }
 
+bool xxh3_share_start(xxh3_share *sh)
+{
+    mms_helper_start(&sh->helper);
+    sh->sums = malloc(2 * ROUND_BLOCKS * sizeof *sh->sums);
+    if (sh->helper.threaded && sh->sums)
+        return true;
+    xxh3_share_stop(sh);
+    return false;
+}
+
+void xxh3_share_stop(xxh3_share *sh)
+{
+    mms_helper_stop(&sh->helper);
+    free(sh->sums);
+    sh->sums = NULL;
+}
+
 /*
  * A round of blocks shared by two threads, cut into pieces that each
- * thread claims one at a time: this thread from the front, adding them
- * to the lanes as it goes, the helper from the back, summing them.  They
- * meet wherever their speeds make them meet (a thread that the system
- * takes away for a while just claims fewer pieces), and this thread then
- * adds the helper's sums in order.
+ * thread claims one at a time: the calling thread from the front, adding
+ * them to the lanes as it goes, the helper from the back, summing them.
+ * They meet wherever their speeds make them meet (a thread that the system
+ * takes away for a while just claims fewer pieces), and the calling thread
+ * then adds the helper's sums in order.
  */
 typedef struct shared_round {
     const unsigned char *blocks;
     size_t nblocks, npieces;
     atomic_size_t claimed;      /* pieces claimed by either thread */
     uint64_t (*sums)[8];        /* by block of the round */
+    bool truncated;             /* the helper's part hit a SIGBUS */
 } shared_round;
 
 static size_t piece_blocks(const shared_round *r, size_t piece)
@@ -204,8 +239,9 @@ static bool claim(shared_round *r)
     return atomic_fetch_add_explicit(&r->claimed, 1, memory_order_relaxed) < r->npieces;
 }
 
-static void sum_pieces_from_back(void *arg)
+static int sum_pieces_from_back(void *arg, mms_error *err)
 {
+    (void)err;
     shared_round *r = arg;
     size_t piece = r->npieces;
     while (claim(r)) {
@@ -213,58 +249,97 @@ static void sum_pieces_from_back(void *arg)
         kernels.sum_blocks(r->sums + piece * PIECE_BLOCKS, r->blocks + piece * PIECE_LEN,
                            piece_blocks(r, piece));
     }
+    return 0;
 }
 
-/* Sets up a round of the first nblocks (at most ROUND_BLOCKS) at p and
- * hands the helper its end of it. */
-static void start_round(shared_round *r, const unsigned char *p, size_t nblocks,
-                        uint64_t (*sums)[8], mms_helper *helper)
+/* The helper's job.  The engine's guard covers the calling thread only:
+ * this thread has its own, so that a SIGBUS here (the file shrank) ends
+ * the job rather than the process. */
+static void sum_pieces_job(void *arg)
 {
+    shared_round *r = arg;
+    if (mms_guard_run(r->blocks, r->nblocks * BLOCK_LEN, sum_pieces_from_back, r, NULL) ==
+        MMS_ETRUNCATED)
+        r->truncated = true;
+}
+
+/* The blocks of one long piece, as the calling thread works through them. */
+typedef struct shared_blocks {
+    xxh3_stream *s;
+    const unsigned char *p;
+    size_t nblocks;
+    xxh3_share *share;
+    shared_round rounds[2];   /* the round being added, the next one */
+    shared_round *handed;     /* a round the helper may be working on */
+} shared_blocks;
+
+/* Sets up round i of the first nblocks (at most ROUND_BLOCKS) at p and
+ * hands the helper its end of it. */
+static void start_round(shared_blocks *b, unsigned i, const unsigned char *p, size_t nblocks)
+{
+    shared_round *r = &b->rounds[i];
     r->blocks = p;
     r->nblocks = nblocks < ROUND_BLOCKS ? nblocks : ROUND_BLOCKS;
     r->npieces = (r->nblocks + PIECE_BLOCKS - 1) / PIECE_BLOCKS;
-    r->sums = sums;
+    r->sums = b->share->sums + i * ROUND_BLOCKS;
+    r->truncated = false;
     atomic_init(&r->claimed, 0);
-    mms_helper_run(helper, sum_pieces_from_back, r);
+    b->handed = r;
+    mms_helper_run(&b->share->helper, sum_pieces_job, r);
 }
 
 /*
- * Adds nblocks whole blocks at p (the lanes at a block boundary) round by
- * round, with the helper.  The helper starts on the next round before this
- * thread adds the sums of the last one, so it never waits for that; the
- * two rounds in flight have a sums buffer each.  Returns false when there
- * is no memory for the sums (nothing was added).
+ * Adds the blocks round by round (the lanes at a block boundary).  The
+ * helper starts on the next round before this thread adds the sums of the
+ * last one, so it never waits for that.
  */
-static bool add_blocks_shared(xxh3_stream *s, const unsigned char *p, size_t nblocks,
-                              mms_helper *helper)
+static int add_rounds(void *arg, mms_error *err)
 {
-    uint64_t (*sums)[8] = malloc(2 * ROUND_BLOCKS * sizeof *sums);
-    if (!sums)
-        return false;
-    shared_round rounds[2];
-    start_round(&rounds[0], p, nblocks, sums, helper);
-    for (unsigned i = 0; nblocks > 0; i ^= 1) {
-        shared_round *r = &rounds[i];
+    shared_blocks *b = arg;
+    size_t left = b->nblocks;
+    start_round(b, 0, b->p, left);
+    for (unsigned i = 0; left > 0; i ^= 1) {
+        shared_round *r = &b->rounds[i];
         size_t piece = 0;
         for (; claim(r); piece++)
-            kernels.add_stripes(s->acc, &s->stripes, r->blocks + piece * PIECE_LEN,
+            kernels.add_stripes(b->s->acc, &b->s->stripes, r->blocks + piece * PIECE_LEN,
                                 piece_blocks(r, piece) * STRIPES_PER_BLOCK);
-        mms_helper_wait(helper);
-        nblocks -= r->nblocks;
-        if (nblocks > 0)
-            start_round(&rounds[i ^ 1], r->blocks + r->nblocks * BLOCK_LEN, nblocks,
-                        sums + (i ^ 1) * ROUND_BLOCKS, helper);
+        mms_helper_wait(&b->share->helper);
+        b->handed = NULL;
+        if (r->truncated)
+            return mms_guard_truncated(err);
+        left -= r->nblocks;
+        if (left > 0)
+            start_round(b, i ^ 1, r->blocks + r->nblocks * BLOCK_LEN, left);
         /* Every piece was claimed once: the helper summed those from here. */
         size_t first_summed = piece == r->npieces ? r->nblocks : piece * PIECE_BLOCKS;
-        kernels.add_block_sums(s->acc, (const uint64_t(*)[8])r->sums + first_summed,
+        kernels.add_block_sums(b->s->acc, (const uint64_t(*)[8])r->sums + first_summed,
                                r->nblocks - first_summed);
     }
-    free(sums);
-    return true;
+    return 0;
+}
+
+/*
+ * Adds nblocks whole blocks at p with the share's thread.  This thread's
+ * part runs under a guard of its own too: after a SIGBUS in it, the helper
+ * is stopped and waited for before the error goes up, as the rounds it
+ * works on live here.
+ */
+static int add_blocks_shared(xxh3_stream *s, const unsigned char *p, size_t nblocks,
+                             xxh3_share *share, mms_error *err)
+{
+    shared_blocks b = {.s = s, .p = p, .nblocks = nblocks, .share = share};
+    int rc = mms_guard_run(p, nblocks * BLOCK_LEN, add_rounds, &b, err);
+    if (b.handed) {
+        atomic_store(&b.handed->claimed, b.handed->npieces); /* no more pieces */
+        mms_helper_wait(&share->helper);
+    }
+    return rc;
 }
 
 /* Adds n stripes at p, all of which more input follows. */
-static void add_long(xxh3_stream *s, const unsigned char *p, size_t n, mms_helper *helper)
+static int add_long(xxh3_stream *s, const unsigned char *p, size_t n, xxh3_share *share,
+                    mms_error *err)
 {
     size_t to_boundary = (STRIPES_PER_BLOCK - s->stripes) % STRIPES_PER_BLOCK;
     size_t head = n < to_boundary ? n : to_boundary;
@@ -272,21 +347,25 @@ static void add_long(xxh3_stream *s, const unsigned char *p, size_t n, mms_helpe
     p += head * XXH3_STRIPE_LEN;
     n -= head;
     size_t nblocks = n / STRIPES_PER_BLOCK;
-    if (helper && nblocks >= SHARE_MIN_BLOCKS && add_blocks_shared(s, p, nblocks, helper)) {
+    if (share && nblocks >= SHARE_MIN_BLOCKS) {
+        int rc = add_blocks_shared(s, p, nblocks, share, err);
+        if (rc < 0)
+            return rc;
         p += nblocks * BLOCK_LEN;
         n -= nblocks * STRIPES_PER_BLOCK;
     }
     kernels.add_stripes(s->acc, &s->stripes, p, n);
+    return 0;
 }
 
-void xxh3_update(xxh3_stream *s, const void *data, size_t len, mms_helper *helper)
+int xxh3_update(xxh3_stream *s, const void *data, size_t len, xxh3_share *share, mms_error *err)
 {
     const unsigned char *p = data;
     s->total += len;
     if (s->buffered + len <= XXH3_BUFFER_LEN) {
         memcpy(s->buffer + s->buffered, p, len);
         s->buffered += len;
-        return;
+        return 0;
     }
     if (s->buffered > 0) {
         /* Complete the buffer and add it: the rest of p follows it. */
@@ -301,13 +380,16 @@ void xxh3_update(xxh3_stream *s, const void *data, size_t len, mms_helper *helpe
     if (len > XXH3_BUFFER_LEN) {
         /* Add every stripe of p that a byte follows; keep 1 to 64 bytes. */
         size_t n = (len - 1) / XXH3_STRIPE_LEN;
-        add_long(s, p, n, helper);
+        int rc = add_long(s, p, n, share, err);
+        if (rc < 0)
+            return rc;
         p += n * XXH3_STRIPE_LEN;
         len -= n * XXH3_STRIPE_LEN;
         memcpy(s->last_added, p - XXH3_STRIPE_LEN, XXH3_STRIPE_LEN);
     }
     memcpy(s->buffer, p, len);
     s->buffered = len;
+    return 0;
 }
 
 /* The lanes at the end of the input (more than SHORT_MAX bytes). */
@@ -338,15 +420,32 @@ static uint64_t read_le64(const unsigned char *p)
     return v;
 }
 
+/* The 128-bit product of a and b, its two halves xored together. */
+static uint64_t mul128_fold64(uint64_t a, uint64_t b)
+{
+#if defined(__SIZEOF_INT128__) && !defined(MMSCAN_PORTABLE_XXH3)
+    unsigned __int128 product = (unsigned __int128)a * b;
+    return (uint64_t)product ^ (uint64_t)(product >> 64);
+#else
+    /* From 32-bit halves, where the compiler has no 128-bit integers. */
+    uint64_t lo_lo = (a & 0xffffffffu) * (b & 0xffffffffu);
+    uint64_t hi_lo = (a >> 32) * (b & 0xffffffffu);
+    uint64_t lo_hi = (a & 0xffffffffu) * (b >> 32);
+    uint64_t hi_hi = (a >> 32) * (b >> 32);
+    uint64_t cross = (lo_lo >> 32) + (hi_lo & 0xffffffffu) + lo_hi;
+    uint64_t high = hi_hi + (hi_lo >> 32) + (cross >> 32);
+    uint64_t low = (cross << 32) | (lo_lo & 0xffffffffu);
+    return low ^ high;
+#endif
+}
+
 /* Folds the lanes into 64 bits, keyed with the secret at key. */
 static uint64_t merge_lanes(const uint64_t lanes[8], const unsigned char *key, uint64_t start)
 {
     uint64_t h = start;
-    for (int i = 0; i < 4; i++) {
-        unsigned __int128 product = (unsigned __int128)(lanes[2 * i] ^ read_le64(key + 16 * i)) *
-                                    (lanes[2 * i + 1] ^ read_le64(key + 16 * i + 8));
-        h += (uint64_t)product ^ (uint64_t)(product >> 64);
-    }
+    for (int i = 0; i < 4; i++)
+        h += mul128_fold64(lanes[2 * i] ^ read_le64(key + 16 * i),
+                           lanes[2 * i + 1] ^ read_le64(key + 16 * i + 8));
     /* XXH3's avalanche */
     h ^= h >> 37;
     h *= 0x165667919E3779F9ULL;

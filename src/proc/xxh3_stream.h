@@ -34,15 +34,32 @@ typedef struct xxh3_stream {
     unsigned char last_added[XXH3_STRIPE_LEN];
 } xxh3_stream;
 
+/* What a stream needs to share long pieces with a second thread: the
+ * thread, and room for the block sums of two rounds. */
+typedef struct xxh3_share {
+    mms_helper helper;
+    uint64_t (*sums)[8];
+} xxh3_share;
+
+/* Starts the thread and allocates the room.  false (sh then holds
+ * nothing) when either fails: the stream then works alone. */
+bool xxh3_share_start(xxh3_share *sh);
+
+/* Ends the thread and frees the room.  Accepts a share never started. */
+void xxh3_share_stop(xxh3_share *sh);
+
 /* Starts a new hash (the same for XXH3 64-bit and XXH128). */
 void xxh3_reset(xxh3_stream *s);
 
 /*
- * Adds len bytes.  With a helper (which may be NULL), the helper's thread
- * sums half the blocks of a long piece while the calling thread adds the
- * other half; the call returns when the helper is done.
+ * Adds len bytes.  With a share (which may be NULL), its thread sums blocks
+ * of a long piece while the calling thread adds others; the call returns
+ * when both are done.  Both threads read data under the SIGBUS guard: if
+ * it is a mapped file that shrinks meanwhile, the call returns
+ * MMS_ETRUNCATED (s is then unusable until reset), else 0.
  */
-void xxh3_update(xxh3_stream *s, const void *data, size_t len, mms_helper *helper);
+int xxh3_update(xxh3_stream *s, const void *data, size_t len, xxh3_share *share,
+                mms_error *err);
 
 /* The digest of the bytes added so far; s can take more. */
 XXH64_hash_t xxh3_digest64(const xxh3_stream *s);
