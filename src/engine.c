@@ -23,6 +23,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_WINDOW ((uint64_t)1 << 40)
@@ -414,6 +415,20 @@ static int finish_all(mms_engine *engine, mms_error *err)
     return 0;
 }
 
+/*
+ * Whether a mapped regular file shrank during the scan.  A SIGBUS tells of
+ * it where a window maps the file, but a window inside a hole is zeros
+ * that no longer depend on the file (see window.c): the end of the scan
+ * checks the size instead.
+ */
+static int check_not_shrunk(const mms_source *src, mms_error *err)
+{
+    struct stat st;
+    if (fstat(src->fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size < src->size)
+        return mms_guard_truncated(err);
+    return 0;
+}
+
 static int scan_source(mms_engine *engine, mms_source *src, mms_error *err)
 {
     size_t overlap = engine_overlap(engine);
@@ -469,6 +484,8 @@ static int scan_source(mms_engine *engine, mms_source *src, mms_error *err)
     }
     if (caller_offset >= 0)
         lseek(src->fd, caller_offset, SEEK_SET);
+    if (rc == 0 && src->mode == MMS_INPUT_MAP)
+        rc = check_not_shrunk(src, err);
     if (rc == 0)
         rc = finish_all(engine, err);
     if (engine->progress)

@@ -61,6 +61,21 @@ static void fault_in(const mms_window *win)
     mms_guard_run(win->map, win->map_len, touch_window, (void *)win, NULL);
 }
 
+/*
+ * Whether the file holds no data in [begin, end): a hole, which reads as
+ * zeros.  When unsure (no SEEK_DATA on this file, or the file no longer
+ * reaches end), the answer is no and the range is mapped as usual.
+ */
+static bool is_hole(int fd, uint64_t begin, uint64_t end)
+{
+    off_t data = lseek(fd, (off_t)begin, SEEK_DATA);
+    if (data >= 0)
+        return (uint64_t)data >= end;
+    struct stat st;
+    /* ENXIO: no data from begin to the end of the file. */
+    return errno == ENXIO && fstat(fd, &st) == 0 && (uint64_t)st.st_size >= end;
+}
+
 /* Applies the plan's advice to a freshly mapped window. */
 static void advise_window(const mms_walk_plan *plan, const mms_window *win)
 {
@@ -79,36 +94,24 @@ static void advise_window(const mms_walk_plan *plan, const mms_window *win)
         break;
     }
     if (plan->advice == MMS_ADVICE_WILLNEED) {
-        /* Start reading the window after this one in the background. */
+        /* Start reading the window after this one in the background,
+         * unless it is a hole (that would fill the page cache with zeros). */
         uint64_t next = win->chunk.offset + win->chunk.len;
-        if (next < plan->end)
-            posix_fadvise(plan->fd, (off_t)next, (off_t)plan->window, POSIX_FADV_WILLNEED);
+        uint64_t next_end = plan->end - next < plan->window ? plan->end : next + plan->window;
+        if (next < plan->end && !is_hole(plan->fd, next, next_end))
+            posix_fadvise(plan->fd, (off_t)next, (off_t)(next_end - next), POSIX_FADV_WILLNEED);
     }
     if (plan->populate)
         fault_in(win);
 }
 
 /*
- * Whether the file holds no data in [begin, end): a hole, which reads as
- * zeros.  When unsure (no SEEK_DATA on this file, or the file no longer
- * reaches end), the answer is no and the range is mapped as usual.
- */
-static bool is_hole(int fd, uint64_t begin, uint64_t end)
-{
-    off_t data = lseek(fd, (off_t)begin, SEEK_DATA);
-    if (data >= 0)
-        return (uint64_t)data >= end;
-    struct stat st;
-    /* ENXIO: no data from begin to the end of the file. */
-    return errno == ENXIO && fstat(fd, &st) == 0 && (uint64_t)st.st_size >= end;
-}
-
-/*
  * Zeros to stand for a hole: private anonymous memory that is only read,
  * so every page of it is the kernel's shared zero page (a huge one where
- * transparent huge pages are allowed: MADV_HUGEPAGE).  Mapping the hole
- * from the file instead would fill the page cache with zeroed pages, one
- * allocation per page, for nothing.
+ * transparent huge pages are allowed: MADV_HUGEPAGE; a kernel set not to
+ * use the huge zero page allocates zeroed huge pages instead, a window's
+ * worth at most).  Mapping the hole from the file instead would fill the
+ * page cache with zeroed pages, one allocation per page, for nothing.
  */
 static void *map_zeros(size_t len)
 {

@@ -929,6 +929,44 @@ START_TEST(holes_read_as_zeros_without_the_page_cache)
 }
 END_TEST
 
+/* Truncates the file to 1 MiB once the scan has done 15 MiB of 16: the
+ * last window is already mapped by then (as zeros: it lies in a hole). */
+static void cut_near_the_end(void *ctx, mms_progress_event event, uint64_t done, uint64_t total)
+{
+    (void)total;
+    int *fd = ctx;
+    if (event == MMS_PROGRESS_WINDOW && done >= 15 * MIB && *fd >= 0) {
+        ck_assert_int_eq(ftruncate(*fd, (off_t)MIB), 0);
+        *fd = -1;
+    }
+}
+
+/* A file cut short where the scan reads holes as zeros (no SIGBUS comes
+ * from those windows) is still an error: the end of the scan checks. */
+START_TEST(a_file_cut_short_in_its_holes_is_an_error)
+{
+    tu_enter_temp_dir();
+    for (int round = 0; round < 5; round++) {
+        tu_make_sparse("sparse", 16 * MIB);
+        int fd = open("sparse", O_RDWR);
+        ck_assert_int_ge(fd, 0);
+        ck_assert_int_eq(pwrite(fd, "data\n", 5, 0), 5);
+        int cut_fd = fd;
+        mms_engine *engine = engine_with(1 * MIB, 1, MMS_ADVICE_AUTO);
+        mms_engine_set_progress(engine, cut_near_the_end, &cut_fd);
+        mms_processor *wc;
+        ck_assert_int_eq(mms_wc_new(&wc, MMS_WC_ALL, NULL), 0);
+        ck_assert_int_eq(mms_engine_add(engine, wc, NULL), 0);
+        mms_error err;
+        ck_assert_int_eq(mms_engine_scan_path(engine, "sparse", &err), MMS_ETRUNCATED);
+        ck_assert_ptr_nonnull(strstr(err.message, "truncated"));
+        close(fd);
+        mms_engine_free(engine);
+        mms_processor_free(wc);
+    }
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -948,6 +986,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, one_done_processor_of_two_does_not_stop_the_scan);
     tcase_add_test(tc, sparse_6g_past_4g_in_flat_memory);
     tcase_add_test(tc, holes_read_as_zeros_without_the_page_cache);
+    tcase_add_test(tc, a_file_cut_short_in_its_holes_is_an_error);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("errors");
