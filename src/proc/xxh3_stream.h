@@ -20,6 +20,8 @@
 #include <xxhash.h>
 
 #define XXH3_STRIPE_LEN 64
+/* Bytes kept back: at least XXH3's 240-byte limit of short inputs, which
+ * are hashed whole at the end. */
 #define XXH3_BUFFER_LEN 256
 
 typedef struct xxh3_stream {
