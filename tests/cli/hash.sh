@@ -31,6 +31,19 @@ for window in 4K 1M 64M; do
     done
 done
 
+# Windows of 4 MiB or more: XXH3 and XXH128 share them with a second thread
+# (mapped, read from a pipe, or one thread only for comparison).
+random_file 41943041 large
+for h in 2 3; do
+    for window in 8M 64M; do
+        for threads in 1 2; do
+            same_output "large, -H$h, window $window, $threads threads" \
+                "$MMSCAN hash -H$h --window $window --threads $threads large" "xxhsum -H$h large"
+        done
+    done
+    same_output "large from a pipe, -H$h" "cat large | $MMSCAN hash -H$h" "cat large | xxhsum -H$h"
+done
+
 same_output "stdin from a pipe" "cat big | $MMSCAN hash" "cat big | xxhsum"
 same_output "stdin from a pipe, XXH3" "cat big | $MMSCAN hash -H3" "cat big | xxhsum -H3"
 same_output "stdin redirected" "$MMSCAN hash -H2 <big" "xxhsum -H2 <big"
