@@ -91,9 +91,6 @@ static void KERNEL(add_block_sums)(uint64_t lanes[8], const uint64_t (*sums)[8],
     u64x4 acc[2];
     KERNEL(load_lanes)(acc, lanes);
     for (size_t b = 0; b < n; b++) {
-        /* The sums were written by another core: ask for them early. */
-        if (b + SUMS_AHEAD < n)
-            __builtin_prefetch(sums[b + SUMS_AHEAD]);
         u64x4 sum[2];
         KERNEL(load_lanes)(sum, sums[b]);
         acc[0] += sum[0];

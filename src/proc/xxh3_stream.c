@@ -39,8 +39,6 @@
 /* How far ahead of the stripe being added its data is asked for, as
  * libxxhash does: the hardware prefetcher alone leaves the core waiting. */
 #define PREFETCH_AHEAD 384
-/* Block sums asked for ahead of the one being added. */
-#define SUMS_AHEAD 2
 
 /* xxHash's primes (libxxhash defines them only for its own code). */
 #define PRIME32_1 0x9E3779B1U
