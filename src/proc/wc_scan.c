@@ -147,18 +147,25 @@ static inline __attribute__((always_inline)) void pad_tail(const unsigned char *
     memcpy(tail, p, len);
 }
 
-typedef void (*classify_fn)(const unsigned char *p, block_masks *m);
-
-/* Inlined into each entry point below, so that the classifier is inlined
- * too.  Counted in locals, which stay in registers: through the pointers
+/* What the block functions below count in, kept in locals of the entry
+ * points so that it stays in registers: through the callers' pointers
  * (which may alias), every block would store and reload the counts, and
  * the open-word carry from one block to the next would wait on memory. */
+typedef struct block_counts {
+    uint64_t lines;
+    wc_words words;
+#ifdef HAVE_X86_VECTORS
+    __m256i newlines; /* AVX2: byte counters, up to 2 a block */
+#endif
+} block_counts;
+
+typedef void (*block_fn)(const unsigned char *p, block_counts *c);
+
+/* Calls count(p, c) for each 64-byte block of data[0 .. len), the last one
+ * padded.  Inlined into each entry point with its block function. */
 static inline __attribute__((always_inline)) void
-count_all(const unsigned char *data, size_t len, classify_fn classify, uint64_t *lines,
-          wc_words *words)
+count_blocks(const unsigned char *data, size_t len, block_fn count, block_counts *c)
 {
-    uint64_t nlines = 0;
-    wc_words w = *words;
     unsigned char tail[64];
     for (size_t i = 0; i < len; i += 64) {
         const unsigned char *p = data + i;
@@ -167,45 +174,52 @@ count_all(const unsigned char *data, size_t len, classify_fn classify, uint64_t 
             p = tail;
         }
         __builtin_prefetch(p + PREFETCH_AHEAD);
-        block_masks m;
-        classify(p, &m);
-        nlines += (uint64_t)__builtin_popcountll(m.newline);
-        count_words(m.space, m.print, &w);
+        count(p, c);
     }
-    *lines += nlines;
-    *words = w;
 }
 
 #ifdef HAVE_X86_VECTORS
-/* The same with AVX2, newlines counted in byte counters rather than masks
- * (a block adds up to 2 to a counter: they are summed every 127 blocks). */
+static inline __attribute__((always_inline, target("avx2"))) void
+count_block_avx2(const unsigned char *p, block_counts *c)
+{
+    uint64_t space[2], print[2];
+    classify32_avx2(p, &space[0], &print[0], &c->newlines);
+    classify32_avx2(p + 32, &space[1], &print[1], &c->newlines);
+    count_words(space[0] | space[1] << 32, print[0] | print[1] << 32, &c->words);
+}
+
+/* Newlines go to byte counters, not masks: runs of 127 blocks, each run's
+ * counters summed before any can pass 255. */
 __attribute__((target("avx2,popcnt"))) static void
 count_all_avx2(const unsigned char *data, size_t len, uint64_t *lines, wc_words *words)
 {
-    uint64_t nlines = 0;
-    wc_words w = *words;
-    unsigned char tail[64];
-    for (size_t i = 0; i < len;) {
-        size_t stop = len - i > 127 * 64 ? i + 127 * 64 : len;
-        __m256i newlines = _mm256_setzero_si256();
-        for (; i < stop; i += 64) {
-            const unsigned char *p = data + i;
-            if (stop - i < 64) {
-                pad_tail(p, stop - i, tail);
-                p = tail;
-            }
-            __builtin_prefetch(p + PREFETCH_AHEAD);
-            uint64_t space[2], print[2];
-            classify32_avx2(p, &space[0], &print[0], &newlines);
-            classify32_avx2(p + 32, &space[1], &print[1], &newlines);
-            count_words(space[0] | space[1] << 32, print[0] | print[1] << 32, &w);
-        }
-        nlines += sum_bytes_avx2(newlines);
+    block_counts c = {.words = *words};
+    for (size_t i = 0; i < len; i += 127 * 64) {
+        c.newlines = _mm256_setzero_si256();
+        count_blocks(data + i, len - i < 127 * 64 ? len - i : 127 * 64, count_block_avx2, &c);
+        c.lines += sum_bytes_avx2(c.newlines);
     }
-    *lines += nlines;
-    *words = w;
+    *lines += c.lines;
+    *words = c.words;
 }
+
 #endif
+
+/* Without AVX2: SSE2 on x86-64 (always present), plain C elsewhere. */
+#ifdef HAVE_X86_VECTORS
+#define classify_baseline classify_sse2
+#else
+#define classify_baseline classify_scalar
+#endif
+
+static inline __attribute__((always_inline)) void count_block_baseline(const unsigned char *p,
+                                                                       block_counts *c)
+{
+    block_masks m;
+    classify_baseline(p, &m);
+    c->lines += (uint64_t)__builtin_popcountll(m.newline);
+    count_words(m.space, m.print, &c->words);
+}
 
 void wc_count_lines_words(const unsigned char *data, size_t len, uint64_t *lines,
                           wc_words *words)
@@ -215,10 +229,11 @@ void wc_count_lines_words(const unsigned char *data, size_t len, uint64_t *lines
         count_all_avx2(data, len, lines, words);
         return;
     }
-    count_all(data, len, classify_sse2, lines, words);
-#else
-    count_all(data, len, classify_scalar, lines, words);
 #endif
+    block_counts c = {.words = *words};
+    count_blocks(data, len, count_block_baseline, &c);
+    *lines += c.lines;
+    *words = c.words;
 }
 
 uint64_t wc_count_lines(const unsigned char *data, size_t len)
