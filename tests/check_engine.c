@@ -560,6 +560,18 @@ START_TEST(idle_threads_are_offered_to_a_lone_processor)
 }
 END_TEST
 
+/* Scans "data" with recorders a and b, checks that neither saw a broken
+ * promise, and gives the scan's info. */
+static void scan_pair(mms_engine *engine, mms_processor *a, mms_processor *b, mms_scan_info *info)
+{
+    ck_assert_int_eq(mms_engine_add(engine, a, NULL), 0);
+    ck_assert_int_eq(mms_engine_add(engine, b, NULL), 0);
+    ck_assert_int_eq(mms_engine_scan_path(engine, "data", NULL), 0);
+    mms_engine_get_info(engine, info);
+    ck_assert_msg(!rec_of(a)->fault[0] && !rec_of(b)->fault[0], "%s%s", rec_of(a)->fault,
+                  rec_of(b)->fault);
+}
+
 /* Lanes map windows of at most 4 MiB, whatever the engine's window. */
 START_TEST(lane_windows_stay_small)
 {
@@ -568,13 +580,8 @@ START_TEST(lane_windows_stay_small)
     mms_engine *engine = engine_with(64 * MIB, 2, MMS_ADVICE_AUTO);
     mms_processor *a = recorder_new(false, 0, true), *b = recorder_new(true, 0, true);
     rec_of(b)->one_thread = false; /* a lane, not a part */
-    ck_assert_int_eq(mms_engine_add(engine, a, NULL), 0);
-    ck_assert_int_eq(mms_engine_add(engine, b, NULL), 0);
-    ck_assert_int_eq(mms_engine_scan_path(engine, "data", NULL), 0);
     mms_scan_info info;
-    mms_engine_get_info(engine, &info);
-    ck_assert_msg(!rec_of(a)->fault[0] && !rec_of(b)->fault[0], "%s%s", rec_of(a)->fault,
-                  rec_of(b)->fault);
+    scan_pair(engine, a, b, &info);
     ck_assert_uint_eq(info.map_calls, 3);
     ck_assert_uint_eq(rec_of(a)->chunks, 3);
     ck_assert_uint_eq(rec_of(b)->end, 10 * MIB);
@@ -593,13 +600,8 @@ START_TEST(done_lanes_stop_the_scan)
     mms_processor *a = recorder_new(false, 0, true), *b = recorder_new(true, 0, true);
     rec_of(a)->done_after = 1;
     rec_of(b)->done_after = 2;
-    ck_assert_int_eq(mms_engine_add(engine, a, NULL), 0);
-    ck_assert_int_eq(mms_engine_add(engine, b, NULL), 0);
-    ck_assert_int_eq(mms_engine_scan_path(engine, "data", NULL), 0);
     mms_scan_info info;
-    mms_engine_get_info(engine, &info);
-    ck_assert_msg(!rec_of(a)->fault[0] && !rec_of(b)->fault[0], "%s%s", rec_of(a)->fault,
-                  rec_of(b)->fault);
+    scan_pair(engine, a, b, &info);
     ck_assert_uint_eq(rec_of(a)->chunks, 1);
     ck_assert_uint_eq(rec_of(b)->chunks, 2);
     ck_assert(rec_of(a)->finished && rec_of(b)->finished);
