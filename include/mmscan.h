@@ -150,23 +150,29 @@ typedef struct mms_chunk {
 /**
  * The processor needs the input in order: one chunk after the other, never
  * two at once.  When other processors share the scan and more than one
- * thread is allowed, each processor is a lane of its own (see
- * mms_engine_scan_path()): consecutive chunks may then come from different
- * threads, one at a time, each call finished before the next begins.
+ * thread is allowed, it is a lane of its own (see mms_engine_scan_path()):
+ * consecutive chunks may then come from different threads, one at a time,
+ * each call finished before the next begins.  A processor with neither
+ * flag is a lane too.
  */
 #define MMS_PROC_ORDERED    (1u << 0)
 /**
  * The processor can work on several contiguous parts of the input at once.
- * With more than one thread and only splittable processors attached, the
- * engine cuts the input into contiguous parts; the first part is fed to
- * self, every later part to its own state, made by split() before any part
- * is fed, in input order.  Each part's
- * chunks come in order, on one thread per part; when a part is done the
- * engine calls part_end() (if any) on that part's thread, and at the end it
- * calls merge(self, part) for every later part in input order: self always
- * covers the input just before part.  In a scan with lanes (an ordered
- * processor beside it), the processor is a lane like any other: self sees
- * every chunk, in order, one at a time, not always from the same thread.
+ * With more than one thread allowed, the engine cuts the input into
+ * contiguous parts; the first part is fed to self, every later part to its
+ * own state, made by split() in input order.  Each part's chunks come in
+ * order, on one thread per part; when a part is done the engine calls
+ * part_end() (if any) on that part's thread, and it calls merge(self, part)
+ * for every later part in input order, after that part's part_end(): self
+ * always covers the input just before part.
+ *
+ * When every processor is splittable, the parts are a few large ones, one
+ * per thread: all are made before any is fed, and merged at the end.  In
+ * a scan with lanes (an ordered processor beside it), every window is a
+ * part (of every splittable processor at once) and the parts are made,
+ * fed and merged as the scan goes: a part is made before the part just
+ * before it is fed, and merged once it and the part after it have ended,
+ * so only a few parts exist at any time.
  */
 #define MMS_PROC_SPLITTABLE (1u << 1)
 /** The processor changes the bytes it is given (reserved for edits). */
@@ -220,10 +226,10 @@ typedef struct mms_processor_ops {
     /** Frees a state (self or a part).  NULL means nothing to free. */
     void (*destroy)(void *self);
     /* ---- abi 2 ---- */
-    /** SPLITTABLE only, optional: a part is done.  In a scan cut into parts,
-     *  the engine calls it exactly once for every part's state (self for
-     *  the first part), on the thread that fed the part, after its last
-     *  chunk and before any merge.  failed is true when the scan is failing
+    /** SPLITTABLE only, optional: a part is done.  In a scan cut into parts
+     *  (see MMS_PROC_SPLITTABLE), the engine calls it exactly once for
+     *  every part's state (self for the first part), on the thread that fed
+     *  the part, after its last chunk and before its merge.  failed is true when the scan is failing
      *  (this part or another one stopped on an error, or the part was never
      *  started); merge() will then not be called.  A part that waits inside
      *  chunk() for the parts before it (to keep its output in input order)
@@ -386,8 +392,9 @@ MMS_API void mms_engine_set_advice(mms_engine *engine, mms_advice advice);
 
 /**
  * Sets how many threads may scan one file at once: parts of it when every
- * processor is splittable, lanes of processors otherwise (see
- * mms_engine_scan_path()).  0, the default, means the number of online CPUs.
+ * processor is splittable, lanes of ordered processors and window-sized
+ * parts of splittable ones otherwise (see mms_engine_scan_path()).  0, the
+ * default, means the number of online CPUs.
  */
 MMS_API void mms_engine_set_threads(mms_engine *engine, unsigned threads);
 
@@ -405,11 +412,11 @@ MMS_API void mms_engine_clear(mms_engine *engine);
  * Scans one input in one pass, feeding every attached processor, then calls
  * their finish().  With more than one thread allowed, a mapped file is
  * scanned on several threads: if every processor is splittable, contiguous
- * parts of it at once; otherwise, with several processors, each processor
- * is a lane that sees every window in order while the other lanes work on
- * the same or a nearby window (each window, of at most 4 MiB so that the
- * lanes share it in the CPU cache, is mapped once and at most three are
- * mapped at a time, so the file is still read once).
+ * parts of it at once; otherwise, with several processors, each ordered
+ * processor is a lane that sees every window in order, and the splittable
+ * ones take each window as a part of its own, on whichever thread is free
+ * (each window, of at most 4 MiB, is mapped once and at most four are
+ * mapped at a time, so the file is still read once and memory stays flat).
  * @param path  a file, "-" for standard input, or "shm:NAME" for the POSIX
  *              shared memory object NAME
  * @return 0, or MMS_EOPEN, MMS_EISDIR, MMS_EIO, MMS_ETRUNCATED, MMS_ENOMEM,

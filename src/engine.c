@@ -7,8 +7,9 @@
  *   part is walked in order by its own thread with its own processor
  *   states, and the parts are merged in input order;
  * - lanes (lanes.c): when some processor needs the input in order and there
- *   are several processors and threads, each processor walks the shared
- *   windows in order on whichever thread is free;
+ *   are several processors and threads, each ordered processor walks the
+ *   shared windows in order, and the splittable ones take each window as a
+ *   part, on whichever thread is free;
  * - whole: otherwise, the calling thread walks the input once (with a
  *   prefetch thread under MMS_ADVICE_AUTO).  Streams and compressed inputs
  *   are always walked whole.
@@ -468,10 +469,10 @@ static int scan_source(mms_engine *engine, mms_source *src, mms_error *err)
         plan.prefetch_thread = false;
         rc = scan_split(engine, &plan, nparts, err);
     } else if (rc == 0 && lanes) {
-        /* Some processor needs the input in order: each gets a lane.  The
-         * lanes read each window one after the other: windows small enough
-         * that the ones in flight stay in the CPU's last-level cache make
-         * every lane after the first read it from there, not from memory. */
+        /* Some processor needs the input in order: lanes.  Threads read each
+         * window one after the other: windows small enough that the ones in
+         * flight stay in the CPU's last-level cache make every read after
+         * the first come from there, not from memory. */
         if (plan.window > LANE_WINDOW)
             plan.window = LANE_WINDOW;
         mms_walk_counters counters = {0};

@@ -2,15 +2,25 @@
  * lanes.c - several processors of one scan on several threads, with the
  * input mapped once.
  *
- * Every processor is a lane: its own state, fed every window in input
- * order, so that ordered processors (a hash) and splittable ones (a count)
- * share one pass and still run at the same time.  Window k is mapped once,
- * by whichever thread finds room for it, and unmapped when the last lane
- * has seen it.  A thread with nothing to map takes the lane furthest
- * behind whose next window is mapped.  At most IN_FLIGHT windows are mapped
- * at once, so a fast lane waits for the slow ones instead of running
- * ahead: the lanes stay within a few windows of each other, the input is
- * read from the disk once and memory stays flat.
+ * A processor that needs the input in order (or cannot split its work) is
+ * a lane: its own state, fed every window in input order.  The splittable
+ * processors form one group whose work on each window is a part of its
+ * own: part states made by split() when the window is mapped (self for
+ * the first window), fed on one thread, and merged into self in input
+ * order as the scan goes.  So an ordered hash and a word count share one
+ * pass, and both threads share the count's work while one of them hashes.
+ *
+ * Window k is mapped once, by whichever thread finds room for it, and
+ * unmapped when every lane has seen it and its part is merged.  A thread
+ * with nothing to map or merge takes the lane furthest behind whose next
+ * window is mapped, with the group's part of that window when that is the
+ * next part to take (feed.c then gives both a cache-sized slice at a
+ * time, so the part reads the window from the cache); with no lane to
+ * take, it takes the next part alone.  Parts are taken in input order, so
+ * the earliest part that has not ended is always running.  At most
+ * IN_FLIGHT windows are mapped at once, so fast work waits for slow work
+ * instead of running ahead: the input is read from the disk once and
+ * memory stays flat.
  */
 #include "config.h"
 #include "internal.h"
@@ -20,14 +30,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Windows mapped at once: one being mapped ahead, two being read. */
-#define IN_FLIGHT 3
+/* Windows mapped at once: one being mapped ahead, two being read, and one
+ * whose part waits for the next part to end before it is merged. */
+#define IN_FLIGHT 4
 #define NO_LANE SIZE_MAX
 
 typedef struct slot {
     mms_window win;
-    size_t pending;        /* lanes that have yet to see it */
+    size_t pending;   /* lanes that have yet to see it, plus its part until it ends */
+    void **part;      /* the group's states for this window (nsplit entries) */
+    bool part_ended;  /* part_end() was called for them */
 } slot;
+
+/* What one thread feeds in one go: a lane, the group's part, or both. */
+typedef struct job {
+    mms_processor **procs; /* 1 + nsplit entries each */
+    void **states;
+    size_t *overlaps;
+    bool *done;
+} job;
 
 typedef struct lanes {
     const mms_walk_plan *plan;
@@ -38,12 +59,22 @@ typedef struct lanes {
     uint64_t released;     /* windows [0, released) are unmapped */
     bool mapping;          /* a thread is mapping window "mapped" */
     slot slots[IN_FLIGHT]; /* window k is in slots[k % IN_FLIGHT] */
+    /* the lanes */
+    mms_processor **lane_procs;
+    size_t *lane_overlaps;
     size_t nlanes;
     size_t active;         /* lanes that want more windows */
     uint64_t *next;        /* next[i]: the window lane i sees next */
     bool *running;         /* running[i]: a thread is feeding lane i */
-    mms_feed *feeds;       /* feeds[i]: lane i's processor alone */
-    atomic_bool stop;      /* a lane or a map failed */
+    /* the group of splittable processors */
+    mms_processor **split_procs;
+    size_t *split_overlaps;
+    size_t nsplit;
+    uint64_t next_part;    /* the first window whose part no thread has taken */
+    uint64_t ended;        /* the parts of windows [0, ended) have ended */
+    uint64_t merged;       /* the parts of windows [1, merged) are merged into self */
+    bool merging;          /* a thread is merging part "merged" */
+    atomic_bool stop;      /* a lane, a part, a map or a merge failed */
     int rc;                /* the first failure */
     mms_error err;
     pthread_mutex_t lock;
@@ -60,21 +91,63 @@ static void lanes_fail(lanes *l, int rc, const mms_error *err)
     atomic_store(&l->stop, true);
 }
 
-/* With the lock held, which it releases meanwhile: maps the next window. */
+/* Frees the split() states in part (never a processor's own) and
+ * empties it. */
+static void free_part(const lanes *l, void **part)
+{
+    for (size_t j = 0; j < l->nsplit; j++) {
+        if (part[j] && part[j] != l->split_procs[j]->self && l->split_procs[j]->ops->destroy)
+            l->split_procs[j]->ops->destroy(part[j]);
+        part[j] = NULL;
+    }
+}
+
+/* Makes the group's states for window k in part: the processors' own for
+ * the first window, split() ones after it.  On failure none is left. */
+static int make_part(lanes *l, uint64_t k, void **part, mms_error *err)
+{
+    for (size_t j = 0; j < l->nsplit; j++) {
+        mms_processor *proc = l->split_procs[j];
+        part[j] = k == 0 ? proc->self : proc->ops->split(proc->self);
+        if (!part[j]) {
+            free_part(l, part);
+            return mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
+        }
+    }
+    return 0;
+}
+
+/* Tells every processor of the group that has asked (abi 2, part_end)
+ * that its part of a window is over. */
+static void end_part(const lanes *l, const slot *s, bool failed)
+{
+    for (size_t j = 0; j < l->nsplit; j++) {
+        const mms_processor_ops *ops = l->split_procs[j]->ops;
+        if (ops->abi >= 2 && ops->part_end)
+            ops->part_end(s->part[j], failed);
+    }
+}
+
+/* With the lock held, which it releases meanwhile: maps the next window
+ * and makes its part.  Mapping is one thread's at a time, so split() is
+ * called in input order. */
 static void map_next(lanes *l)
 {
     uint64_t k = l->mapped;
+    slot *s = &l->slots[k % IN_FLIGHT];
     l->mapping = true;
     pthread_mutex_unlock(&l->lock);
     mms_window win;
     mms_error err;
     mms_error_clear(&err);
-    /* Only one thread maps at a time: the counters need no lock. */
     int rc = mms_window_map(l->plan, l->plan->begin + k * l->plan->window, &win, l->counters,
                             &err);
     if (rc == 0) {
         l->counters->chunks++;
         l->counters->bytes += win.chunk.len - win.chunk.overlap;
+        rc = make_part(l, k, s->part, &err);
+        if (rc < 0)
+            mms_window_unmap(&win);
     }
     pthread_mutex_lock(&l->lock);
     l->mapping = false;
@@ -82,75 +155,179 @@ static void map_next(lanes *l)
         lanes_fail(l, rc, &err);
         return;
     }
-    l->slots[k % IN_FLIGHT] = (slot){.win = win, .pending = l->active};
+    s->win = win;
+    s->pending = l->active + (l->nsplit > 0);
+    s->part_ended = false;
     l->mapped = k + 1;
 }
 
-/* With the lock held, which it may release meanwhile: a lane is past
- * window k; the last one to pass it unmaps it.  Windows are released in
- * order, since every lane sees them in order. */
-static void pass_window(lanes *l, uint64_t k)
+/* With the lock held, which it may release meanwhile: unmaps the windows,
+ * in order, that every lane has seen and whose parts are merged. */
+static void release_windows(lanes *l)
 {
-    slot *s = &l->slots[k % IN_FLIGHT];
-    if (--s->pending > 0)
-        return;
-    mms_window win = s->win;
-    s->win.map = NULL;
-    l->released = k + 1;
-    pthread_mutex_unlock(&l->lock);
-    if (l->progress)
-        mms_engine_count_progress(l->progress, win.chunk.len - win.chunk.overlap);
-    mms_window_unmap(&win);
-    pthread_mutex_lock(&l->lock);
+    while (l->released < l->mapped) {
+        uint64_t k = l->released;
+        slot *s = &l->slots[k % IN_FLIGHT];
+        if (s->pending > 0 || (l->nsplit > 0 && l->merged <= k))
+            return;
+        mms_window win = s->win;
+        s->win.map = NULL;
+        l->released = k + 1;
+        pthread_mutex_unlock(&l->lock);
+        if (l->progress)
+            mms_engine_count_progress(l->progress, win.chunk.len - win.chunk.overlap);
+        mms_window_unmap(&win);
+        pthread_mutex_lock(&l->lock);
+    }
 }
 
-/* With the lock held, which it releases meanwhile: feeds lane i its next
- * window. */
-static void run_lane(lanes *l, size_t i)
+/* With the lock held: whether the next part to merge can be merged: it
+ * has ended and so has the one after it (a processor that keeps its
+ * output in order may still read a part when the next one takes over). */
+static bool can_merge(const lanes *l)
 {
-    uint64_t k = l->next[i];
-    const mms_window *win = &l->slots[k % IN_FLIGHT].win;
-    l->running[i] = true;
+    if (l->nsplit == 0 || l->merging)
+        return false;
+    uint64_t m = l->merged;
+    return m < l->ended && (m + 1 < l->ended || m + 1 == l->nwindows);
+}
+
+/* With the lock held, which it releases meanwhile: merges the next part
+ * into self and frees it. */
+static void merge_next(lanes *l)
+{
+    uint64_t m = l->merged;
+    slot *s = &l->slots[m % IN_FLIGHT];
+    l->merging = true;
     pthread_mutex_unlock(&l->lock);
     mms_error err;
     mms_error_clear(&err);
-    int rc = mms_feed_window(&l->feeds[i], win, &err);
+    int rc = 0;
+    for (size_t j = 0; j < l->nsplit && rc == 0; j++) {
+        mms_processor *proc = l->split_procs[j];
+        rc = proc->ops->merge(proc->self, s->part[j], &err);
+    }
+    free_part(l, s->part);
     pthread_mutex_lock(&l->lock);
-    l->running[i] = false;
-    if (rc < 0)
+    l->merging = false;
+    if (rc < 0) {
         lanes_fail(l, rc, &err);
-    if (rc < 0 || atomic_load(&l->stop))
-        return; /* the windows are unmapped at the end */
-    bool finished = l->feeds[i].ndone > 0 || k + 1 == l->nwindows;
-    l->next[i] = finished ? UINT64_MAX : k + 1;
-    if (finished)
-        l->active--;
-    uint64_t last = finished ? l->mapped : k + 1;
-    for (uint64_t j = k; j < last; j++)
-        pass_window(l, j);
+        return;
+    }
+    l->merged = m + 1;
+    release_windows(l);
 }
 
-/* With the lock held: the lane furthest behind that can go on, or NO_LANE. */
-static size_t pick_lane(const lanes *l)
+/* With the lock held: what a thread should feed next, false if nothing:
+ * the lane furthest behind that can go on (or NO_LANE), and whether the
+ * group's next part comes with it (or alone). */
+static bool pick_job(const lanes *l, size_t *lane, bool *part)
 {
     size_t best = NO_LANE;
     for (size_t i = 0; i < l->nlanes; i++)
         if (!l->running[i] && l->next[i] < l->mapped &&
             (best == NO_LANE || l->next[i] < l->next[best]))
             best = i;
-    return best;
+    uint64_t k = best != NO_LANE ? l->next[best] : l->next_part;
+    *lane = best;
+    /* A part is fed only once the next one is made: a processor that keeps
+     * its output in order may count on meeting every later part before
+     * this one ends. */
+    *part = l->nsplit > 0 && l->next_part == k && k < l->mapped &&
+            (k + 1 < l->mapped || k + 1 == l->nwindows);
+    return best != NO_LANE || *part;
+}
+
+/* With the lock held, which it releases meanwhile: feeds lane (unless
+ * NO_LANE) its next window, with the group's part of that window if part,
+ * or the group's next part alone. */
+static void run_job(lanes *l, job *j, size_t lane, bool part)
+{
+    uint64_t k = lane != NO_LANE ? l->next[lane] : l->next_part;
+    slot *s = &l->slots[k % IN_FLIGHT];
+    if (lane != NO_LANE)
+        l->running[lane] = true;
+    if (part)
+        l->next_part = k + 1;
+    pthread_mutex_unlock(&l->lock);
+
+    size_t n = 0;
+    if (lane != NO_LANE) {
+        j->procs[n] = l->lane_procs[lane];
+        j->states[n] = l->lane_procs[lane]->self;
+        j->overlaps[n++] = l->lane_overlaps[lane];
+    }
+    for (size_t i = 0; part && i < l->nsplit; i++) {
+        j->procs[n] = l->split_procs[i];
+        j->states[n] = s->part[i];
+        j->overlaps[n++] = l->split_overlaps[i];
+    }
+    memset(j->done, 0, n * sizeof *j->done);
+    mms_feed feed = {.procs = j->procs, .states = j->states, .overlaps = j->overlaps,
+                     .nprocs = n, .done = j->done, .guarded = true, .stop = &l->stop};
+    mms_error err;
+    mms_error_clear(&err);
+    int rc = mms_feed_window(&feed, &s->win, &err);
+    /* A part ends on the thread that fed it, failed or not: a later part
+     * may be waiting inside chunk() to learn it. */
+    if (part)
+        end_part(l, s, rc < 0 || atomic_load(&l->stop));
+
+    pthread_mutex_lock(&l->lock);
+    if (lane != NO_LANE)
+        l->running[lane] = false;
+    if (part) {
+        s->part_ended = true;
+        /* Windows are released only once the parts up to theirs ended: the
+         * slots from "ended" on still hold their windows. */
+        while (l->ended < l->mapped && l->slots[l->ended % IN_FLIGHT].part_ended)
+            l->ended++;
+    }
+    if (rc < 0)
+        lanes_fail(l, rc, &err);
+    if (rc < 0 || atomic_load(&l->stop))
+        return; /* the windows are unmapped at the end */
+    if (lane != NO_LANE) {
+        bool finished = j->done[0] || k + 1 == l->nwindows;
+        l->next[lane] = finished ? UINT64_MAX : k + 1;
+        if (finished)
+            l->active--;
+        uint64_t last = finished ? l->mapped : k + 1;
+        for (uint64_t w = k; w < last; w++)
+            l->slots[w % IN_FLIGHT].pending--;
+    }
+    if (part)
+        s->pending--;
+    release_windows(l);
+}
+
+typedef struct worker {
+    lanes *l;
+    job job;
+    pthread_t thread;
+} worker;
+
+/* Whether the scan has work left: a lane that wants windows, or windows
+ * the group has yet to see or merge. */
+static bool work_left(const lanes *l)
+{
+    return l->active > 0 || (l->nsplit > 0 && l->released < l->nwindows);
 }
 
 static void *lanes_worker(void *arg)
 {
-    lanes *l = arg;
+    worker *w = arg;
+    lanes *l = w->l;
     pthread_mutex_lock(&l->lock);
-    while (!atomic_load(&l->stop) && l->active > 0) {
+    while (!atomic_load(&l->stop) && work_left(l)) {
         size_t lane;
+        bool part;
         if (!l->mapping && l->mapped < l->nwindows && l->mapped - l->released < IN_FLIGHT)
             map_next(l); /* mapping ahead first, as a prefetch thread would */
-        else if ((lane = pick_lane(l)) != NO_LANE)
-            run_lane(l, lane);
+        else if (can_merge(l))
+            merge_next(l);
+        else if (pick_job(l, &lane, &part))
+            run_job(l, &w->job, lane, part);
         else
             pthread_cond_wait(&l->changed, &l->lock);
         pthread_cond_broadcast(&l->changed);
@@ -158,6 +335,40 @@ static void *lanes_worker(void *arg)
     pthread_cond_broadcast(&l->changed);
     pthread_mutex_unlock(&l->lock);
     return NULL;
+}
+
+/* After the workers: unmaps what is still mapped; parts that did not end
+ * are told the scan failed, and parts not merged are freed. */
+static void lanes_clean_up(lanes *l)
+{
+    for (uint64_t k = l->released; k < l->mapped; k++) {
+        slot *s = &l->slots[k % IN_FLIGHT];
+        bool unmerged = l->nsplit > 0 && (k == 0 || k >= l->merged);
+        if (unmerged && !s->part_ended) {
+            end_part(l, s, true);
+            s->part_ended = true;
+        }
+        if (unmerged)
+            free_part(l, s->part);
+        mms_window_unmap(&s->win);
+    }
+}
+
+/* Puts every processor in a lane or in the group. */
+static void sort_processors(lanes *l, mms_processor *const *procs, const size_t *overlaps,
+                            size_t nprocs)
+{
+    for (size_t i = 0; i < nprocs; i++) {
+        unsigned flags = procs[i]->ops->flags;
+        if ((flags & MMS_PROC_SPLITTABLE) && !(flags & MMS_PROC_ORDERED)) {
+            l->split_procs[l->nsplit] = procs[i];
+            l->split_overlaps[l->nsplit++] = overlaps[i];
+        } else {
+            l->lane_procs[l->nlanes] = procs[i];
+            l->lane_overlaps[l->nlanes++] = overlaps[i];
+        }
+    }
+    l->active = l->nlanes;
 }
 
 int mms_scan_lanes(const mms_walk_plan *plan, mms_processor *const *procs,
@@ -168,50 +379,64 @@ int mms_scan_lanes(const mms_walk_plan *plan, mms_processor *const *procs,
         return 0;
     lanes l = {.plan = plan, .counters = counters, .progress = progress,
                .nwindows = (plan->end - plan->begin + plan->window - 1) / plan->window,
-               .nlanes = nprocs, .active = nprocs};
-    void **states = calloc(nprocs, sizeof *states);
-    bool *done = calloc(nprocs, sizeof *done);
+               .merged = 1};
+    size_t width = nprocs + 1; /* a job's entries: a lane and the group */
+    l.lane_procs = calloc(2 * nprocs, sizeof *l.lane_procs);
+    l.lane_overlaps = calloc(2 * nprocs, sizeof *l.lane_overlaps);
     l.next = calloc(nprocs, sizeof *l.next);
     l.running = calloc(nprocs, sizeof *l.running);
-    l.feeds = calloc(nprocs, sizeof *l.feeds);
-    /* More threads than lanes would have nothing to do. */
-    unsigned helpers = (threads < nprocs ? threads : (unsigned)nprocs) - 1;
-    pthread_t *tids = calloc(helpers + 1, sizeof *tids);
+    void **parts = calloc(IN_FLIGHT * nprocs, sizeof *parts);
+    worker *workers = calloc(threads, sizeof *workers);
+    mms_processor **job_procs = calloc(threads * width, sizeof *job_procs);
+    void **job_states = calloc(threads * width, sizeof *job_states);
+    size_t *job_overlaps = calloc(threads * width, sizeof *job_overlaps);
+    bool *job_done = calloc(threads * width, sizeof *job_done);
     int rc = 0;
-    if (!states || !done || !l.next || !l.running || !l.feeds || !tids) {
+    if (!l.lane_procs || !l.lane_overlaps || !l.next || !l.running || !parts || !workers ||
+        !job_procs || !job_states || !job_overlaps || !job_done) {
         rc = mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
         goto out;
     }
-    for (size_t i = 0; i < nprocs; i++) {
-        states[i] = procs[i]->self;
-        l.feeds[i] = (mms_feed){.procs = &procs[i], .states = &states[i],
-                                .overlaps = &overlaps[i], .nprocs = 1, .done = &done[i],
-                                .guarded = true, .stop = &l.stop};
-    }
+    l.split_procs = l.lane_procs + nprocs;
+    l.split_overlaps = l.lane_overlaps + nprocs;
+    sort_processors(&l, procs, overlaps, nprocs);
+    for (size_t i = 0; i < IN_FLIGHT; i++)
+        l.slots[i].part = parts + i * nprocs;
+    /* Without a group, more threads than lanes would have nothing to do. */
+    if (l.nsplit == 0 && threads > l.nlanes)
+        threads = (unsigned)l.nlanes;
+    for (unsigned t = 0; t < threads; t++)
+        workers[t] = (worker){.l = &l,
+                              .job = {job_procs + t * width, job_states + t * width,
+                                      job_overlaps + t * width, job_done + t * width}};
     pthread_mutex_init(&l.lock, NULL);
     pthread_cond_init(&l.changed, NULL);
 
     /* A thread that cannot start is no error: the others do its share. */
-    unsigned started = 0;
-    while (started < helpers && pthread_create(&tids[started], NULL, lanes_worker, &l) == 0)
+    unsigned started = 1;
+    while (started < threads &&
+           pthread_create(&workers[started].thread, NULL, lanes_worker, &workers[started]) == 0)
         started++;
-    lanes_worker(&l);
-    for (unsigned t = 0; t < started; t++)
-        pthread_join(tids[t], NULL);
+    lanes_worker(&workers[0]);
+    for (unsigned t = 1; t < started; t++)
+        pthread_join(workers[t].thread, NULL);
 
-    for (uint64_t k = l.released; k < l.mapped; k++)
-        mms_window_unmap(&l.slots[k % IN_FLIGHT].win);
+    lanes_clean_up(&l);
     rc = l.rc;
     if (rc < 0 && err)
         *err = l.err;
     pthread_cond_destroy(&l.changed);
     pthread_mutex_destroy(&l.lock);
 out:
-    free(states);
-    free(done);
+    free(l.lane_procs);
+    free(l.lane_overlaps);
     free(l.next);
     free(l.running);
-    free(l.feeds);
-    free(tids);
+    free(parts);
+    free(workers);
+    free(job_procs);
+    free(job_states);
+    free(job_overlaps);
+    free(job_done);
     return rc;
 }

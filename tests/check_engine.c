@@ -467,15 +467,15 @@ START_TEST(one_done_processor_of_two_does_not_stop_the_scan)
 }
 END_TEST
 
-/* Scans path with an ordered and a splittable recorder as lanes and checks
- * that each saw [0, size) exactly once, in order, one chunk at a time, and
- * that each window was mapped once for both. */
+/* Scans path with an ordered recorder (a lane) and a splittable one (cut
+ * into a part per window) and checks that each saw [0, size) exactly
+ * once, in order, one chunk at a time (the parts merged in order, each on
+ * one thread), and that each window was mapped once for both. */
 static void check_lanes(const char *path, uint64_t size, uint64_t window, size_t overlap,
                         unsigned threads)
 {
     mms_engine *engine = engine_with(window, threads, MMS_ADVICE_AUTO);
     mms_processor *procs[2] = {recorder_new(false, overlap, true), recorder_new(true, 7, true)};
-    rec_of(procs[1])->one_thread = false; /* a lane, not a part */
     for (int i = 0; i < 2; i++)
         ck_assert_int_eq(mms_engine_add(engine, procs[i], NULL), 0);
     mms_error err;
@@ -487,10 +487,12 @@ static void check_lanes(const char *path, uint64_t size, uint64_t window, size_t
         ck_assert_msg(!r->fault[0], "size %llu overlap %zu threads %u: %s",
                       (unsigned long long)size, overlap, threads, r->fault);
         ck_assert(r->finished);
+        ck_assert_uint_eq(r->begin, 0);
         ck_assert_uint_eq(r->end, size);
         ck_assert_uint_eq(r->chunks, windows);
-        ck_assert_uint_eq(r->ends, 0); /* not a split scan */
     }
+    ck_assert_uint_eq(rec_of(procs[0])->ends, 0); /* a lane has no parts */
+    ck_assert_uint_eq(rec_of(procs[1])->ends, threads > 1 ? 1 : 0);
     mms_scan_info info;
     mms_engine_get_info(engine, &info);
     ck_assert_uint_eq(info.parts, 1);
@@ -501,7 +503,8 @@ static void check_lanes(const char *path, uint64_t size, uint64_t window, size_t
         mms_processor_free(procs[i]);
 }
 
-/* An ordered processor among others: every processor is a lane. */
+/* An ordered processor among others is a lane; the splittable ones are
+ * cut into a part per window. */
 START_TEST(an_ordered_processor_makes_lanes)
 {
     tu_enter_temp_dir();
@@ -579,11 +582,10 @@ START_TEST(lane_windows_stay_small)
     tu_write_pattern("data", 0, 10 * MIB);
     mms_engine *engine = engine_with(64 * MIB, 2, MMS_ADVICE_AUTO);
     mms_processor *a = recorder_new(false, 0, true), *b = recorder_new(true, 0, true);
-    rec_of(b)->one_thread = false; /* a lane, not a part */
     mms_scan_info info;
     scan_pair(engine, a, b, &info);
     ck_assert_uint_eq(info.map_calls, 3);
-    ck_assert_uint_eq(rec_of(a)->chunks, 3);
+    ck_assert_uint_eq(rec_of(a)->end, 10 * MIB);
     ck_assert_uint_eq(rec_of(b)->end, 10 * MIB);
     mms_engine_free(engine);
     mms_processor_free(a);
@@ -597,7 +599,7 @@ START_TEST(done_lanes_stop_the_scan)
     tu_enter_temp_dir();
     tu_write_pattern("data", 0, 40 * 64 * KIB);
     mms_engine *engine = engine_with(64 * KIB, 2, MMS_ADVICE_AUTO);
-    mms_processor *a = recorder_new(false, 0, true), *b = recorder_new(true, 0, true);
+    mms_processor *a = recorder_new(false, 0, true), *b = recorder_new(false, 0, true);
     rec_of(a)->done_after = 1;
     rec_of(b)->done_after = 2;
     mms_scan_info info;
@@ -605,7 +607,29 @@ START_TEST(done_lanes_stop_the_scan)
     ck_assert_uint_eq(rec_of(a)->chunks, 1);
     ck_assert_uint_eq(rec_of(b)->chunks, 2);
     ck_assert(rec_of(a)->finished && rec_of(b)->finished);
-    ck_assert_uint_le(info.map_calls, 4); /* window 1 and up to three ahead */
+    ck_assert_uint_le(info.map_calls, 6); /* window 1 and up to four ahead */
+    mms_engine_free(engine);
+    mms_processor_free(a);
+    mms_processor_free(b);
+}
+END_TEST
+
+/* Beside a lane, a splittable processor's part that is done stops only
+ * its own window: every window's part gets its first chunk. */
+START_TEST(a_done_part_beside_a_lane_stops_its_window_only)
+{
+    tu_enter_temp_dir();
+    tu_write_pattern("data", 0, 40 * 64 * KIB);
+    mms_engine *engine = engine_with(64 * KIB, 2, MMS_ADVICE_AUTO);
+    mms_processor *a = recorder_new(false, 0, true), *b = recorder_new(true, 0, true);
+    rec_of(a)->done_after = 1;
+    rec_of(b)->done_after = 1;
+    mms_scan_info info;
+    scan_pair(engine, a, b, &info);
+    ck_assert_uint_eq(rec_of(a)->chunks, 1);
+    ck_assert_uint_eq(rec_of(b)->chunks, 40);
+    ck_assert_uint_eq(rec_of(b)->end, 40 * 64 * KIB);
+    ck_assert_uint_eq(info.map_calls, 40);
     mms_engine_free(engine);
     mms_processor_free(a);
     mms_processor_free(b);
@@ -620,7 +644,6 @@ START_TEST(a_failing_lane_fails_the_scan)
     for (unsigned threads = 1; threads <= 3; threads++) {
         mms_engine *engine = engine_with(64 * KIB, threads, MMS_ADVICE_AUTO);
         mms_processor *a = recorder_new(true, 0, true), *b = recorder_new(false, 0, true);
-        rec_of(a)->one_thread = threads == 1; /* a lane, not a part, with threads */
         rec_of(b)->fail_after = 5;
         ck_assert_int_eq(mms_engine_add(engine, a, NULL), 0);
         ck_assert_int_eq(mms_engine_add(engine, b, NULL), 0);
@@ -629,7 +652,9 @@ START_TEST(a_failing_lane_fails_the_scan)
         ck_assert_str_eq(err.message, "recorder fails at offset 262144");
         ck_assert(!rec_of(a)->finished && !rec_of(b)->finished);
         ck_assert_msg(!rec_of(a)->fault[0], "%s", rec_of(a)->fault);
-        ck_assert_uint_le(rec_of(a)->end, 9 * 64 * KIB); /* at most three windows ahead */
+        ck_assert_uint_le(rec_of(a)->end, 9 * 64 * KIB); /* at most four windows ahead */
+        /* Beside the failing lane, a's first part is told the scan failed. */
+        ck_assert_uint_eq(rec_of(a)->ends, threads > 1 ? 1 : 0);
         mms_engine_free(engine);
         mms_processor_free(a);
         mms_processor_free(b);
@@ -982,6 +1007,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, idle_threads_are_offered_to_a_lone_processor);
     tcase_add_test(tc, lane_windows_stay_small);
     tcase_add_test(tc, done_lanes_stop_the_scan);
+    tcase_add_test(tc, a_done_part_beside_a_lane_stops_its_window_only);
     tcase_add_test(tc, a_failing_lane_fails_the_scan);
     tcase_add_test(tc, done_processors_stop_the_scan);
     tcase_add_test(tc, a_done_pipe_is_read_no_further);

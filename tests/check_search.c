@@ -187,8 +187,10 @@ START_TEST(matches_across_windows_found_once)
 }
 END_TEST
 
+/* Counts the lines of path that match; with_hash adds an ordered hash to
+ * the scan (a scan with lanes). */
 static uint64_t count_lines_with(const char *path, const mms_pattern *pattern, uint64_t window,
-                                 unsigned threads)
+                                 unsigned threads, bool with_hash)
 {
     mms_engine *engine = NULL;
     mms_processor *proc = NULL;
@@ -199,11 +201,17 @@ static uint64_t count_lines_with(const char *path, const mms_pattern *pattern, u
     mms_engine_set_threads(engine, threads);
     ck_assert_int_eq(mms_grep_new(&proc, pattern, &options, NULL, NULL, &err), 0);
     ck_assert_int_eq(mms_engine_add(engine, proc, &err), 0);
+    mms_processor *hash = NULL;
+    if (with_hash) {
+        ck_assert_int_eq(mms_hash_new(&hash, MMS_XXH3_64, &err), 0);
+        ck_assert_int_eq(mms_engine_add(engine, hash, &err), 0);
+    }
     ck_assert_int_eq(mms_engine_scan_path(engine, path, &err), 0);
     mms_grep_result result;
     ck_assert_int_eq(mms_grep_get_result(proc, &result), 0);
     mms_engine_free(engine);
     mms_processor_free(proc);
+    mms_processor_free(hash);
     return result.selected;
 }
 
@@ -229,7 +237,9 @@ START_TEST(counts_agree_for_any_windows_and_threads)
     mms_pattern *pattern = compile("xy", MMS_SEARCH_FIXED);
     for (uint64_t window = 4096; window <= 4 * 4096; window += 4096)
         for (unsigned threads = 1; threads <= 4; threads++)
-            ck_assert_uint_eq(count_lines_with("data", pattern, window, threads), want);
+            for (int with_hash = 0; with_hash <= 1; with_hash++)
+                ck_assert_uint_eq(count_lines_with("data", pattern, window, threads, with_hash),
+                                  want);
     mms_pattern_free(pattern);
     free(text);
 }
@@ -291,20 +301,22 @@ START_TEST(a_long_line_is_streamed_in_bounded_memory)
     mms_pattern *pattern = compile("ne+dle", MMS_SEARCH_EXTENDED);
     tu_reset_peak_rss();
     uint64_t before = tu_peak_rss();
-    ck_assert_uint_eq(count_lines_with("data", pattern, 1 << 20, 1), 1);
+    ck_assert_uint_eq(count_lines_with("data", pattern, 1 << 20, 1, false), 1);
     ck_assert_uint_lt(tu_peak_rss() - before, 16u << 20);
     mms_pattern_free(pattern);
 }
 END_TEST
 
-/* Lines of "line N needle\n" up to size bytes. */
-static void write_needle_lines(const char *path, size_t size)
+/* Lines of "line N needle\n" up to size bytes; returns how many. */
+static uint64_t write_needle_lines(const char *path, size_t size)
 {
     FILE *f = fopen(path, "w");
     ck_assert_ptr_nonnull(f);
-    for (size_t i = 0, written = 0; written < size; i++)
-        written += (size_t)fprintf(f, "line %zu needle\n", i);
+    uint64_t lines = 0;
+    for (size_t written = 0; written < size; lines++)
+        written += (size_t)fprintf(f, "line %llu needle\n", (unsigned long long)lines);
     ck_assert_int_eq(fclose(f), 0);
+    return lines;
 }
 
 typedef struct line_check {
@@ -325,8 +337,11 @@ static int check_line(void *ctx, const mms_match *m)
     return 0;
 }
 
-static int grep_lines_of(const char *path, uint64_t window, unsigned threads, line_check *check,
-                         mms_error *err)
+/* Greps path for "needle" lines into check; with_hash adds an ordered
+ * hash to the scan, which makes it a scan with lanes whose grep parts are
+ * windows. */
+static int grep_lines_of(const char *path, uint64_t window, unsigned threads, bool with_hash,
+                         line_check *check, mms_error *err)
 {
     mms_pattern *pattern = compile("needle", MMS_SEARCH_FIXED);
     mms_engine *engine = NULL;
@@ -338,12 +353,18 @@ static int grep_lines_of(const char *path, uint64_t window, unsigned threads, li
     mms_engine_set_threads(engine, threads);
     ck_assert_int_eq(mms_grep_new(&proc, pattern, &options, check_line, check, err), 0);
     ck_assert_int_eq(mms_engine_add(engine, proc, err), 0);
+    mms_processor *hash = NULL;
+    if (with_hash) {
+        ck_assert_int_eq(mms_hash_new(&hash, MMS_XXH64, err), 0);
+        ck_assert_int_eq(mms_engine_add(engine, hash, err), 0);
+    }
     int rc = mms_engine_scan_path(engine, path, err);
     mms_scan_info info;
     mms_engine_get_info(engine, &info);
-    ck_assert_uint_eq(info.parts, threads);
+    ck_assert_uint_eq(info.parts, with_hash ? 1 : threads);
     mms_engine_free(engine);
     mms_processor_free(proc);
+    mms_processor_free(hash);
     mms_pattern_free(pattern);
     return rc;
 }
@@ -354,18 +375,21 @@ START_TEST(parts_keep_bounded_output_in_order)
 {
     tu_enter_temp_dir();
     const size_t size = 96u << 20;
-    write_needle_lines("data", size);
+    uint64_t lines = write_needle_lines("data", size);
     mms_error err;
-    tu_reset_peak_rss();
-    uint64_t before = tu_peak_rss();
-    line_check check = {.truncate_fd = -1, .in_order = true};
-    ck_assert_int_eq(grep_lines_of("data", 4u << 20, 2, &check, &err), 0);
-    ck_assert(check.in_order);
     struct stat st;
     ck_assert_int_eq(stat("data", &st), 0);
-    ck_assert_uint_eq(check.next_offset, (uint64_t)st.st_size);
-    /* Two 4 MiB windows, 8 MiB kept and the growth of the kept buffer. */
-    ck_assert_uint_lt(tu_peak_rss() - before, 40u << 20);
+    for (int with_hash = 0; with_hash <= 1; with_hash++) {
+        tu_reset_peak_rss();
+        uint64_t before = tu_peak_rss();
+        line_check check = {.truncate_fd = -1, .in_order = true};
+        ck_assert_int_eq(grep_lines_of("data", 4u << 20, 2, with_hash, &check, &err), 0);
+        ck_assert(check.in_order);
+        ck_assert_uint_eq(check.lines, lines);
+        ck_assert_uint_eq(check.next_offset, (uint64_t)st.st_size);
+        /* A few 4 MiB windows, 8 MiB kept and the growth of the kept buffer. */
+        ck_assert_uint_lt(tu_peak_rss() - before, 40u << 20);
+    }
 }
 END_TEST
 
@@ -375,14 +399,17 @@ START_TEST(a_failing_split_scan_wakes_waiting_parts)
     tu_enter_temp_dir();
     write_needle_lines("data", 48u << 20);
     for (unsigned threads = 2; threads <= 3; threads++) {
-        int fd = open("data", O_RDWR);
-        ck_assert_int_ge(fd, 0);
-        line_check check = {.truncate_fd = fd, .in_order = true};
-        mms_error err;
-        ck_assert_int_eq(grep_lines_of("data", 1u << 20, threads, &check, &err), MMS_ETRUNCATED);
-        ck_assert(check.in_order);
-        close(fd);
-        write_needle_lines("data", 48u << 20);
+        for (int with_hash = 0; with_hash <= 1; with_hash++) {
+            int fd = open("data", O_RDWR);
+            ck_assert_int_ge(fd, 0);
+            line_check check = {.truncate_fd = fd, .in_order = true};
+            mms_error err;
+            ck_assert_int_eq(grep_lines_of("data", 1u << 20, threads, with_hash, &check, &err),
+                             MMS_ETRUNCATED);
+            ck_assert(check.in_order);
+            close(fd);
+            write_needle_lines("data", 48u << 20);
+        }
     }
 }
 END_TEST

@@ -64,16 +64,23 @@ static void *grep_split(const void *self)
                                    true);
     if (!s || !needs_order(&first->options))
         return s;
-    if (!first->order) { /* the first split of a scan */
-        first->order = part_order_new(grep_lines_take, first);
+    /* Parts are made before the part before them is fed, so the order of
+     * this scan still has a part to come (the newest) until the scan is
+     * over: an order whose parts have all ended is a past scan's. */
+    if (!first->split_order || part_order_unended(first->split_order) == 0) {
+        part_order_release(first->split_order);
+        first->split_order = part_order_new(grep_lines_take, first);
+        first->order = first->split_order;
         first->order_index = 0;
+        if (first->split_order)
+            part_order_retain(first->split_order);
     }
-    s->lines->order_index = first->order ? part_order_add(first->order, s->lines) : -1;
+    s->lines->order_index = first->split_order ? part_order_add(first->split_order, s->lines) : -1;
     if (s->lines->order_index < 0) {
         grep_destroy(s);
         return NULL;
     }
-    s->lines->order = first->order;
+    s->lines->order = first->split_order;
     return s;
 }
 

@@ -59,6 +59,7 @@ void grep_lines_release(grep_lines *g)
         part_order_end(g->order, g->order_index, true);
         part_order_release(g->order);
     }
+    part_order_release(g->split_order);
     pattern_worker_free(g->worker);
     bytebuf_release(&g->carry);
     bytebuf_release(&g->head);
@@ -166,7 +167,7 @@ static void keep_line(grep_lines *g, const unsigned char *text, size_t len, uint
         return;
     }
     if (g->keep_limit == 0) {
-        size_t waiting = (size_t)part_order_parts(g->order) - 1;
+        size_t waiting = (size_t)part_order_unended(g->order) - 1;
         g->keep_limit = KEPT_TOTAL / waiting > KEPT_MIN ? KEPT_TOTAL / waiting : KEPT_MIN;
     }
     if (g->kept.len >= g->keep_limit && !part_order_wait(g->order, g->order_index))

@@ -40,6 +40,9 @@ typedef struct grep_lines {
     bool reporting;
     part_order *order;     /* NULL when no output order is kept, and once ended */
     int order_index;
+    /* The first part only: the order that later parts of its scan join
+     * (a reference of its own, kept after the first part ends). */
+    part_order *split_order;
     bytebuf kept;          /* kept lines, each a kept_line and its text */
     size_t keep_limit;
     bool head_binary;      /* result.binary when the head got its newline */

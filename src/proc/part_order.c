@@ -25,6 +25,7 @@ struct part_order {
     part_take_fn take;
     order_slot *slots;
     int count, capacity;
+    int ended;  /* parts for which part_order_end() was called */
     int refs;
     atomic_int head;
     atomic_bool stopped;
@@ -70,12 +71,19 @@ int part_order_add(part_order *order, void *part)
     return index;
 }
 
-int part_order_parts(part_order *order)
+int part_order_unended(part_order *order)
 {
     pthread_mutex_lock(&order->lock);
-    int count = order->count;
+    int unended = order->count - order->ended;
     pthread_mutex_unlock(&order->lock);
-    return count;
+    return unended;
+}
+
+void part_order_retain(part_order *order)
+{
+    pthread_mutex_lock(&order->lock);
+    order->refs++;
+    pthread_mutex_unlock(&order->lock);
 }
 
 void part_order_release(part_order *order)
@@ -152,6 +160,7 @@ void part_order_end(part_order *order, int index, bool failed)
 {
     pthread_mutex_lock(&order->lock);
     order->slots[index].ended = true;
+    order->ended++;
     if (failed) {
         order->failed = true;
         atomic_store(&order->stopped, true);

@@ -31,8 +31,12 @@ part_order *part_order_new(part_take_fn take, void *first);
  * its index, or -1 when out of memory. */
 int part_order_add(part_order *order, void *part);
 
-/* The number of parts added so far. */
-int part_order_parts(part_order *order);
+/* The number of parts added that have not ended.  Zero: every part has
+ * ended, and no part will be added any more (see grep_split()). */
+int part_order_unended(part_order *order);
+
+/* Takes one more reference. */
+void part_order_retain(part_order *order);
 
 /* Drops a reference; the last one frees the order. */
 void part_order_release(part_order *order);
