@@ -167,7 +167,10 @@ static void keep_line(grep_lines *g, const unsigned char *text, size_t len, uint
         return;
     }
     if (g->keep_limit == 0) {
-        size_t waiting = (size_t)part_order_unended(g->order) - 1;
+        /* The parts that may be waiting to report: this one and the other
+         * unended ones but the head. */
+        int unended = part_order_unended(g->order);
+        size_t waiting = unended > 2 ? (size_t)unended - 1 : 1;
         g->keep_limit = KEPT_TOTAL / waiting > KEPT_MIN ? KEPT_TOTAL / waiting : KEPT_MIN;
     }
     if (g->kept.len >= g->keep_limit && !part_order_wait(g->order, g->order_index))
