@@ -123,19 +123,26 @@ static inline __attribute__((always_inline)) void classify_scalar(const unsigned
 }
 #endif
 
-/* Runs the words of a 64-byte block with these masks through w. */
+/*
+ * Runs the words of a 64-byte block with these masks through w.  The carry
+ * into bit i of print + ~space + in_word (~space: printable or
+ * transparent) is whether a word was open just before byte i; on a
+ * printable byte, whose two addend bits are both 1, the sum bit is that
+ * carry itself, so the printable bytes with a sum bit of 0 start words.
+ */
 static inline __attribute__((always_inline)) void count_words(uint64_t space, uint64_t print,
                                                               wc_words *w)
 {
-    uint64_t generate = print;
-    uint64_t carry_path = ~space; /* printable or transparent */
-    uint64_t sum;
-    bool overflow = __builtin_add_overflow(generate, carry_path, &sum);
-    overflow |= __builtin_add_overflow(sum, (uint64_t)w->in_word, &sum);
-    /* Bit i of carries: whether a word was open just before byte i. */
-    uint64_t carries = sum ^ generate ^ carry_path;
-    w->count += (uint64_t)__builtin_popcountll(print & ~carries);
+    unsigned long long sum;
+#ifdef HAVE_X86_VECTORS
+    /* One add-with-carry, the carry in and out kept in in_word. */
+    w->in_word = _addcarry_u64(w->in_word, print, ~space, &sum);
+#else
+    bool overflow = __builtin_add_overflow(print, ~space, &sum);
+    overflow |= __builtin_add_overflow(sum, (unsigned long long)w->in_word, &sum);
     w->in_word = overflow;
+#endif
+    w->count += (uint64_t)__builtin_popcountll(print & ~sum);
 }
 
 /* The last len (< 64) bytes padded with NUL bytes: they are transparent,
@@ -166,15 +173,15 @@ typedef void (*block_fn)(const unsigned char *p, block_counts *c);
 static inline __attribute__((always_inline)) void
 count_blocks(const unsigned char *data, size_t len, block_fn count, block_counts *c)
 {
-    unsigned char tail[64];
-    for (size_t i = 0; i < len; i += 64) {
-        const unsigned char *p = data + i;
-        if (len - i < 64) {
-            pad_tail(p, len - i, tail);
-            p = tail;
-        }
+    const unsigned char *p = data, *whole_end = data + len / 64 * 64;
+    for (; p < whole_end; p += 64) {
         __builtin_prefetch(p + PREFETCH_AHEAD);
         count(p, c);
+    }
+    if (len % 64) {
+        unsigned char tail[64];
+        pad_tail(p, len % 64, tail);
+        count(tail, c);
     }
 }
 
