@@ -59,8 +59,10 @@ int mms_feed_window(void *ctx, const mms_window *win, mms_error *err)
         return MMS_WALK_STOP; /* another walk failed; its error is the one reported */
     size_t fresh = win->chunk.len - win->chunk.overlap;
     /* With several processors, each slice goes through all of them while it
-     * is in the cache, so that the window is read from memory once. */
-    size_t slice = f->nprocs > 1 ? FEED_SLICE : fresh;
+     * is in the cache, so that the window is read from memory once.  (A
+     * lane scan's windows are small and read by another thread at about
+     * the same time: there, whole windows in turn measured faster.) */
+    size_t slice = f->nprocs > 1 && !f->whole_windows ? FEED_SLICE : fresh;
     for (size_t from = 0; from < fresh && f->ndone < f->nprocs; from += slice) {
         size_t to = fresh - from < slice ? fresh : from + slice;
         for (size_t i = 0; i < f->nprocs; i++) {

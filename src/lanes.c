@@ -12,15 +12,14 @@
  *
  * Window k is mapped once, by whichever thread finds room for it, and
  * unmapped when every lane has seen it and its part is merged.  A thread
- * with nothing to map or merge takes the lane furthest behind whose next
- * window is mapped, with the group's part of that window when that is the
- * next part to take (feed.c then gives both a cache-sized slice at a
- * time, so the part reads the window from the cache); with no lane to
- * take, it takes the next part alone.  Parts are taken in input order, so
- * the earliest part that has not ended is always running.  At most
- * IN_FLIGHT windows are mapped at once, so fast work waits for slow work
- * instead of running ahead: the input is read from the disk once and
- * memory stays flat.
+ * with nothing to map or merge takes the group's next part unless it is
+ * ahead of every lane that can go on, else the lane furthest behind whose
+ * next window is mapped: so a thread that counts and one that hashes work
+ * on the same window at about the same time, and the second finds it in
+ * the CPU's cache.  Parts are taken in input order, so the earliest part
+ * that has not ended is always running.  At most IN_FLIGHT windows are
+ * mapped at once, so fast work waits for slow work instead of running
+ * ahead: the input is read from the disk once and memory stays flat.
  */
 #include "config.h"
 #include "internal.h"
@@ -41,14 +40,6 @@ typedef struct slot {
     void **part;      /* the group's states for this window (nsplit entries) */
     bool part_ended;  /* part_end() was called for them */
 } slot;
-
-/* What one thread feeds in one go: a lane, the group's part, or both. */
-typedef struct job {
-    mms_processor **procs; /* 1 + nsplit entries each */
-    void **states;
-    size_t *overlaps;
-    bool *done;
-} job;
 
 typedef struct lanes {
     const mms_walk_plan *plan;
@@ -218,53 +209,60 @@ static void merge_next(lanes *l)
     release_windows(l);
 }
 
+/* With the lock held: whether the group's next part can be fed: its
+ * window is mapped, and so is the next one (a part is fed only once the
+ * next part is made: a processor that keeps its output in order may count
+ * on meeting every later part before this one ends). */
+static bool part_ready(const lanes *l)
+{
+    uint64_t k = l->next_part;
+    return l->nsplit > 0 && k < l->mapped && (k + 1 < l->mapped || k + 1 == l->nwindows);
+}
+
 /* With the lock held: what a thread should feed next, false if nothing:
- * the lane furthest behind that can go on (or NO_LANE), and whether the
- * group's next part comes with it (or alone). */
-static bool pick_job(const lanes *l, size_t *lane, bool *part)
+ * the group's next part (*lane = NO_LANE) unless it is ahead of every lane
+ * that can go on, else the lane furthest behind that can go on. */
+static bool pick_job(const lanes *l, size_t *lane)
 {
     size_t best = NO_LANE;
     for (size_t i = 0; i < l->nlanes; i++)
         if (!l->running[i] && l->next[i] < l->mapped &&
             (best == NO_LANE || l->next[i] < l->next[best]))
             best = i;
-    uint64_t k = best != NO_LANE ? l->next[best] : l->next_part;
+    if (part_ready(l) && (best == NO_LANE || l->next_part <= l->next[best]))
+        best = NO_LANE;
+    else if (best == NO_LANE)
+        return false;
     *lane = best;
-    /* A part is fed only once the next one is made: a processor that keeps
-     * its output in order may count on meeting every later part before
-     * this one ends. */
-    *part = l->nsplit > 0 && l->next_part == k && k < l->mapped &&
-            (k + 1 < l->mapped || k + 1 == l->nwindows);
-    return best != NO_LANE || *part;
+    return true;
 }
 
-/* With the lock held, which it releases meanwhile: feeds lane (unless
- * NO_LANE) its next window, with the group's part of that window if part,
- * or the group's next part alone. */
-static void run_job(lanes *l, job *j, size_t lane, bool part)
+/* With the lock held, which it releases meanwhile: feeds lane its next
+ * window, or with NO_LANE the group its next part.  done has room for a
+ * flag per processor of the group, and at least one. */
+static void run_job(lanes *l, bool *done, size_t lane)
 {
-    uint64_t k = lane != NO_LANE ? l->next[lane] : l->next_part;
+    bool part = lane == NO_LANE;
+    uint64_t k = part ? l->next_part : l->next[lane];
     slot *s = &l->slots[k % IN_FLIGHT];
-    if (lane != NO_LANE)
-        l->running[lane] = true;
     if (part)
         l->next_part = k + 1;
+    else
+        l->running[lane] = true;
     pthread_mutex_unlock(&l->lock);
 
-    size_t n = 0;
-    if (lane != NO_LANE) {
-        j->procs[n] = l->lane_procs[lane];
-        j->states[n] = l->lane_procs[lane]->self;
-        j->overlaps[n++] = l->lane_overlaps[lane];
+    mms_feed feed = {.nprocs = part ? l->nsplit : 1, .done = done, .guarded = true,
+                     .stop = &l->stop, .whole_windows = true};
+    if (part) {
+        feed.procs = l->split_procs;
+        feed.states = s->part;
+        feed.overlaps = l->split_overlaps;
+    } else {
+        feed.procs = &l->lane_procs[lane];
+        feed.states = &l->lane_procs[lane]->self;
+        feed.overlaps = &l->lane_overlaps[lane];
     }
-    for (size_t i = 0; part && i < l->nsplit; i++) {
-        j->procs[n] = l->split_procs[i];
-        j->states[n] = s->part[i];
-        j->overlaps[n++] = l->split_overlaps[i];
-    }
-    memset(j->done, 0, n * sizeof *j->done);
-    mms_feed feed = {.procs = j->procs, .states = j->states, .overlaps = j->overlaps,
-                     .nprocs = n, .done = j->done, .guarded = true, .stop = &l->stop};
+    memset(done, 0, feed.nprocs * sizeof *done);
     mms_error err;
     mms_error_clear(&err);
     int rc = mms_feed_window(&feed, &s->win, &err);
@@ -274,21 +272,23 @@ static void run_job(lanes *l, job *j, size_t lane, bool part)
         end_part(l, s, rc < 0 || atomic_load(&l->stop));
 
     pthread_mutex_lock(&l->lock);
-    if (lane != NO_LANE)
-        l->running[lane] = false;
     if (part) {
         s->part_ended = true;
         /* Windows are released only once the parts up to theirs ended: the
          * slots from "ended" on still hold their windows. */
         while (l->ended < l->mapped && l->slots[l->ended % IN_FLIGHT].part_ended)
             l->ended++;
+    } else {
+        l->running[lane] = false;
     }
     if (rc < 0)
         lanes_fail(l, rc, &err);
     if (rc < 0 || atomic_load(&l->stop))
         return; /* the windows are unmapped at the end */
-    if (lane != NO_LANE) {
-        bool finished = j->done[0] || k + 1 == l->nwindows;
+    if (part) {
+        s->pending--;
+    } else {
+        bool finished = done[0] || k + 1 == l->nwindows;
         l->next[lane] = finished ? UINT64_MAX : k + 1;
         if (finished)
             l->active--;
@@ -296,14 +296,12 @@ static void run_job(lanes *l, job *j, size_t lane, bool part)
         for (uint64_t w = k; w < last; w++)
             l->slots[w % IN_FLIGHT].pending--;
     }
-    if (part)
-        s->pending--;
     release_windows(l);
 }
 
 typedef struct worker {
     lanes *l;
-    job job;
+    bool *done; /* the feed's flags for this thread's jobs */
     pthread_t thread;
 } worker;
 
@@ -321,13 +319,12 @@ static void *lanes_worker(void *arg)
     pthread_mutex_lock(&l->lock);
     while (!atomic_load(&l->stop) && work_left(l)) {
         size_t lane;
-        bool part;
         if (!l->mapping && l->mapped < l->nwindows && l->mapped - l->released < IN_FLIGHT)
             map_next(l); /* mapping ahead first, as a prefetch thread would */
         else if (can_merge(l))
             merge_next(l);
-        else if (pick_job(l, &lane, &part))
-            run_job(l, &w->job, lane, part);
+        else if (pick_job(l, &lane))
+            run_job(l, w->done, lane);
         else
             pthread_cond_wait(&l->changed, &l->lock);
         pthread_cond_broadcast(&l->changed);
@@ -380,20 +377,16 @@ int mms_scan_lanes(const mms_walk_plan *plan, mms_processor *const *procs,
     lanes l = {.plan = plan, .counters = counters, .progress = progress,
                .nwindows = (plan->end - plan->begin + plan->window - 1) / plan->window,
                .merged = 1};
-    size_t width = nprocs + 1; /* a job's entries: a lane and the group */
     l.lane_procs = calloc(2 * nprocs, sizeof *l.lane_procs);
     l.lane_overlaps = calloc(2 * nprocs, sizeof *l.lane_overlaps);
     l.next = calloc(nprocs, sizeof *l.next);
     l.running = calloc(nprocs, sizeof *l.running);
     void **parts = calloc(IN_FLIGHT * nprocs, sizeof *parts);
     worker *workers = calloc(threads, sizeof *workers);
-    mms_processor **job_procs = calloc(threads * width, sizeof *job_procs);
-    void **job_states = calloc(threads * width, sizeof *job_states);
-    size_t *job_overlaps = calloc(threads * width, sizeof *job_overlaps);
-    bool *job_done = calloc(threads * width, sizeof *job_done);
+    bool *done = calloc(threads * nprocs, sizeof *done);
     int rc = 0;
     if (!l.lane_procs || !l.lane_overlaps || !l.next || !l.running || !parts || !workers ||
-        !job_procs || !job_states || !job_overlaps || !job_done) {
+        !done) {
         rc = mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
         goto out;
     }
@@ -406,9 +399,7 @@ int mms_scan_lanes(const mms_walk_plan *plan, mms_processor *const *procs,
     if (l.nsplit == 0 && threads > l.nlanes)
         threads = (unsigned)l.nlanes;
     for (unsigned t = 0; t < threads; t++)
-        workers[t] = (worker){.l = &l,
-                              .job = {job_procs + t * width, job_states + t * width,
-                                      job_overlaps + t * width, job_done + t * width}};
+        workers[t] = (worker){.l = &l, .done = done + t * nprocs};
     pthread_mutex_init(&l.lock, NULL);
     pthread_cond_init(&l.changed, NULL);
 
@@ -434,9 +425,6 @@ out:
     free(l.running);
     free(parts);
     free(workers);
-    free(job_procs);
-    free(job_states);
-    free(job_overlaps);
-    free(job_done);
+    free(done);
     return rc;
 }
