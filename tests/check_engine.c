@@ -32,6 +32,7 @@ typedef struct recorder {
     int truncate_fd;           /* >= 0: truncate it to 0 during the first chunk */
     uint64_t done_after;       /* > 0: return MMS_PROC_DONE after this many chunks */
     uint64_t fail_after;       /* > 0: fail with MMS_EPROC after this many chunks */
+    uint64_t fail_at;          /* > 0: fail with MMS_EPROC when new bytes begin here */
     bool one_thread;           /* a part: every chunk must come from one thread */
     atomic_bool busy;          /* inside chunk(): a second call at once is a fault */
     bool done;                 /* it returned MMS_PROC_DONE */
@@ -102,7 +103,8 @@ static int rec_chunk(void *self, const mms_chunk *c, mms_error *err)
     }
     r->done = r->done_after > 0 && r->chunks >= r->done_after;
     atomic_store(&r->busy, false);
-    if (r->fail_after > 0 && r->chunks >= r->fail_after)
+    if ((r->fail_after > 0 && r->chunks >= r->fail_after) ||
+        (r->fail_at > 0 && new_begin == r->fail_at))
         return mms_error_set(err, MMS_EPROC, 0, "recorder fails at offset %llu",
                              (unsigned long long)new_begin);
     return r->done ? MMS_PROC_DONE : 0;
@@ -116,6 +118,7 @@ static void *rec_split(const void *self)
     r->check_bytes = model->check_bytes;
     r->truncate_fd = -1;
     r->done_after = model->done_after;
+    r->fail_at = model->fail_at;
     r->one_thread = true;
     return r;
 }
@@ -662,6 +665,33 @@ START_TEST(a_failing_lane_fails_the_scan)
 }
 END_TEST
 
+/* A part that fails beside a lane stops the scan with its error: the
+ * lane stops within the windows mapped ahead, nothing is finished. */
+START_TEST(a_failing_part_beside_a_lane_fails_the_scan)
+{
+    tu_enter_temp_dir();
+    tu_write_pattern("data", 0, 40 * 64 * KIB);
+    for (unsigned threads = 2; threads <= 3; threads++) {
+        mms_engine *engine = engine_with(64 * KIB, threads, MMS_ADVICE_AUTO);
+        mms_processor *a = recorder_new(false, 0, true), *b = recorder_new(true, 0, true);
+        rec_of(b)->fail_at = 7 * 64 * KIB;
+        ck_assert_int_eq(mms_engine_add(engine, a, NULL), 0);
+        ck_assert_int_eq(mms_engine_add(engine, b, NULL), 0);
+        mms_error err;
+        ck_assert_int_eq(mms_engine_scan_path(engine, "data", &err), MMS_EPROC);
+        ck_assert_str_eq(err.message, "recorder fails at offset 458752");
+        ck_assert(!rec_of(a)->finished && !rec_of(b)->finished);
+        ck_assert_msg(!rec_of(a)->fault[0] && !rec_of(b)->fault[0], "%s%s", rec_of(a)->fault,
+                      rec_of(b)->fault);
+        ck_assert_uint_le(rec_of(a)->end, 12 * 64 * KIB); /* at most four windows ahead */
+        ck_assert_uint_le(rec_of(b)->end, 7 * 64 * KIB);  /* merged parts stop before it */
+        mms_engine_free(engine);
+        mms_processor_free(a);
+        mms_processor_free(b);
+    }
+}
+END_TEST
+
 START_TEST(truncated_during_scan_is_an_error_not_a_crash)
 {
     tu_enter_temp_dir();
@@ -1008,6 +1038,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, lane_windows_stay_small);
     tcase_add_test(tc, done_lanes_stop_the_scan);
     tcase_add_test(tc, a_done_part_beside_a_lane_stops_its_window_only);
+    tcase_add_test(tc, a_failing_part_beside_a_lane_fails_the_scan);
     tcase_add_test(tc, a_failing_lane_fails_the_scan);
     tcase_add_test(tc, done_processors_stop_the_scan);
     tcase_add_test(tc, a_done_pipe_is_read_no_further);
