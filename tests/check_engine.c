@@ -596,24 +596,38 @@ START_TEST(lane_windows_stay_small)
 }
 END_TEST
 
-/* Lanes that are all done stop the scan within the windows mapped ahead. */
-START_TEST(done_lanes_stop_the_scan)
+/* Scans 40 windows of 64 KiB on two threads with an ordered recorder done
+ * after a_done chunks and a recorder b (splittable or not) done after
+ * b_done; gives the chunks each saw and the scan's map calls. */
+static void scan_done_pair(bool b_splittable, uint64_t a_done, uint64_t b_done,
+                           uint64_t chunks[2], uint64_t *map_calls)
 {
     tu_enter_temp_dir();
     tu_write_pattern("data", 0, 40 * 64 * KIB);
     mms_engine *engine = engine_with(64 * KIB, 2, MMS_ADVICE_AUTO);
-    mms_processor *a = recorder_new(false, 0, true), *b = recorder_new(false, 0, true);
-    rec_of(a)->done_after = 1;
-    rec_of(b)->done_after = 2;
+    mms_processor *a = recorder_new(false, 0, true), *b = recorder_new(b_splittable, 0, true);
+    rec_of(a)->done_after = a_done;
+    rec_of(b)->done_after = b_done;
     mms_scan_info info;
     scan_pair(engine, a, b, &info);
-    ck_assert_uint_eq(rec_of(a)->chunks, 1);
-    ck_assert_uint_eq(rec_of(b)->chunks, 2);
     ck_assert(rec_of(a)->finished && rec_of(b)->finished);
-    ck_assert_uint_le(info.map_calls, 6); /* window 1 and up to four ahead */
+    ck_assert_uint_eq(rec_of(b)->begin, 0);
+    chunks[0] = rec_of(a)->chunks;
+    chunks[1] = rec_of(b)->chunks;
+    *map_calls = info.map_calls;
     mms_engine_free(engine);
     mms_processor_free(a);
     mms_processor_free(b);
+}
+
+/* Lanes that are all done stop the scan within the windows mapped ahead. */
+START_TEST(done_lanes_stop_the_scan)
+{
+    uint64_t chunks[2], map_calls;
+    scan_done_pair(false, 1, 2, chunks, &map_calls);
+    ck_assert_uint_eq(chunks[0], 1);
+    ck_assert_uint_eq(chunks[1], 2);
+    ck_assert_uint_le(map_calls, 6); /* window 1 and up to four ahead */
 }
 END_TEST
 
@@ -621,73 +635,47 @@ END_TEST
  * its own window: every window's part gets its first chunk. */
 START_TEST(a_done_part_beside_a_lane_stops_its_window_only)
 {
-    tu_enter_temp_dir();
-    tu_write_pattern("data", 0, 40 * 64 * KIB);
-    mms_engine *engine = engine_with(64 * KIB, 2, MMS_ADVICE_AUTO);
-    mms_processor *a = recorder_new(false, 0, true), *b = recorder_new(true, 0, true);
-    rec_of(a)->done_after = 1;
-    rec_of(b)->done_after = 1;
-    mms_scan_info info;
-    scan_pair(engine, a, b, &info);
-    ck_assert_uint_eq(rec_of(a)->chunks, 1);
-    ck_assert_uint_eq(rec_of(b)->chunks, 40);
-    ck_assert_uint_eq(rec_of(b)->end, 40 * 64 * KIB);
-    ck_assert_uint_eq(info.map_calls, 40);
-    mms_engine_free(engine);
-    mms_processor_free(a);
-    mms_processor_free(b);
+    uint64_t chunks[2], map_calls;
+    scan_done_pair(true, 1, 1, chunks, &map_calls);
+    ck_assert_uint_eq(chunks[0], 1);
+    ck_assert_uint_eq(chunks[1], 40);
+    ck_assert_uint_eq(map_calls, 40);
 }
 END_TEST
 
-/* A lane that fails stops the others; its error is the one reported. */
-START_TEST(a_failing_lane_fails_the_scan)
+/* A lane that fails stops the others, and so does a part that fails
+ * beside a lane; the failure's error is the one reported, nothing is
+ * finished, and the other work stops within the windows mapped ahead. */
+START_TEST(a_failing_lane_or_part_fails_the_scan)
 {
     tu_enter_temp_dir();
     tu_write_pattern("data", 0, 40 * 64 * KIB);
-    for (unsigned threads = 1; threads <= 3; threads++) {
-        mms_engine *engine = engine_with(64 * KIB, threads, MMS_ADVICE_AUTO);
-        mms_processor *a = recorder_new(true, 0, true), *b = recorder_new(false, 0, true);
-        rec_of(b)->fail_after = 5;
-        ck_assert_int_eq(mms_engine_add(engine, a, NULL), 0);
-        ck_assert_int_eq(mms_engine_add(engine, b, NULL), 0);
-        mms_error err;
-        ck_assert_int_eq(mms_engine_scan_path(engine, "data", &err), MMS_EPROC);
-        ck_assert_str_eq(err.message, "recorder fails at offset 262144");
-        ck_assert(!rec_of(a)->finished && !rec_of(b)->finished);
-        ck_assert_msg(!rec_of(a)->fault[0], "%s", rec_of(a)->fault);
-        ck_assert_uint_le(rec_of(a)->end, 9 * 64 * KIB); /* at most four windows ahead */
-        /* Beside the failing lane, a's first part is told the scan failed. */
-        ck_assert_uint_eq(rec_of(a)->ends, threads > 1 ? 1 : 0);
-        mms_engine_free(engine);
-        mms_processor_free(a);
-        mms_processor_free(b);
-    }
-}
-END_TEST
-
-/* A part that fails beside a lane stops the scan with its error: the
- * lane stops within the windows mapped ahead, nothing is finished. */
-START_TEST(a_failing_part_beside_a_lane_fails_the_scan)
-{
-    tu_enter_temp_dir();
-    tu_write_pattern("data", 0, 40 * 64 * KIB);
-    for (unsigned threads = 2; threads <= 3; threads++) {
-        mms_engine *engine = engine_with(64 * KIB, threads, MMS_ADVICE_AUTO);
-        mms_processor *a = recorder_new(false, 0, true), *b = recorder_new(true, 0, true);
-        rec_of(b)->fail_at = 7 * 64 * KIB;
-        ck_assert_int_eq(mms_engine_add(engine, a, NULL), 0);
-        ck_assert_int_eq(mms_engine_add(engine, b, NULL), 0);
-        mms_error err;
-        ck_assert_int_eq(mms_engine_scan_path(engine, "data", &err), MMS_EPROC);
-        ck_assert_str_eq(err.message, "recorder fails at offset 458752");
-        ck_assert(!rec_of(a)->finished && !rec_of(b)->finished);
-        ck_assert_msg(!rec_of(a)->fault[0] && !rec_of(b)->fault[0], "%s%s", rec_of(a)->fault,
-                      rec_of(b)->fault);
-        ck_assert_uint_le(rec_of(a)->end, 12 * 64 * KIB); /* at most four windows ahead */
-        ck_assert_uint_le(rec_of(b)->end, 7 * 64 * KIB);  /* merged parts stop before it */
-        mms_engine_free(engine);
-        mms_processor_free(a);
-        mms_processor_free(b);
+    for (int part_fails = 0; part_fails <= 1; part_fails++) {
+        for (unsigned threads = 1 + part_fails; threads <= 3; threads++) {
+            mms_engine *engine = engine_with(64 * KIB, threads, MMS_ADVICE_AUTO);
+            mms_processor *split = recorder_new(true, 0, true), *lane = recorder_new(false, 0, true);
+            if (part_fails)
+                rec_of(split)->fail_at = 7 * 64 * KIB;
+            else
+                rec_of(lane)->fail_after = 5;
+            ck_assert_int_eq(mms_engine_add(engine, split, NULL), 0);
+            ck_assert_int_eq(mms_engine_add(engine, lane, NULL), 0);
+            mms_error err;
+            ck_assert_int_eq(mms_engine_scan_path(engine, "data", &err), MMS_EPROC);
+            ck_assert_str_eq(err.message, part_fails ? "recorder fails at offset 458752"
+                                                     : "recorder fails at offset 262144");
+            ck_assert(!rec_of(split)->finished && !rec_of(lane)->finished);
+            ck_assert_msg(!rec_of(split)->fault[0] && !rec_of(lane)->fault[0], "%s%s",
+                          rec_of(split)->fault, rec_of(lane)->fault);
+            /* at most four windows ahead; merged parts stop before the failure */
+            ck_assert_uint_le(rec_of(part_fails ? lane : split)->end, 12 * 64 * KIB);
+            ck_assert_uint_le(rec_of(split)->end, (part_fails ? 7 : 9) * 64 * KIB);
+            /* With threads, the first part (self) is ended once. */
+            ck_assert_uint_eq(rec_of(split)->ends, threads > 1 ? 1 : 0);
+            mms_engine_free(engine);
+            mms_processor_free(split);
+            mms_processor_free(lane);
+        }
     }
 }
 END_TEST
@@ -1038,8 +1026,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, lane_windows_stay_small);
     tcase_add_test(tc, done_lanes_stop_the_scan);
     tcase_add_test(tc, a_done_part_beside_a_lane_stops_its_window_only);
-    tcase_add_test(tc, a_failing_part_beside_a_lane_fails_the_scan);
-    tcase_add_test(tc, a_failing_lane_fails_the_scan);
+    tcase_add_test(tc, a_failing_lane_or_part_fails_the_scan);
     tcase_add_test(tc, done_processors_stop_the_scan);
     tcase_add_test(tc, a_done_pipe_is_read_no_further);
     tcase_add_test(tc, one_done_processor_of_two_does_not_stop_the_scan);
