@@ -18,7 +18,7 @@
 #include <string.h>
 
 typedef struct blocks_state {
-    xxh_stream tail;             /* the block in progress; first: it needs the alignment */
+    xxh_stream tail;             /* the block in progress */
     uint64_t tail_len;           /* bytes of it seen */
     mms_hash_algorithm algorithm;
     uint64_t block_size;

@@ -11,12 +11,12 @@
 #include <stdlib.h>
 
 typedef struct hash_state {
-    xxh_stream stream;      /* first: the member that needs the alignment */
+    xxh_stream stream;
     mms_hash_digest digest; /* of the last finished scan */
     bool finished;
     unsigned spare_threads; /* the engine's offer for this scan */
-    xxh3_share share;       /* started on the first window it can share */
-    bool sharing;           /* share is started */
+    xxh3_share share;       /* started on the first window it can share, kept
+                               until no thread is offered or the end */
     bool share_failed;      /* it could not be: not tried again this scan */
 } hash_state;
 
@@ -42,21 +42,15 @@ void mms_hash_to_hex(const mms_hash_digest *digest, bool little_endian, char *ou
     out[2 * digest->size] = '\0';
 }
 
-/* Chunks shorter than this are hashed on the calling thread alone: a helper
- * thread is not worth starting for them. */
-#define SHARE_MIN_CHUNK (4u << 20)
-
 static bool can_share(mms_hash_algorithm algorithm)
 {
     return algorithm == MMS_XXH3_64 || algorithm == MMS_XXH128;
 }
 
-/* Ends the sharing thread, if any. */
-static void stop_sharing(hash_state *s)
+/* Whether the share's thread is running. */
+static bool sharing(const hash_state *s)
 {
-    if (s->sharing)
-        xxh3_share_stop(&s->share);
-    s->sharing = false;
+    return s->share.sums != NULL;
 }
 
 static int hash_chunk(void *self, const mms_chunk *chunk, mms_error *err)
@@ -65,41 +59,38 @@ static int hash_chunk(void *self, const mms_chunk *chunk, mms_error *err)
     if (chunk->offset + chunk->overlap == 0) /* a new scan, maybe after a failed one */
         xxh_reset(&s->stream, s->stream.algorithm);
     size_t len = chunk->len - chunk->overlap;
-    if (s->spare_threads > 0 && len >= SHARE_MIN_CHUNK && !s->sharing && !s->share_failed &&
-        can_share(s->stream.algorithm)) {
-        s->sharing = xxh3_share_start(&s->share);
-        s->share_failed = !s->sharing;
-    }
+    if (s->spare_threads > 0 && len >= XXH3_SHARE_MIN_LEN && !sharing(s) && !s->share_failed &&
+        can_share(s->stream.algorithm))
+        s->share_failed = !xxh3_share_start(&s->share);
     return xxh_update(&s->stream, chunk->data + chunk->overlap, len,
-                      s->sharing ? &s->share : NULL, err);
+                      sharing(s) ? &s->share : NULL, err);
 }
 
 static int hash_finish(void *self, mms_error *err)
 {
     (void)err;
     hash_state *s = self;
-    stop_sharing(s);
     xxh_digest(&s->stream, &s->digest);
     s->finished = true;
     xxh_reset(&s->stream, s->stream.algorithm); /* the next scan hashes a new input */
     return 0;
 }
 
-/* Called before every scan: a scan that failed left the thread running
- * (finish is not called then); it ends here unless it may go on. */
+/* Called before every scan: the thread of earlier scans goes on when this
+ * one may use it, and ends here otherwise. */
 static void hash_spare_threads(void *self, unsigned count)
 {
     hash_state *s = self;
     s->spare_threads = count;
     s->share_failed = false;
     if (count == 0)
-        stop_sharing(s);
+        xxh3_share_stop(&s->share);
 }
 
 static void hash_destroy(void *self)
 {
     hash_state *s = self;
-    stop_sharing(s);
+    xxh3_share_stop(&s->share);
     free(s);
 }
 

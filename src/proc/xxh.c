@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(HAVE_XXH_X86DISPATCH_H) && defined(HAVE_XXH3_64BITS_UPDATE_DISPATCH)
+#if defined(HAVE_XXH_X86DISPATCH_H) && defined(HAVE_XXH3_64BITS_DISPATCH)
 /* Turns the XXH3 and XXH128 calls below into libxxhash's dispatch versions,
  * which pick SSE2, AVX2 or AVX-512 with cpuid on first use: the binary runs
  * on any x86-64 and uses the best unit of the CPU it runs on. */

@@ -9,9 +9,9 @@
 #include "proc/xxh3_stream.h" /* and xxhash.h with the state structs, to embed them */
 
 /*
- * A hash in progress.  XXH64_state_t asks for 8-byte alignment, the vector
- * loads of XXH3 prefer 64, so a struct that holds an xxh_stream comes from
- * xxh_alloc().
+ * A hash in progress.  Its XXH3 accumulators are aligned to a cache line
+ * (64 bytes, more than malloc() promises), so a struct that holds an
+ * xxh_stream comes from xxh_alloc().
  */
 typedef struct xxh_stream {
     mms_hash_algorithm algorithm;

@@ -50,10 +50,10 @@
 #define PRIME64_4 0x85EBCA77C2B2AE63ULL
 #define PRIME64_5 0x27D4EB2F165667C5ULL
 
-/* Blocks below which a helper is not worth waking (its wake-up costs about
- * as much as hashing 256 KiB); blocks per round (the sums of one take
- * 1 MiB); blocks per piece that a thread claims at a time. */
-#define SHARE_MIN_BLOCKS 1024
+/* Blocks below which a helper is not worth waking (XXH3_SHARE_MIN_LEN);
+ * blocks per round (the sums of one take 1 MiB); blocks per piece that a
+ * thread claims at a time. */
+#define SHARE_MIN_BLOCKS (XXH3_SHARE_MIN_LEN / BLOCK_LEN)
 #define ROUND_BLOCKS 16384
 #define PIECE_BLOCKS 64
 #define PIECE_LEN (PIECE_BLOCKS * BLOCK_LEN)
@@ -101,6 +101,9 @@ ALWAYS_INLINE void load_le(u64x4 *v, const unsigned char *p)
     !defined(MMSCAN_PORTABLE_XXH3)
 #include <immintrin.h>
 
+/* MMSCAN_XXH3_SSE2 leaves the AVX2 kernels out: a test builds it so to run
+ * the SSE2 ones, which every x86-64 without AVX2 runs, on any machine. */
+#ifndef MMSCAN_XXH3_SSE2
 #pragma GCC push_options
 #pragma GCC target("avx2")
 #define KERNEL(name) name##_avx2
@@ -118,6 +121,7 @@ ALWAYS_INLINE void mul_prime_avx2(u64x4 *product, const u64x4 *x)
 #include "proc/xxh3_kernels.h"
 #undef KERNEL
 #pragma GCC pop_options
+#endif
 
 #define KERNEL(name) name##_sse2
 ALWAYS_INLINE void mul_halves_sse2(u64x4 *product, const u64x4 *x)
@@ -146,9 +150,11 @@ ALWAYS_INLINE void mul_prime_sse2(u64x4 *product, const u64x4 *x)
 
 static xxh3_kernels choose_kernels(void)
 {
+#ifndef MMSCAN_XXH3_SSE2
     if (__builtin_cpu_supports("avx2"))
         return (xxh3_kernels){add_stripes_avx2, sum_blocks_avx2, add_block_sums_avx2,
                               add_last_stripe_avx2};
+#endif
     return (xxh3_kernels){add_stripes_sse2, sum_blocks_sse2, add_block_sums_sse2,
                           add_last_stripe_sse2};
 }

@@ -23,9 +23,12 @@
 /* Bytes kept back: at least XXH3's 240-byte limit of short inputs, which
  * are hashed whole at the end. */
 #define XXH3_BUFFER_LEN 256
+/* Pieces shorter than this are hashed by the calling thread alone even
+ * with a share: waking its thread costs about as much as hashing 256 KiB. */
+#define XXH3_SHARE_MIN_LEN ((size_t)1 << 20)
 
 typedef struct xxh3_stream {
-    uint64_t acc[8];
+    _Alignas(64) uint64_t acc[8]; /* one cache line, loaded and stored by vector code */
     uint64_t total;        /* bytes added */
     unsigned stripes;      /* stripes of the current block added so far */
     size_t buffered;
