@@ -36,12 +36,18 @@ bench_text_file() {
     mv "$1.tmp" "$1"
 }
 
+# bench_evict PATH: drops the file from the page cache (dd iflag=nocache
+# count=0 calls posix_fadvise DONTNEED).
+bench_evict() {
+    dd if="$1" iflag=nocache count=0 status=none
+}
+
 # bench_warm PATH: drop the file from the page cache, then read it once,
 # so that it is cached as a file read from disk is (in large folios; a file
 # just written may sit in 4 KiB ones, slower to map: see README), whatever
 # happened to it before.
 bench_warm() {
-    dd if="$1" iflag=nocache count=0 status=none
+    bench_evict "$1"
     cat "$1" >/dev/null
 }
 

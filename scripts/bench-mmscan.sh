@@ -4,7 +4,7 @@
 # library first and would be timed with every run (tens of milliseconds a
 # start, as much as a hot run of a command on a 2 GiB file).
 if [ -z "${MMSCAN:-}" ]; then
-    bench_root=$(cd "$(dirname "$0")/.." && pwd)
+    bench_root=${ROOT:-$PWD} # the scripts that source this run from the top directory
     if [ -x "$bench_root/.libs/mmscan" ]; then
         MMSCAN=$bench_root/.libs/mmscan
         LD_LIBRARY_PATH=$bench_root/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
