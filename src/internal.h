@@ -203,6 +203,15 @@ bool mms_zstd_source_applies(const mms_source *src, mms_decompress how);
 int mms_walk_zstd(const mms_source *src, const mms_walk_plan *plan, mms_window_fn fn, void *ctx,
                   mms_walk_counters *counters, mms_error *err);
 
+/* ---- scanning kernels ---- */
+
+/* How far ahead of the bytes a streaming kernel (word count, literal
+ * search) works on it asks for its data (__builtin_prefetch): the
+ * hardware prefetcher alone leaves the core waiting on memory or the
+ * shared cache (wc and a literal search on one thread each ran about 15%
+ * faster with it).  A hint past the end of the input is harmless. */
+#define MMS_PREFETCH_AHEAD 2048
+
 /* ---- misc (util.c) ---- */
 
 /* The system page size. */

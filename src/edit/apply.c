@@ -67,7 +67,7 @@ static int write_map(int fd, map_job *job, uint64_t map_end, mms_edit_step_fn on
     /* No read-around: a write fault reads only the page it touches. */
     madvise(win.data, win.len, MADV_RANDOM);
     job->map = win.data;
-    int rc = mms_writable_fill(win.data, win.len, copy_into_map, job, job->begin, err);
+    int rc = mms_guard_run(win.data, win.len, copy_into_map, job, err);
     if (rc == MMS_ETRUNCATED)
         rc = mms_error_set(err, MMS_ETRUNCATED, EFAULT,
                            "cannot write the page near offset %llu (the file shrank, or no "

@@ -12,6 +12,7 @@
  * present on x86-64) or plain C otherwise.
  */
 #include "config.h"
+#include "internal.h"
 #include "wc_scan.h"
 
 #include <string.h>
@@ -21,11 +22,6 @@
 #define HAVE_X86_VECTORS 1
 #endif
 
-/* How far ahead of the block being counted its data is asked for: the
- * hardware prefetcher alone leaves the core waiting on memory or the
- * shared cache (wc on one thread ran about 15% faster with it).  A hint
- * past the end of the input is harmless. */
-#define PREFETCH_AHEAD 2048
 
 typedef struct block_masks {
     uint64_t newline, space, print;
@@ -175,7 +171,7 @@ count_blocks(const unsigned char *data, size_t len, block_fn count, block_counts
 {
     const unsigned char *p = data, *whole_end = data + len / 64 * 64;
     for (; p < whole_end; p += 64) {
-        __builtin_prefetch(p + PREFETCH_AHEAD);
+        __builtin_prefetch(p + MMS_PREFETCH_AHEAD);
         count(p, c);
     }
     if (len % 64) {

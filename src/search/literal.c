@@ -7,6 +7,7 @@
  * in full.  Without AVX2 it lets memchr() find the rarest byte instead.
  */
 #include "config.h"
+#include "internal.h"
 #include "search/literal.h"
 
 #include <stdint.h>
@@ -161,10 +162,7 @@ find_avx2(const lit_needle *needle, const unsigned char *hay, size_t len, bool c
     size_t i = 0;
     /* Loads end at i + probe[1] + 64 <= len, so every lane is inside hay. */
     for (; i + needle->probe[1] + 64 <= len; i += 64) {
-        /* Ask for the data 2 KiB ahead: the hardware prefetcher alone
-         * leaves the core waiting (a one-thread search ran about 15%
-         * faster with it).  A hint past the end is harmless. */
-        __builtin_prefetch(p0 + i + 2048);
+        __builtin_prefetch(p0 + i + MMS_PREFETCH_AHEAD);
         uint64_t mask = probe_avx2(p0 + i, p1 + i, lo0, hi0, lo1, hi1, caseless) |
                         (uint64_t)probe_avx2(p0 + i + 32, p1 + i + 32, lo0, hi0, lo1, hi1, caseless)
                             << 32;
