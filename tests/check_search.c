@@ -187,6 +187,16 @@ START_TEST(matches_across_windows_found_once)
 }
 END_TEST
 
+/* Adds an XXH64 hash to engine: an ordered processor, so that a scan
+ * with threads runs with lanes and its grep in window parts. */
+static mms_processor *add_hash(mms_engine *engine)
+{
+    mms_processor *hash = NULL;
+    ck_assert_int_eq(mms_hash_new(&hash, MMS_XXH64, NULL), 0);
+    ck_assert_int_eq(mms_engine_add(engine, hash, NULL), 0);
+    return hash;
+}
+
 /* Counts the lines of path that match; with_hash adds an ordered hash to
  * the scan (a scan with lanes). */
 static uint64_t count_lines_with(const char *path, const mms_pattern *pattern, uint64_t window,
@@ -201,11 +211,7 @@ static uint64_t count_lines_with(const char *path, const mms_pattern *pattern, u
     mms_engine_set_threads(engine, threads);
     ck_assert_int_eq(mms_grep_new(&proc, pattern, &options, NULL, NULL, &err), 0);
     ck_assert_int_eq(mms_engine_add(engine, proc, &err), 0);
-    mms_processor *hash = NULL;
-    if (with_hash) {
-        ck_assert_int_eq(mms_hash_new(&hash, MMS_XXH3_64, &err), 0);
-        ck_assert_int_eq(mms_engine_add(engine, hash, &err), 0);
-    }
+    mms_processor *hash = with_hash ? add_hash(engine) : NULL;
     ck_assert_int_eq(mms_engine_scan_path(engine, path, &err), 0);
     mms_grep_result result;
     ck_assert_int_eq(mms_grep_get_result(proc, &result), 0);
@@ -353,11 +359,7 @@ static int grep_lines_of(const char *path, uint64_t window, unsigned threads, bo
     mms_engine_set_threads(engine, threads);
     ck_assert_int_eq(mms_grep_new(&proc, pattern, &options, check_line, check, err), 0);
     ck_assert_int_eq(mms_engine_add(engine, proc, err), 0);
-    mms_processor *hash = NULL;
-    if (with_hash) {
-        ck_assert_int_eq(mms_hash_new(&hash, MMS_XXH64, err), 0);
-        ck_assert_int_eq(mms_engine_add(engine, hash, err), 0);
-    }
+    mms_processor *hash = with_hash ? add_hash(engine) : NULL;
     int rc = mms_engine_scan_path(engine, path, err);
     mms_scan_info info;
     mms_engine_get_info(engine, &info);
