@@ -425,6 +425,17 @@ MMS_API void mms_engine_clear(mms_engine *engine);
  */
 MMS_API int mms_engine_scan_path(mms_engine *engine, const char *path, mms_error *err);
 
+struct stat;
+
+/**
+ * stat() of what mms_engine_scan_path() would read at path ("-" is standard
+ * input, "shm:NAME" a shared memory object), without reading it: a FIFO
+ * does not block.
+ * @return 0, MMS_EINVAL (a shared memory name that is not one, such as
+ *         "shm:.." or "shm:a/b") or MMS_EOPEN (see sys_errno).
+ */
+MMS_API int mms_input_stat(const char *path, struct stat *st, mms_error *err);
+
 /**
  * Like mms_engine_scan_path(), for an open descriptor (not closed).  A
  * stream is read from its current position; a mapped file is scanned whole,

@@ -76,6 +76,23 @@ int mms_source_open(mms_source *src, const char *path, mms_error *err)
     return rc;
 }
 
+int mms_input_stat(const char *path, struct stat *st, mms_error *err)
+{
+    int rc;
+    if (strcmp(path, "-") == 0) {
+        rc = fstat(STDIN_FILENO, st);
+    } else if (strncmp(path, SHM_PREFIX, strlen(SHM_PREFIX)) == 0) {
+        int fd = open_shm(path + strlen(SHM_PREFIX), err);
+        if (fd < 0)
+            return fd;
+        rc = fstat(fd, st);
+        close(fd);
+    } else {
+        rc = stat(path, st);
+    }
+    return rc < 0 ? mms_error_sys(err, MMS_EOPEN, errno) : 0;
+}
+
 void mms_source_close(mms_source *src)
 {
     if (src->owns_fd && src->fd >= 0)

@@ -782,6 +782,33 @@ START_TEST(bad_inputs_give_clear_errors)
 }
 END_TEST
 
+START_TEST(input_stat_names_inputs_as_scans_do)
+{
+    tu_enter_temp_dir();
+    tu_write_pattern("data", 0, 12345);
+    struct stat st;
+    mms_error err;
+    ck_assert_int_eq(mms_input_stat("data", &st, &err), 0);
+    ck_assert_int_eq(st.st_size, 12345);
+    ck_assert_int_eq(mms_input_stat("missing", &st, &err), MMS_EOPEN);
+    ck_assert_int_eq(err.sys_errno, ENOENT);
+    /* ".." would be the directory above the objects' own. */
+    ck_assert_int_eq(mms_input_stat("shm:..", &st, &err), MMS_EINVAL);
+    ck_assert_int_eq(mms_input_stat("shm:a/b", &st, &err), MMS_EINVAL);
+    ck_assert_int_eq(mms_input_stat("shm:no-such-object-here", &st, &err), MMS_EOPEN);
+    ck_assert_int_eq(err.sys_errno, ENOENT);
+    int fd = open("data", O_RDONLY);
+    ck_assert_int_ge(fd, 0);
+    int saved = dup(STDIN_FILENO);
+    ck_assert_int_eq(dup2(fd, STDIN_FILENO), STDIN_FILENO);
+    ck_assert_int_eq(mms_input_stat("-", &st, NULL), 0);
+    ck_assert_int_eq(st.st_size, 12345);
+    dup2(saved, STDIN_FILENO);
+    close(saved);
+    close(fd);
+}
+END_TEST
+
 START_TEST(unreadable_file_is_refused)
 {
     tu_enter_temp_dir();
@@ -1040,6 +1067,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, foreign_sigbus_is_chained);
     tcase_add_test_raise_signal(tc, foreign_sigbus_keeps_its_default_action, SIGBUS);
     tcase_add_test(tc, bad_inputs_give_clear_errors);
+    tcase_add_test(tc, input_stat_names_inputs_as_scans_do);
     tcase_add_test(tc, unreadable_file_is_refused);
     tcase_add_test(tc, window_settings);
     tcase_add_test(tc, processor_tables_are_validated);

@@ -105,9 +105,6 @@ int cli_bad_option(const char *cmd, char **argv);
  * (standard input) when there are none; *count receives how many. */
 char **cli_operands(int argc, char **argv, int *count);
 
-/* stat() for an input operand: "-" is stdin, "shm:NAME" a shared memory object. */
-int cli_stat_input(const char *path, struct stat *st);
-
 /* ---- output files (output_path.c) ---- */
 
 /* Where a command writes: standard output, or a temporary file that

@@ -304,7 +304,7 @@ static void report_write_error(const char *path, unsigned flags, const mms_error
     bool shm = strncmp(path, "shm:", 4) == 0;
     snprintf(partial, sizeof partial, "%s%s", path, shm ? "" : MMS_GEN_PARTIAL_SUFFIX);
     struct stat st;
-    if ((flags & MMS_GEN_KEEP_PARTIAL) && cli_stat_input(partial, &st) == 0)
+    if ((flags & MMS_GEN_KEEP_PARTIAL) && mms_input_stat(partial, &st, NULL) == 0)
         cli_error("gen", "'%s': %s (partial output kept as '%s')", path, err->message, partial);
     else
         cli_error("gen", "'%s': %s", path, err->message);

@@ -53,8 +53,9 @@ static bool output_name(const cli_transcode *t, const char *input, const char **
 static int transcode_one(const cli_transcode *t, mms_engine *engine, const char *input)
 {
     struct stat st;
-    if (cli_stat_input(input, &st) < 0) {
-        cli_error(t->cmd, "'%s': %s", input, strerror(errno));
+    mms_error err;
+    if (mms_input_stat(input, &st, &err) < 0) {
+        cli_error_path(t->cmd, input, &err);
         return CLI_ERROR;
     }
     if (S_ISDIR(st.st_mode)) {
@@ -80,7 +81,6 @@ static int transcode_one(const cli_transcode *t, mms_engine *engine, const char 
         free(owned);
         return status;
     }
-    mms_error err;
     mms_processor *proc = NULL;
     bool ok = t->make(t->ctx, out.fd, &st, &proc, &err) == 0 &&
               mms_engine_add(engine, proc, &err) == 0 &&

@@ -17,7 +17,7 @@ int wc_number_width(char **files, int nfiles, const wc_columns *cols, bool decom
     uint64_t regular_total = 0;
     for (int i = 0; i < nfiles; i++) {
         struct stat st;
-        if (cli_stat_input(files[i], &st) < 0) {
+        if (mms_input_stat(files[i], &st, NULL) < 0) {
             if (i == 0)
                 return 1;
             continue;

@@ -93,6 +93,8 @@ expect_status "-o with two inputs" 2 "$MMSCAN" compress one text -o x.zst
 expect_stderr_line "-o with two inputs" "-o takes one input"
 expect_status "bad level" 2 "$MMSCAN" compress -23 text
 expect_stderr_line "bad level" "invalid level '-23'"
+expect_status "shm:.. as input" 2 "$MMSCAN" compress -c shm:..
+expect_stderr_line "shm:.. as input" "mmscan: compress: 'shm:..': invalid shared memory name '..'"
 expect_status "input is the output" 2 "$MMSCAN" decompress -f -o copy.zst copy.zst
 expect_stderr_line "input is the output" "'copy.zst': is the input itself"
 chmod 640 copy && rm -f copy.zst && "$MMSCAN" compress copy
