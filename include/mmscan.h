@@ -328,7 +328,10 @@ MMS_API int mms_wc_get_counts(const mms_processor *proc, mms_wc_counts *out);
 /** Access advice for mapped windows. */
 typedef enum mms_advice {
     /** MADV_SEQUENTIAL, and a read-ahead thread that maps and populates the
-     *  next window while the current one is processed.  The default. */
+     *  next window while the current one is processed; when the end of the
+     *  window after it is not in the page cache, that window is asked for
+     *  too (POSIX_FADV_WILLNEED), so the disk reads it in large requests.
+     *  The default. */
     MMS_ADVICE_AUTO = 0,
     /** MADV_SEQUENTIAL only: the kernel's read-ahead, no extra thread. */
     MMS_ADVICE_SEQUENTIAL,

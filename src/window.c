@@ -76,6 +76,40 @@ static bool is_hole(int fd, uint64_t begin, uint64_t end)
     return errno == ENXIO && fstat(fd, &st) == 0 && (uint64_t)st.st_size >= end;
 }
 
+/*
+ * Whether the page holding offset is in the page cache: mincore() of a map
+ * of that page alone (a read, even one that must not wait, would start the
+ * kernel's read-ahead there).  When it cannot tell, the answer is yes.
+ */
+static bool page_cached(int fd, uint64_t offset)
+{
+    size_t page = mms_page_size();
+    void *map = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, (off_t)(offset / page * page));
+    if (map == MAP_FAILED)
+        return true;
+    unsigned char resident = 1;
+    mincore(map, page, &resident);
+    munmap(map, page);
+    return resident & 1;
+}
+
+/* Asks the kernel to read [begin, end) in the background, the data only:
+ * asking for a hole would fill the page cache with zeros. */
+static void read_ahead(int fd, uint64_t begin, uint64_t end)
+{
+    for (uint64_t at = begin; at < end;) {
+        off_t data = lseek(fd, (off_t)at, SEEK_DATA);
+        if (data < 0 && errno != ENXIO) /* no SEEK_DATA here: all of it */
+            posix_fadvise(fd, (off_t)at, (off_t)(end - at), POSIX_FADV_WILLNEED);
+        if (data < 0 || (uint64_t)data >= end)
+            return;
+        off_t hole = lseek(fd, data, SEEK_HOLE);
+        uint64_t stop = hole < 0 || (uint64_t)hole > end ? end : (uint64_t)hole;
+        posix_fadvise(fd, data, (off_t)(stop - (uint64_t)data), POSIX_FADV_WILLNEED);
+        at = stop;
+    }
+}
+
 /* Applies the plan's advice to a freshly mapped window. */
 static void advise_window(const mms_walk_plan *plan, const mms_window *win)
 {
@@ -93,14 +127,16 @@ static void advise_window(const mms_walk_plan *plan, const mms_window *win)
     case MMS_ADVICE_NONE:
         break;
     }
-    if (plan->advice == MMS_ADVICE_WILLNEED) {
-        /* Start reading the window after this one in the background,
-         * unless it is a hole (that would fill the page cache with zeros). */
-        uint64_t next = win->chunk.offset + win->chunk.len;
-        uint64_t next_end = plan->end - next < plan->window ? plan->end : next + plan->window;
-        if (next < plan->end && !is_hole(plan->fd, next, next_end))
-            posix_fadvise(plan->fd, (off_t)next, (off_t)(next_end - next), POSIX_FADV_WILLNEED);
-    }
+    /* Start reading the window after this one in the background: asking
+     * for all of it at once keeps the disk busier than the read-ahead of
+     * page faults does.  Under auto, only when its end is not in the page
+     * cache yet: asking costs a walk of the cache for nothing on hot data. */
+    uint64_t next = win->chunk.offset + win->chunk.len;
+    uint64_t next_end = plan->end - next < plan->window ? plan->end : next + plan->window;
+    if (next < plan->end &&
+        (plan->advice == MMS_ADVICE_WILLNEED ||
+         (plan->advice == MMS_ADVICE_AUTO && !page_cached(plan->fd, next_end - 1))))
+        read_ahead(plan->fd, next, next_end);
     if (plan->populate)
         fault_in(win);
 }

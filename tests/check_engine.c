@@ -763,6 +763,59 @@ START_TEST(foreign_sigbus_keeps_its_default_action)
 }
 END_TEST
 
+#define COLD_WINDOW ((uint64_t)1 << 20)
+
+static size_t cached_pages(const char *path, uint64_t begin, uint64_t end);
+
+/* Drops path (four windows) from the page cache, maps its first window
+ * with advice and nothing else, and tells whether the last page of the
+ * second window was read within wait_ms, and whether any of the last
+ * window was. */
+static bool next_window_read(const char *path, mms_advice advice, int wait_ms, bool *last_read)
+{
+    const uint64_t page = mms_page_size(), second_end = 2 * COLD_WINDOW;
+    int fd = open(path, O_RDONLY);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED), 0);
+    ck_assert_msg(cached_pages(path, 0, 4 * COLD_WINDOW) == 0,
+                  "the page cache of this directory's file system cannot be emptied");
+    mms_walk_plan plan = {.fd = fd, .begin = 0, .end = 4 * COLD_WINDOW, .window = COLD_WINDOW,
+                          .advice = advice};
+    mms_window win;
+    mms_walk_counters counters = {0};
+    ck_assert_int_eq(mms_window_map(&plan, 0, &win, &counters, NULL), 0);
+    bool read = cached_pages(path, second_end - page, second_end) == 1;
+    for (int waited = 0; !read && waited < wait_ms; waited += 10) {
+        usleep(10000);
+        read = cached_pages(path, second_end - page, second_end) == 1;
+    }
+    *last_read = cached_pages(path, 3 * COLD_WINDOW, 4 * COLD_WINDOW) > 0;
+    mms_window_unmap(&win);
+    close(fd);
+    return read;
+}
+
+START_TEST(auto_advice_asks_for_the_next_window_of_a_cold_file)
+{
+    /* In the directory the tests run in, not a temporary one: /tmp may be
+     * a tmpfs, whose pages cannot leave the cache. */
+    char path[] = "cold-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    tu_write_pattern(path, 0, 4 * COLD_WINDOW);
+    fd = open(path, O_RDONLY);
+    ck_assert_int_eq(fsync(fd), 0); /* only clean pages can be dropped */
+    close(fd);
+    bool last_read;
+    ck_assert(next_window_read(path, MMS_ADVICE_AUTO, 2000, &last_read));
+    ck_assert_msg(!last_read, "auto read further than the next window");
+    /* The same map under sequential advice asks for nothing. */
+    ck_assert(!next_window_read(path, MMS_ADVICE_SEQUENTIAL, 200, &last_read));
+    unlink(path);
+}
+END_TEST
+
 START_TEST(bad_inputs_give_clear_errors)
 {
     tu_enter_temp_dir();
@@ -1067,6 +1120,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, foreign_sigbus_is_chained);
     tcase_add_test_raise_signal(tc, foreign_sigbus_keeps_its_default_action, SIGBUS);
     tcase_add_test(tc, bad_inputs_give_clear_errors);
+    tcase_add_test(tc, auto_advice_asks_for_the_next_window_of_a_cold_file);
     tcase_add_test(tc, input_stat_names_inputs_as_scans_do);
     tcase_add_test(tc, unreadable_file_is_refused);
     tcase_add_test(tc, window_settings);
