@@ -96,7 +96,7 @@ static int parse_line(patch_source *p, size_t line_no, char *line, mms_edits *ed
     size_t len = decode_hex(words[1], p->bytes);
     if (len == 0)
         return line_error(p, line_no, "invalid hex bytes", words[1]);
-    if (n == 4 && decode_hex(words[3], p->expected) != len)
+    if (n == 4 && (strlen(words[3]) != strlen(words[1]) || decode_hex(words[3], p->expected) != len))
         return line_error(p, line_no, "--verify needs as many hex bytes as the edit, not", words[3]);
     mms_error err;
     if (mms_edits_add(edits, offset, p->bytes, len, n == 4 ? p->expected : NULL, &err) < 0) {

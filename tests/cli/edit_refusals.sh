@@ -98,6 +98,13 @@ expect_status "directory" 2 "$MMSCAN" fill adir 0 1 0
 expect_stderr_line "directory" "'adir': Is a directory"
 expect_status "missing file" 2 "$MMSCAN" patch missing.bin - </dev/null
 expect_stderr_line "missing file" "'missing.bin': No such file or directory"
+# An --verify longer than the edit is refused before it is decoded (into
+# room for the edit's bytes: 4 MB past the end would crash).
+long=$(awk 'BEGIN { for (i = 0; i < 4000000; i++) printf "aa" }')
+printf '0 00 --verify %s\n' "$long" >long.patch
+expect_status "long --verify" 2 "$MMSCAN" patch f.txt long.patch
+expect_stderr_line "long --verify" "--verify needs as many hex bytes as the edit"
+unchanged "long --verify" f.txt "$H"
 expect_status "replace --help" 0 "$MMSCAN" replace --help
 grep -q -- '--pad BYTE' out.txt && grep -q -- '--keep-undo' out.txt || fail "replace --help"
 expect_status "bad --pad" 2 "$MMSCAN" replace --pad 300 -F a b f.txt
