@@ -55,18 +55,34 @@ enum {
     CLI_OPT_FIRST_FREE, /* commands number their own long-only options from here */
 };
 
-/* The struct option entries of the shared options, to put in a command's table. */
-#define CLI_ENGINE_LONG_OPTIONS                                \
+/* The struct option entries of the shared options, to put in a command's
+ * table: every scanning command takes them all; the edit commands take
+ * --window and --help, and replace the scan options besides. */
+#define CLI_WINDOW_HELP_LONG_OPTIONS                           \
     {"window", required_argument, NULL, CLI_OPT_WINDOW},       \
+    {"help", no_argument, NULL, CLI_OPT_HELP}
+#define CLI_SCAN_LONG_OPTIONS                                  \
     {"advice", required_argument, NULL, CLI_OPT_ADVICE},       \
     {"threads", required_argument, NULL, CLI_OPT_THREADS},     \
-    {"help", no_argument, NULL, CLI_OPT_HELP},                 \
-    {"zstd", optional_argument, NULL, CLI_OPT_ZSTD},                   \
     {"progress", no_argument, NULL, CLI_OPT_PROGRESS},         \
     {"no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS}
+#define CLI_ENGINE_LONG_OPTIONS                                \
+    CLI_WINDOW_HELP_LONG_OPTIONS,                              \
+    CLI_SCAN_LONG_OPTIONS,                                     \
+    {"zstd", optional_argument, NULL, CLI_OPT_ZSTD}
 
-/* The help text of the shared options. */
-extern const char cli_engine_options_help[];
+/* Which shared options a command's help shows (--help always). */
+enum {
+    CLI_HELP_WINDOW = 1u << 0,
+    CLI_HELP_ADVICE = 1u << 1,
+    CLI_HELP_THREADS = 1u << 2,
+    CLI_HELP_ZSTD = 1u << 3,
+    CLI_HELP_PROGRESS = 1u << 4,
+    CLI_HELP_ENGINE = (1u << 5) - 1, /* all of them */
+};
+
+/* Prints the help of the shared options in which, then of --help. */
+void cli_print_engine_help(unsigned which);
 
 /* When the progress bar is drawn. */
 typedef enum cli_progress_mode {

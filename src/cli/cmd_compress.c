@@ -150,7 +150,7 @@ int cmd_compress(int argc, char **argv)
         case OPT_NO_CHECK: opts->checksum = false; break;
         case CLI_OPT_HELP:
             fputs(compress_help, stdout);
-            fputs(cli_engine_options_help, stdout);
+            cli_print_engine_help(CLI_HELP_ENGINE & ~CLI_HELP_THREADS);
             return CLI_OK;
         default: {
             int handled = cli_transcode_option(&t, &settings, opt, optarg, argv);

@@ -75,7 +75,7 @@ int cmd_decompress(int argc, char **argv)
         case OPT_NO_CHECK: opts.verify_checksum = false; break;
         case CLI_OPT_HELP:
             fputs(decompress_help, stdout);
-            fputs(cli_engine_options_help, stdout);
+            cli_print_engine_help(CLI_HELP_ENGINE);
             return CLI_OK;
         default: {
             int handled = cli_transcode_option(&t, &settings, opt, optarg, argv);

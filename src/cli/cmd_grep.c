@@ -289,7 +289,7 @@ static int parse_options(int argc, char **argv, grep_settings *s, cli_engine_set
         case OPT_JSON: s->json = true; break;
         case CLI_OPT_HELP:
             fputs(grep_help, stdout);
-            fputs(cli_engine_options_help, stdout);
+            cli_print_engine_help(CLI_HELP_ENGINE);
             return -1;
         default: {
             int handled = cli_engine_option("grep", opt, optarg, engine);

@@ -190,7 +190,7 @@ int cmd_hash(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "+H:cqw", long_options, NULL)) != -1) {
         if (opt == CLI_OPT_HELP) {
             fputs(hash_help, stdout);
-            fputs(cli_engine_options_help, stdout);
+            cli_print_engine_help(CLI_HELP_ENGINE);
             return CLI_OK;
         }
         int applied = apply_option(opt, optarg, &settings, &check);

@@ -73,6 +73,7 @@ static int parse_options(int argc, char **argv, replace_settings *s)
         {"max-count", required_argument, NULL, 'm'},
         {"pad", required_argument, NULL, OPT_PAD},
         EDIT_LONG_OPTIONS,
+        CLI_SCAN_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     opterr = 0;
@@ -93,7 +94,7 @@ static int parse_options(int argc, char **argv, replace_settings *s)
         case CLI_OPT_HELP:
             fputs(replace_help, stdout);
             fputs(edit_options_help, stdout);
-            fputs(cli_engine_options_help, stdout);
+            cli_print_engine_help(CLI_HELP_WINDOW | CLI_HELP_ADVICE | CLI_HELP_THREADS | CLI_HELP_PROGRESS);
             return -1;
         default: {
             int handled = edit_option("replace", opt, optarg, &s->edit);

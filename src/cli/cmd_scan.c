@@ -270,7 +270,7 @@ int cmd_scan(int argc, char **argv)
         if (opt == CLI_OPT_HELP) {
             fputs(scan_help, stdout);
             fputs(batch_options_help, stdout);
-            fputs(cli_engine_options_help, stdout);
+            cli_print_engine_help(CLI_HELP_ENGINE);
             return CLI_OK;
         }
         int handled = apply_option(opt, optarg, &s, &engine);

@@ -84,7 +84,7 @@ int cmd_stats(int argc, char **argv)
         if (opt == CLI_OPT_HELP) {
             fputs(stats_help, stdout);
             fputs(batch_options_help, stdout);
-            fputs(cli_engine_options_help, stdout);
+            cli_print_engine_help(CLI_HELP_ENGINE);
             return CLI_OK;
         }
         if (opt == OPT_HISTOGRAM) {

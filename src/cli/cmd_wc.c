@@ -66,7 +66,7 @@ int cmd_wc(int argc, char **argv)
         case 'c': cols.bytes = true; break;
         case CLI_OPT_HELP:
             fputs(wc_help, stdout);
-            fputs(cli_engine_options_help, stdout);
+            cli_print_engine_help(CLI_HELP_ENGINE);
             return CLI_OK;
         default: {
             int handled = cli_engine_option("wc", opt, optarg, &settings);

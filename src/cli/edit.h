@@ -8,7 +8,7 @@
 
 #include "cli/cli.h"
 
-/* The options every edit command takes. */
+/* The options every edit command takes (replace takes the scan options too). */
 typedef struct edit_settings {
     cli_engine_settings engine; /* --window also caps a writable map */
     bool dry_run;
@@ -27,7 +27,7 @@ enum {
     {"dry-run", no_argument, NULL, EDIT_OPT_DRY_RUN},                      \
     {"keep-undo", required_argument, NULL, EDIT_OPT_KEEP_UNDO},            \
     {"follow-symlinks", no_argument, NULL, EDIT_OPT_FOLLOW_SYMLINKS},      \
-    CLI_ENGINE_LONG_OPTIONS
+    CLI_WINDOW_HELP_LONG_OPTIONS
 
 /* The help text of the shared edit options, and how edits stay safe. */
 extern const char edit_options_help[];
@@ -38,8 +38,8 @@ void edit_settings_init(edit_settings *s);
 int edit_option(const char *cmd, int opt, const char *arg, edit_settings *s);
 
 /*
- * The option loop of an edit command that takes only the shared edit and
- * engine options (fill, patch): initializes s and parses argv.  Sets *done
+ * The option loop of an edit command that takes only the shared edit
+ * options and --window (fill, patch): initializes s and parses argv.  Sets *done
  * when the command must end now (after --help, or a message for a bad
  * option) with the status returned; otherwise returns CLI_OK and the
  * operands start at optind.

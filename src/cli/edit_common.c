@@ -23,6 +23,8 @@ const char edit_options_help[] =
     "                        system); 'mmscan undo FILE' restores the original later\n"
     "      --follow-symlinks edit the file a symbolic link points to (refused\n"
     "                        otherwise)\n"
+    "      --window SIZE (below) also caps how much of the file is mapped for\n"
+    "                        writing at once\n"
     "\n"
     "Edits are all or nothing.  The old bytes go to an undo journal next to the\n"
     "file ('.NAME.mmscan-undo'), synced before the file changes; only the pages\n"
@@ -84,7 +86,7 @@ int edit_parse_options(const char *cmd, const char *help, int argc, char **argv,
         if (opt == CLI_OPT_HELP) {
             fputs(help, stdout);
             fputs(edit_options_help, stdout);
-            fputs(cli_engine_options_help, stdout);
+            cli_print_engine_help(CLI_HELP_WINDOW);
             return CLI_OK;
         }
         int handled = edit_option(cmd, opt, optarg, s);

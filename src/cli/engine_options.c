@@ -4,32 +4,50 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-const char cli_engine_options_help[] =
-    "Scan options:\n"
-    "      --window SIZE     new bytes mapped per window (default 64M; K, M, G, T\n"
-    "                        suffixes are powers of 1024; at least one page)\n"
-    "      --advice MODE     auto: read the next window ahead on a helper thread,\n"
-    "                        and ask the disk for the one after when it is not\n"
-    "                        cached (default); sequential, willneed, random: that\n"
-    "                        madvise hint only; none: no hint\n"
-    "      --threads N       threads per file (default: one per CPU): parts of it\n"
-    "                        for work that can be split (beside a hash, one part\n"
-    "                        per window while the hash sees every window in\n"
-    "                        order), or for an XXH3 or XXH128 hash alone,\n"
-    "                        a second thread that hashes part of each window;\n"
-    "                        1 scans in order on one thread\n"
-    "      --zstd[=WHEN]     scan the content of zstd-compressed input instead of\n"
-    "                        its bytes: always (the default WHEN), auto (inputs\n"
-    "                        that start with a zstd frame or skippable-frame magic\n"
-    "                        number; not pipes) or never (without --zstd)\n"
-    "      --progress        draw a progress bar on stderr (bytes, rate, ETA),\n"
-    "                        even when stderr is not a terminal\n"
-    "      --no-progress     never draw it (by default it is drawn when stderr is\n"
-    "                        a terminal and a scan takes more than a second)\n"
-    "      --help            show this help and exit\n";
+/* The help of each shared option, in the order it is shown. */
+static const struct {
+    unsigned which;
+    const char *text;
+} engine_help[] = {
+    {CLI_HELP_WINDOW,
+     "      --window SIZE     new bytes mapped per window (default 64M; K, M, G, T\n"
+     "                        suffixes are powers of 1024; at least one page)\n"},
+    {CLI_HELP_ADVICE,
+     "      --advice MODE     auto: read the next window ahead on a helper thread,\n"
+     "                        and ask the disk for the one after when it is not\n"
+     "                        cached (default); sequential, willneed, random: that\n"
+     "                        madvise hint only; none: no hint\n"},
+    {CLI_HELP_THREADS,
+     "      --threads N       threads per file (default: one per CPU): parts of it\n"
+     "                        for work that can be split (beside a hash, one part\n"
+     "                        per window while the hash sees every window in\n"
+     "                        order), or for an XXH3 or XXH128 hash alone,\n"
+     "                        a second thread that hashes part of each window;\n"
+     "                        1 scans in order on one thread\n"},
+    {CLI_HELP_ZSTD,
+     "      --zstd[=WHEN]     scan the content of zstd-compressed input instead of\n"
+     "                        its bytes: always (the default WHEN), auto (inputs\n"
+     "                        that start with a zstd frame or skippable-frame magic\n"
+     "                        number; not pipes) or never (without --zstd)\n"},
+    {CLI_HELP_PROGRESS,
+     "      --progress        draw a progress bar on stderr (bytes, rate, ETA),\n"
+     "                        even when stderr is not a terminal\n"
+     "      --no-progress     never draw it (by default it is drawn when stderr is\n"
+     "                        a terminal and a scan takes more than a second)\n"},
+};
+
+void cli_print_engine_help(unsigned which)
+{
+    fputs(which ? "Scan options:\n" : "Other options:\n", stdout);
+    for (size_t i = 0; i < sizeof engine_help / sizeof engine_help[0]; i++)
+        if (which & engine_help[i].which)
+            fputs(engine_help[i].text, stdout);
+    fputs("      --help            show this help and exit\n", stdout);
+}
 
 void cli_engine_settings_init(cli_engine_settings *settings)
 {

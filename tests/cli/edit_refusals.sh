@@ -105,8 +105,19 @@ printf '0 00 --verify %s\n' "$long" >long.patch
 expect_status "long --verify" 2 "$MMSCAN" patch f.txt long.patch
 expect_stderr_line "long --verify" "--verify needs as many hex bytes as the edit"
 unchanged "long --verify" f.txt "$H"
+# A compressed file's content cannot be edited in place: no --zstd (it
+# once wrote the content's offsets into the compressed bytes).
+expect_status "replace --zstd" 2 "$MMSCAN" replace --zstd -F alpha ALPHA f.txt
+expect_stderr_line "replace --zstd" "mmscan: replace: invalid option or missing argument '--zstd'"
+unchanged "replace --zstd" f.txt "$H"
+expect_status "fill --advice" 2 "$MMSCAN" fill --advice auto f.txt 0 1 0
+unchanged "fill --advice" f.txt "$H"
 expect_status "replace --help" 0 "$MMSCAN" replace --help
 grep -q -- '--pad BYTE' out.txt && grep -q -- '--keep-undo' out.txt || fail "replace --help"
+! grep -q -- '--zstd' out.txt || fail "replace --help offers --zstd"
+expect_status "fill --help" 0 "$MMSCAN" fill --help
+grep -q -- '--window SIZE' out.txt || fail "fill --help lacks --window"
+! grep -q -- '--advice\|--zstd\|--threads\|--progress' out.txt || fail "fill --help offers scan options"
 expect_status "bad --pad" 2 "$MMSCAN" replace --pad 300 -F a b f.txt
 expect_stderr_line "bad --pad" "invalid byte '300'"
 
