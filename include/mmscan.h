@@ -1464,7 +1464,9 @@ MMS_API int mms_edit_undo(const char *journal, const mms_edit_options *options,
                           char **path_out, mms_error *err);
 
 /**
- * The journal path of a file: ".NAME.mmscan-undo" in the file's directory.
+ * The journal path of a file: ".NAME.mmscan-undo" in the file's directory
+ * (for a NAME too long for that to be a file name, more than 242 bytes:
+ * its first 200 bytes, '-' and the XXH64 of all of it in 16 hex digits).
  * @return a new string (free() it), or NULL when out of memory.
  */
 MMS_API char *mms_edit_journal_path(const char *path);

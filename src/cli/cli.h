@@ -124,23 +124,28 @@ char **cli_operands(int argc, char **argv, int *count);
 /* ---- output files (output_path.c) ---- */
 
 /* Where a command writes: standard output, or a temporary file that
- * becomes path when all of it is written. */
+ * becomes path when all of it is written, or a device or FIFO at path
+ * itself (one cannot be replaced by a file). */
 typedef struct cli_output {
     const char *path;  /* the final name, or NULL for standard output */
-    char *temp_path;   /* the temporary file beside it */
+    char *temp_path;   /* the temporary file beside it, if any */
+    bool in_place;     /* path is a device or a FIFO, written to directly */
     int fd;            /* where to write */
 } cli_output;
 
-/* Whether something (a file, a directory, a dangling link) is at path. */
+/* Whether writing to path would replace something: a file, a directory,
+ * a link, a block device; not a character device or a FIFO, which are
+ * written to (/dev/null, a pipe). */
 bool cli_output_exists(const char *path);
 
-/* Opens standard output (path NULL) or a temporary file with mode beside
- * path.  Reports and returns CLI_ERROR on failure. */
+/* Opens standard output (path NULL), the device or FIFO at path, or a
+ * temporary file with mode beside path.  Reports and returns CLI_ERROR on
+ * failure. */
 int cli_output_open(const char *cmd, cli_output *out, const char *path, mode_t mode);
 
 /* Syncs the temporary file and renames it to its final name (replacing a
- * file there only when force).  Reports, removes it and returns CLI_ERROR
- * on failure. */
+ * file there only when force), or closes the device or FIFO.  Reports,
+ * removes the temporary file and returns CLI_ERROR on failure. */
 int cli_output_commit(const char *cmd, cli_output *out, bool force);
 
 /* Closes and removes the temporary file (after a failure). */

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* The temporary file to remove if a signal ends the command. */
@@ -42,17 +43,39 @@ static void watch_signals(void)
     }
 }
 
+/* Whether path is, or links to, a device or a FIFO: written in place. */
+static bool is_device(const char *path, bool block_too)
+{
+    struct stat st;
+    return stat(path, &st) == 0 &&
+           (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) || (block_too && S_ISBLK(st.st_mode)));
+}
+
 bool cli_output_exists(const char *path)
 {
     struct stat st;
-    return lstat(path, &st) == 0;
+    return lstat(path, &st) == 0 && !is_device(path, false);
 }
+
+/* Bytes of the final name kept in the temporary one: with ".", ".tmp-" and
+ * six random characters it stays within a file name's 255 bytes. */
+#define TEMP_NAME_KEEP 200
 
 int cli_output_open(const char *cmd, cli_output *out, const char *path, mode_t mode)
 {
     *out = (cli_output){.path = path, .fd = STDOUT_FILENO};
     if (!path)
         return 0;
+    if (is_device(path, true)) {
+        /* O_NOCTTY: a terminal named as the output must not become ours. */
+        out->fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+        if (out->fd < 0) {
+            cli_error(cmd, "'%s': %s", path, strerror(errno));
+            return CLI_ERROR;
+        }
+        out->in_place = true;
+        return 0;
+    }
     const char *slash = strrchr(path, '/');
     int dir_len = slash ? (int)(slash - path + 1) : 0;
     size_t size = strlen(path) + sizeof "/.tmp-XXXXXX";
@@ -61,7 +84,8 @@ int cli_output_open(const char *cmd, cli_output *out, const char *path, mode_t m
         cli_error(cmd, "'%s': %s", path, strerror(ENOMEM));
         return CLI_ERROR;
     }
-    snprintf(out->temp_path, size, "%.*s.%s.tmp-XXXXXX", dir_len, path, path + dir_len);
+    snprintf(out->temp_path, size, "%.*s.%.*s.tmp-XXXXXX", dir_len, path, TEMP_NAME_KEEP,
+             path + dir_len);
     watch_signals();
     /* mkostemp opens with O_CREAT | O_EXCL | O_RDWR: ours alone, and open for
      * reading too, so that it can be mapped for writing. */
@@ -100,6 +124,15 @@ static int place_file(const char *from, const char *to, bool force)
 
 int cli_output_commit(const char *cmd, cli_output *out, bool force)
 {
+    if (out->in_place) {
+        int rc = close(out->fd);
+        out->fd = -1;
+        if (rc < 0) {
+            cli_error(cmd, "'%s': %s", out->path, strerror(errno));
+            return CLI_ERROR;
+        }
+        return 0;
+    }
     if (!out->temp_path)
         return 0;
     int rc = 0;
@@ -127,7 +160,7 @@ int cli_output_commit(const char *cmd, cli_output *out, bool force)
 
 void cli_output_abandon(cli_output *out)
 {
-    if (out->fd >= 0 && out->temp_path)
+    if (out->fd >= 0 && (out->temp_path || out->in_place))
         close(out->fd);
     out->fd = -1;
     if (out->temp_path) {

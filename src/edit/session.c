@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 static const char *const step_names[] = {
     [MMS_STEP_JOURNAL_RECORD] = "journal-record",
@@ -49,6 +50,12 @@ void edit_step(const mms_edit_options *options, mms_edit_step step)
         options->on_step(options->step_ctx, step);
 }
 
+/* The longest file name whose journal name is ".NAME.mmscan-undo" within
+ * a file name's 255 bytes; a longer NAME keeps its first JOURNAL_NAME_KEEP
+ * bytes and gets the XXH64 of all of it, in hex, after them. */
+#define JOURNAL_NAME_MAX (255 - (sizeof "..mmscan-undo" - 1))
+#define JOURNAL_NAME_KEEP 200
+
 char *mms_edit_journal_path(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -56,8 +63,13 @@ char *mms_edit_journal_path(const char *path)
     int dir_len = slash ? (int)(slash - path + 1) : 0;
     size_t size = strlen(path) + sizeof "/..mmscan-undo";
     char *out = malloc(size);
-    if (out)
+    if (!out)
+        return NULL;
+    if (strlen(base) <= JOURNAL_NAME_MAX)
         snprintf(out, size, "%.*s.%s.mmscan-undo", dir_len, path, base);
+    else
+        snprintf(out, size, "%.*s.%.*s-%016llx.mmscan-undo", dir_len, path, JOURNAL_NAME_KEEP,
+                 base, (unsigned long long)XXH64(base, strlen(base), 0));
     return out;
 }
 

@@ -79,6 +79,17 @@ expect_status "edit after a crash" 0 "$MMSCAN" replace -F ' bar ' ' BAR ' data.t
 expect_stderr_line "edit after a crash" "cut short: its old bytes were put back first"
 cmp -s data.txt want2.txt || fail "edit after a crash: not the original with the new edit"
 
+# A name too long for ".NAME.mmscan-undo" to be a file name: the journal
+# keeps its first 200 bytes and a hash of it, and recovery finds it.
+long=$(awk 'BEGIN { for (i = 0; i < 250; i++) printf "n" }')
+cp orig.txt "$long"
+MMSCAN_TEST_KILL_AT=25 "$MMSCAN" replace --window 128K -F foo FOO "$long" >/dev/null 2>&1
+ls -a | grep -qE '^\.n{200}-[0-9a-f]{16}\.mmscan-undo$' || fail "long name: no journal: $(ls -a)"
+expect_status "long name recover" 0 "$MMSCAN" recover "$long"
+[ "$(hash_of "$long")" = "$ORIG" ] || fail "long name: not the original after recover"
+! ls -a | grep -q 'mmscan-undo' || fail "long name: journal left after recover"
+rm -f "$long"
+
 # A dry run refuses a file with an unfinished edit.
 cp orig.txt data.txt
 MMSCAN_TEST_KILL_AT=25 "$MMSCAN" replace --window 128K -F foo FOO data.txt >/dev/null 2>&1

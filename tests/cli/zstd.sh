@@ -97,6 +97,21 @@ expect_status "shm:.. as input" 2 "$MMSCAN" compress -c shm:..
 expect_stderr_line "shm:.. as input" "mmscan: compress: 'shm:..': invalid shared memory name '..'"
 expect_status "input is the output" 2 "$MMSCAN" decompress -f -o copy.zst copy.zst
 expect_stderr_line "input is the output" "'copy.zst': is the input itself"
+# A device or a FIFO as the output is written to, never replaced by a file.
+expect_status "-o /dev/null" 0 "$MMSCAN" compress -o /dev/null text
+mkfifo fifo
+zstd -q -d -c <fifo >from-fifo &
+expect_status "-o FIFO" 0 "$MMSCAN" compress -f -o fifo text
+wait
+[ -p fifo ] || fail "-o FIFO: the FIFO was replaced"
+cmp -s from-fifo text || fail "-o FIFO: other bytes came through"
+rm -f fifo from-fifo
+# A name as long as a file name may be: the temporary output's is shorter.
+long=$(awk 'BEGIN { for (i = 0; i < 251; i++) printf "n" }')
+cp text "$long"
+expect_status "251-byte name" 0 "$MMSCAN" compress "$long"
+zstd -q -d -c "$long.zst" | cmp -s - text || fail "251-byte name: other bytes"
+rm -f "$long" "$long.zst"
 chmod 640 copy && rm -f copy.zst && "$MMSCAN" compress copy
 [ "$(stat -c %a copy.zst)" = 640 ] || fail "the output does not keep the input's mode"
 rm -f copy copy.zst
