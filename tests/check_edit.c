@@ -270,6 +270,46 @@ START_TEST(a_crash_at_any_step_recovers_to_the_original_or_the_edit)
 }
 END_TEST
 
+/* Another program cuts the file to 8 KiB once the first map of the edit is
+ * on disk. */
+static void cut_after_first_map(void *ctx, mms_edit_step step)
+{
+    bool *cut = ctx;
+    if (step == MMS_STEP_PAGES_SYNCED && !*cut) {
+        *cut = true;
+        ck_assert_int_eq(truncate("f", 8192), 0);
+    }
+}
+
+START_TEST(a_file_cut_during_the_edit_keeps_its_old_bytes_and_its_new_size)
+{
+    tu_enter_temp_dir();
+    tu_write_pattern("f", 0, FILE_SIZE);
+    size_t len;
+    unsigned char *orig = read_all("f", &len);
+    unsigned char *edited = malloc(len);
+    memcpy(edited, orig, len);
+    mms_edits *list;
+    ck_assert_int_eq(mms_edits_new(&list, NULL), 0);
+    random_edits(list, edited, len, 7);
+    bool cut = false;
+    mms_edit_options options = {.max_map = 4096, .on_step = cut_after_first_map, .step_ctx = &cut};
+    mms_edit_file *file;
+    mms_error err;
+    ck_assert_int_eq(mms_edit_open(&file, "f", &options, NULL), 0);
+    ck_assert_int_eq(mms_edit_apply(file, list, NULL, &err), MMS_ETRUNCATED);
+    mms_edit_close(file);
+    ck_assert(cut);
+    ck_assert_msg(strstr(err.message, "cut the file to 8192 bytes") != NULL, "%s", err.message);
+    /* Not grown back with zeros: the old bytes, as far as the file reaches. */
+    assert_file_is("f", orig, 8192);
+    ck_assert_int_eq(access(".f.mmscan-undo", F_OK), -1);
+    mms_edits_free(list);
+    free(orig);
+    free(edited);
+}
+END_TEST
+
 START_TEST(a_journal_torn_before_its_seal_is_discarded)
 {
     tu_enter_temp_dir();
@@ -305,6 +345,7 @@ static Suite *edit_suite(void)
     tcase_add_test(tc, replace_processor_pads_and_refuses_other_lengths);
     tcase_add_test(tc, a_crash_at_any_step_recovers_to_the_original_or_the_edit);
     tcase_add_test(tc, a_journal_torn_before_its_seal_is_discarded);
+    tcase_add_test(tc, a_file_cut_during_the_edit_keeps_its_old_bytes_and_its_new_size);
     suite_add_tcase(s, tc);
     return s;
 }

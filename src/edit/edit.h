@@ -44,6 +44,10 @@ const unsigned char *edit_expected_bytes(const mms_edits *edits, const edit_entr
 /* Reads exactly len bytes at offset; MMS_EIO (or MMS_ETRUNCATED at end of file). */
 int edit_pread(int fd, void *buf, size_t len, uint64_t offset, mms_error *err);
 
+/* path made absolute (from the working directory), malloc'ed; NULL when
+ * out of memory. */
+char *edit_absolute_path(const char *path);
+
 /* Writes exactly len bytes at offset; MMS_EIO. */
 int edit_pwrite(int fd, const void *buf, size_t len, uint64_t offset, mms_error *err);
 
@@ -65,10 +69,16 @@ void journal_identity_of(const struct stat *st, journal_identity *out);
 /* A journal being written. */
 typedef struct journal_writer journal_writer;
 
-/* Creates the journal at path (0600, O_EXCL, O_NOFOLLOW) and writes its header. */
+/* Removes the journal of a final edit, after giving it the name keep (when
+ * not NULL) unless it has it already; the new name is durable.  Its
+ * removal is not yet: the caller syncs the journal's directory. */
+int edit_finish_journal(const char *journal_path, const char *keep, mms_error *err);
+
+/* Creates the journal at path (0600, O_EXCL, O_NOFOLLOW) and writes its header
+ * (with keep_path, if not NULL: where the journal goes once the edit is final). */
 int journal_create(journal_writer **out, const char *path, const journal_identity *id,
-                   const char *file_path, mms_edit_step_fn on_step, void *step_ctx,
-                   mms_error *err);
+                   const char *file_path, const char *keep_path, mms_edit_step_fn on_step,
+                   void *step_ctx, mms_error *err);
 
 /* Records len old bytes at offset and the new bytes that replace them. */
 int journal_add(journal_writer *w, uint64_t offset, const unsigned char *old_bytes,
@@ -89,6 +99,7 @@ void journal_writer_free(journal_writer *w);
 typedef struct journal_info {
     journal_identity id;
     char *path;            /* the edited file's absolute path (malloc'ed) */
+    char *keep_path;       /* NULL, or where the journal is kept once final (malloc'ed) */
     bool sealed;           /* complete: the file may have been changed */
     bool committed;        /* the edit is final */
     bool rolling_back;     /* an undo began */
@@ -149,7 +160,7 @@ struct mms_edit_file {
     struct stat st;        /* at open, refreshed before each edit */
     char *real_path;       /* absolute: what the journal records */
     char *journal_path;    /* the pending journal's place, next to the file */
-    char *keep_journal;    /* NULL, or where a committed journal goes */
+    char *keep_journal;    /* NULL, or where a committed journal goes (absolute) */
     mms_edit_options options;
     mms_recovery recovered;
 };

@@ -1,9 +1,11 @@
-/* fileops.c - whole reads and writes at an offset, and syncing a directory. */
+/* fileops.c - whole reads and writes at an offset, syncing a directory, and
+ * absolute paths. */
 #include "config.h"
 #include "edit/edit.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -59,4 +61,16 @@ int edit_sync_dir(const char *path, mms_error *err)
         close(fd);
     free(dir);
     return rc;
+}
+
+char *edit_absolute_path(const char *path)
+{
+    if (path[0] == '/')
+        return strdup(path);
+    char *cwd = getcwd(NULL, 0);
+    char *out = cwd ? malloc(strlen(cwd) + strlen(path) + 2) : NULL;
+    if (out)
+        sprintf(out, "%s/%s", cwd, path); /* room counted above */
+    free(cwd);
+    return out;
 }

@@ -11,13 +11,15 @@
  *
  *   tag "HEAD": dev:u64 ino:u64 size:u64 mtime_sec:i64 mtime_nsec:u32,
  *               then the edited file's absolute path (no NUL)
+ *   tag "KEEP": the absolute path where the journal is kept once the edit
+ *               is final (no NUL); only in a journal to keep
  *   tag "OLDB": raw_size:u32, then one zstd frame of raw_size bytes:
  *               piece*, piece := offset:u64 length:u32 old_bytes[length]
  *   tag "SEAL": pieces:u64 bytes:u64 old_hash:u64 new_hash:u64
  *   tag "DONE": empty: the commit record; the edit is final
  *   tag "UNDO": empty: an undo of the committed edit has begun
  *
- * A journal is HEAD, OLDB records (each at most 1 MiB of raw pieces), SEAL,
+ * A journal is HEAD, maybe KEEP, OLDB records (each at most 1 MiB of raw pieces), SEAL,
  * then the marks DONE and UNDO.  old_hash and new_hash are XXH64 over every
  * piece in order as (offset:u64 length:u32 bytes), with the old bytes and
  * with the new bytes: the original and the edited state of the targets.
@@ -52,6 +54,7 @@
 #define TAG(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
 enum {
     TAG_HEAD = TAG('H', 'E', 'A', 'D'),
+    TAG_KEEP = TAG('K', 'E', 'E', 'P'),
     TAG_OLDB = TAG('O', 'L', 'D', 'B'),
     TAG_SEAL = TAG('S', 'E', 'A', 'L'),
     TAG_DONE = TAG('D', 'O', 'N', 'E'),
@@ -153,12 +156,12 @@ static int flush_pieces(journal_writer *w, mms_error *err)
 }
 
 int journal_create(journal_writer **out, const char *path, const journal_identity *id,
-                   const char *file_path, mms_edit_step_fn on_step, void *step_ctx,
-                   mms_error *err)
+                   const char *file_path, const char *keep_path, mms_edit_step_fn on_step,
+                   void *step_ctx, mms_error *err)
 {
     *out = NULL;
-    size_t path_len = strlen(file_path);
-    if (path_len > 65536)
+    size_t path_len = strlen(file_path), keep_len = keep_path ? strlen(keep_path) : 0;
+    if (path_len > 65536 || keep_len > 65536)
         return mms_error_set(err, MMS_EINVAL, 0, "path too long for the journal");
     journal_writer *w = calloc(1, sizeof *w);
     if (!w)
@@ -167,7 +170,7 @@ int journal_create(journal_writer **out, const char *path, const journal_identit
     w->on_step = on_step;
     w->step_ctx = step_ctx;
     w->record_capacity = RECORD_HEADER + 4 + ZSTD_compressBound(RAW_MAX) + RECORD_CHECK + path_len +
-                         64;
+                         keep_len + 64;
     w->record = malloc(w->record_capacity);
     w->raw = malloc(RAW_MAX);
     w->cctx = ZSTD_createCCtx();
@@ -201,6 +204,10 @@ int journal_create(journal_writer **out, const char *path, const journal_identit
     memcpy(p + 36, file_path, path_len);
     if (rc == 0)
         rc = write_record(w, TAG_HEAD, 36 + path_len, err);
+    if (rc == 0 && keep_path) {
+        memcpy(p, keep_path, keep_len);
+        rc = write_record(w, TAG_KEEP, keep_len, err);
+    }
     if (rc < 0) {
         journal_writer_free(w);
         unlink(path);
@@ -378,6 +385,12 @@ int journal_read(int fd, journal_info *info, mms_error *err)
                 break;
             }
             has_head = true;
+        } else if (!info->sealed && tag == TAG_KEEP && !info->keep_path) {
+            info->keep_path = strndup((const char *)p, size);
+            if (!info->keep_path) {
+                rc = mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
+                break;
+            }
         } else if (!info->sealed && tag == TAG_OLDB) {
             /* old bytes: read by journal_for_each_piece() */
         } else if (!info->sealed && tag == TAG_SEAL && size == 32) {
@@ -406,6 +419,8 @@ void journal_info_release(journal_info *info)
 {
     free(info->path);
     info->path = NULL;
+    free(info->keep_path);
+    info->keep_path = NULL;
 }
 
 int journal_for_each_piece(int fd, const journal_info *info, journal_piece_fn fn, void *ctx,

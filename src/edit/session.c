@@ -5,7 +5,7 @@
  *
  * Recovery rules, for the journal found next to the file:
  * - no valid seal: the file was never changed; the journal is removed;
- * - sealed, for another file (device, inode or size differ): refused;
+ * - sealed, for another file (inode or size differ): refused;
  * - sealed and committed: the edit is final; the journal is removed;
  * - sealed, not committed (or an undo had begun): the old bytes are written
  *   back, the file is synced and checked against the journal's hash of the
@@ -73,44 +73,119 @@ char *mms_edit_journal_path(const char *path)
     return out;
 }
 
-/* Removes a journal and makes its removal durable. */
-static int remove_journal(const mms_edit_options *options, const char *path, mms_error *err)
+/* Makes a journal's removal durable. */
+static int remove_journal_done(const mms_edit_options *options, const char *path,
+                               mms_error *err)
 {
-    if (unlink(path) < 0)
-        return mms_error_set(err, MMS_EJOURNAL, errno, "cannot remove the undo journal '%s': %s",
-                             path, strerror(errno));
     int rc = edit_sync_dir(path, err);
     if (rc == 0)
         edit_step(options, MMS_STEP_JOURNAL_DONE);
     return rc;
 }
 
+/* Removes a journal and makes its removal durable. */
+static int remove_journal(const mms_edit_options *options, const char *path, mms_error *err)
+{
+    if (unlink(path) < 0)
+        return mms_error_set(err, MMS_EJOURNAL, errno, "cannot remove the undo journal '%s': %s",
+                             path, strerror(errno));
+    return remove_journal_done(options, path, err);
+}
+
+int edit_finish_journal(const char *journal_path, const char *keep, mms_error *err)
+{
+    struct stat journal, there;
+    /* link, not rename: it never replaces a file at keep; the journal may
+     * have its kept name already (a crash between link and unlink). */
+    bool kept = !keep || link(journal_path, keep) == 0 ||
+                (errno == EEXIST && stat(journal_path, &journal) == 0 &&
+                 lstat(keep, &there) == 0 && journal.st_ino == there.st_ino &&
+                 journal.st_dev == there.st_dev);
+    if (!kept || unlink(journal_path) < 0)
+        return mms_error_set(err, MMS_EJOURNAL, errno, "the edit is complete, but its journal "
+                             "stays at '%s': %s", journal_path, strerror(errno));
+    return keep ? edit_sync_dir(keep, err) : 0;
+}
+
 typedef struct restorer {
     int fd;
-    uint64_t size;
+    uint64_t size;          /* the file's size now: nothing is written past it */
+    bool cut;               /* a piece lay past it: the file was cut short */
+    unsigned char *current; /* room for what a piece's bytes hold now */
+    size_t room;
 } restorer;
 
+/* The stretch of bytes written back or skipped at once: a page, the unit
+ * in which an edit that ran out of space left some written, some not. */
+#define RESTORE_STEP 4096
+
+/* Writes a piece's old bytes back where the file does not hold them:
+ * pages that never changed (a hole of a sparse file, say) are not written,
+ * so a rollback does not need free space that the edit did not use. */
 static int restore_piece(void *ctx, uint64_t offset, const unsigned char *bytes, size_t len,
                          mms_error *err)
 {
-    const restorer *r = ctx;
-    if (offset > r->size || len > r->size - offset)
-        return mms_error_set(err, MMS_EJOURNAL, 0,
-                             "the undo journal has bytes past the end of the file");
-    return edit_pwrite(r->fd, bytes, len, offset, err);
+    restorer *r = ctx;
+    if (offset >= r->size || len > r->size - offset) {
+        r->cut = true;
+        if (offset >= r->size)
+            return 0;
+        len = (size_t)(r->size - offset);
+    }
+    if (len > r->room) {
+        unsigned char *room = realloc(r->current, len);
+        if (!room)
+            return mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
+        r->current = room;
+        r->room = len;
+    }
+    int rc = edit_pread(r->fd, r->current, len, offset, err);
+    /* Each run of steps that differ is written with one call. */
+    size_t run = 0; /* start of the run of differing steps before at */
+    for (size_t at = 0, step; rc == 0 && at < len; at += step) {
+        /* Steps end on the file's page boundaries. */
+        step = RESTORE_STEP - (size_t)((offset + at) % RESTORE_STEP);
+        if (step > len - at)
+            step = len - at;
+        bool same = memcmp(r->current + at, bytes + at, step) == 0;
+        if (same && run < at)
+            rc = edit_pwrite(r->fd, bytes + run, at - run, offset + run, err);
+        if (same)
+            run = at + step;
+    }
+    if (rc == 0 && run < len)
+        rc = edit_pwrite(r->fd, bytes + run, len - run, offset + run, err);
+    return rc;
 }
 
 int edit_rollback(mms_edit_file *file, int journal_fd, const journal_info *info,
                   const char *journal_path, mms_error *err)
 {
-    restorer r = {.fd = file->fd, .size = (uint64_t)file->st.st_size};
+    struct stat st;
+    if (fstat(file->fd, &st) < 0)
+        return mms_error_sys(err, MMS_EIO, errno);
+    /* Another program may have cut the file during the edit: growing it
+     * back to its old size would fill it with zeros. */
+    restorer r = {.fd = file->fd, .size = (uint64_t)st.st_size};
+    if (r.size > (uint64_t)file->st.st_size)
+        r.size = (uint64_t)file->st.st_size;
     int rc = journal_for_each_piece(journal_fd, info, restore_piece, &r, err);
+    free(r.current);
     if (rc < 0)
         return rc;
     edit_step(&file->options, MMS_STEP_ROLLBACK_WRITTEN);
     if (fsync(file->fd) < 0)
         return mms_error_set(err, MMS_EIO, errno, "cannot sync the file: %s", strerror(errno));
     edit_step(&file->options, MMS_STEP_ROLLBACK_SYNCED);
+    if (r.cut) {
+        /* Its old bytes are back as far as it reaches; the journal, made
+         * for a longer file, can do no more. */
+        rc = remove_journal(&file->options, journal_path, err);
+        return rc < 0 ? rc : mms_error_set(err, MMS_ETRUNCATED, 0,
+                                           "another program cut the file to %llu bytes during "
+                                           "the edit; the old bytes it still has were put back",
+                                           (unsigned long long)r.size);
+    }
     uint64_t hash;
     rc = journal_hash_file(journal_fd, info, file->fd, &hash, err);
     if (rc == 0 && hash != info->old_hash)
@@ -119,16 +194,18 @@ int edit_rollback(mms_edit_file *file, int journal_fd, const journal_info *info,
     return rc < 0 ? rc : remove_journal(&file->options, journal_path, err);
 }
 
+/* Whether the journal was made for this file.  Not its device: the
+ * journal lies in the file's own directory, so on its file system, and a
+ * device number can change from one boot to the next (loop, USB, LVM). */
 static bool same_identity(const journal_identity *id, const struct stat *st)
 {
-    return id->dev == (uint64_t)st->st_dev && id->ino == (uint64_t)st->st_ino &&
-           id->size == (uint64_t)st->st_size;
+    return id->ino == (uint64_t)st->st_ino && id->size == (uint64_t)st->st_size;
 }
 
 static int foreign_journal(const char *journal_path, mms_error *err)
 {
     return mms_error_set(err, MMS_EJOURNAL, 0,
-                         "the undo journal '%s' belongs to another file (device, inode or size "
+                         "the undo journal '%s' belongs to another file (inode or size "
                          "differ); remove it if it is stale",
                          journal_path);
 }
@@ -154,7 +231,10 @@ static int recover_pending(mms_edit_file *file, mms_error *err)
     } else if (rc == 0 && !same_identity(&info.id, &file->st)) {
         rc = foreign_journal(file->journal_path, err);
     } else if (rc == 0 && info.committed && !info.rolling_back) {
-        rc = remove_journal(&file->options, file->journal_path, err);
+        /* Final: where it was to be kept, it is kept now. */
+        rc = edit_finish_journal(file->journal_path, info.keep_path, err);
+        if (rc == 0)
+            rc = remove_journal_done(&file->options, file->journal_path, err);
         file->recovered = MMS_RECOVERY_COMMITTED;
     } else if (rc == 0) {
         rc = edit_rollback(file, jfd, &info, file->journal_path, err);
@@ -292,7 +372,7 @@ static int undo_with(int jfd, const journal_info *info, const char *journal,
         return rc;
     if (!same_identity(&info->id, &file->st))
         rc = mms_error_set(err, MMS_EJOURNAL, 0, "the journal belongs to another file at '%s' "
-                           "(device, inode or size differ)", info->path);
+                           "(inode or size differ)", info->path);
     uint64_t hash;
     if (rc == 0 && !info->rolling_back) {
         rc = journal_hash_file(jfd, info, file->fd, &hash, err);

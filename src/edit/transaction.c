@@ -7,6 +7,7 @@
 #include "edit/edit.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -174,8 +175,13 @@ static int write_journal(mms_edit_file *file, const mms_edits *edits, piece_buff
 {
     journal_identity id;
     journal_identity_of(&file->st, &id);
-    int rc = journal_create(out, file->journal_path, &id, file->real_path,
+    /* Absolute: a recovery may run from another directory. */
+    char *keep = file->keep_journal ? edit_absolute_path(file->keep_journal) : NULL;
+    if (file->keep_journal && !keep)
+        return mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
+    int rc = journal_create(out, file->journal_path, &id, file->real_path, keep,
                             file->options.on_step, file->options.step_ctx, err);
+    free(keep);
     for (size_t i = 0; rc == 0 && i < edits->count; i++) {
         if (!edits->entries[i].unchanged)
             rc = for_each_piece(file->fd, edits, &edits->entries[i], b, journal_piece, *out, err);
@@ -194,6 +200,18 @@ static int write_journal(mms_edit_file *file, const mms_edits *edits, piece_buff
 
 /* A place for a kept journal: new, and on the file's file system (so that a
  * link can move the journal there). */
+/* Whether the entry base of the directory dir_st is the journal's. */
+static bool is_journal_name(const struct stat *dir_st, const char *base, const char *journal_path)
+{
+    const char *slash = strrchr(journal_path, '/'); /* an absolute path */
+    char *dir = strndup(journal_path, slash == journal_path ? 1 : (size_t)(slash - journal_path));
+    struct stat st;
+    bool same = dir && strcmp(base, slash + 1) == 0 && stat(dir, &st) == 0 &&
+                st.st_dev == dir_st->st_dev && st.st_ino == dir_st->st_ino;
+    free(dir);
+    return same;
+}
+
 static int check_keep_path(const mms_edit_file *file, mms_error *err)
 {
     const char *keep = file->keep_journal;
@@ -212,6 +230,9 @@ static int check_keep_path(const mms_edit_file *file, mms_error *err)
     else if (st.st_dev != file->st.st_dev)
         rc = mms_error_set(err, MMS_EJOURNAL, EXDEV, "a kept journal must be on the file's file "
                            "system ('%s' is not)", dir);
+    else if (is_journal_name(&st, slash ? slash + 1 : keep, file->journal_path))
+        rc = mms_error_set(err, MMS_EJOURNAL, EEXIST, "'%s' is the journal's own name; a kept "
+                           "journal needs another", keep);
     free(dir);
     return rc;
 }
@@ -219,17 +240,9 @@ static int check_keep_path(const mms_edit_file *file, mms_error *err)
 /* After the commit: removes the journal, or moves it to the kept place. */
 static int finish_journal(mms_edit_file *file, mms_error *err)
 {
-    const char *keep = file->keep_journal;
-    if (!keep) {
-        if (unlink(file->journal_path) < 0)
-            return mms_error_sys(err, MMS_EJOURNAL, errno);
-    } else if (link(file->journal_path, keep) < 0 || unlink(file->journal_path) < 0 ||
-               edit_sync_dir(keep, err) < 0) {
-        /* link, not rename: it never replaces a file that appeared at keep */
-        return mms_error_set(err, MMS_EJOURNAL, errno, "the edit is complete, but its journal "
-                             "stays at '%s': %s", file->journal_path, strerror(errno));
-    }
-    int rc = edit_sync_dir(file->journal_path, err);
+    int rc = edit_finish_journal(file->journal_path, file->keep_journal, err);
+    if (rc == 0)
+        rc = edit_sync_dir(file->journal_path, err);
     if (rc == 0)
         edit_step(&file->options, MMS_STEP_JOURNAL_DONE);
     return rc;
@@ -261,16 +274,26 @@ static int write_and_commit(mms_edit_file *file, const mms_edits *edits, journal
     return rc;
 }
 
-/* After a failure between the seal and the commit: puts the old bytes back
- * now if possible; otherwise the journal stays for the next open. */
-static void roll_back_now(mms_edit_file *file, journal_writer *w)
+/* After a failure (err) between the seal and the commit: puts the old
+ * bytes back now if possible.  Otherwise the journal stays for the next
+ * open, and err says so; a file that another program cut meanwhile gets
+ * the rollback's own error, which tells what is left of it. */
+static void roll_back_now(mms_edit_file *file, journal_writer *w, mms_error *err)
 {
     journal_info info;
-    mms_error ignored;
-    if (journal_read(journal_writer_fd(w), &info, &ignored) == 0 && info.sealed &&
-        !info.committed)
-        edit_rollback(file, journal_writer_fd(w), &info, file->journal_path, &ignored);
+    mms_error rollback;
+    int rc = journal_read(journal_writer_fd(w), &info, &rollback);
+    if (rc == 0 && info.sealed && !info.committed)
+        rc = edit_rollback(file, journal_writer_fd(w), &info, file->journal_path, &rollback);
     journal_info_release(&info);
+    if (rc == MMS_ETRUNCATED && err) {
+        *err = rollback;
+    } else if (rc < 0 && err) {
+        char cause[sizeof err->message];
+        snprintf(cause, sizeof cause, "%s", err->message);
+        mms_error_set(err, err->code, err->sys_errno, "%s; the undo journal '%s' keeps the old "
+                      "bytes until the file is recovered", cause, file->journal_path);
+    }
 }
 
 int mms_edit_apply(mms_edit_file *file, mms_edits *edits, mms_edit_result *out, mms_error *err)
@@ -293,7 +316,7 @@ int mms_edit_apply(mms_edit_file *file, mms_edits *edits, mms_edit_result *out, 
             result.journal_bytes = journal_writer_size(w);
             rc = write_and_commit(file, edits, w, &result, err);
             if (rc < 0)
-                roll_back_now(file, w);
+                roll_back_now(file, w, err);
             else
                 rc = finish_journal(file, err);
         }

@@ -93,6 +93,29 @@ expect_status "undo run again" 0 "$MMSCAN" undo kept.undo
 [ "$(hash_of f.txt)" = "$H" ] || fail "undo run again: not the original"
 expect_status "undo of a missing journal" 2 "$MMSCAN" undo kept.undo
 
+# A kill after the commit record but before the journal's name beside the
+# file is removed: the kept journal is there all the same.
+n=1
+while :; do
+    MMSCAN_TEST_KILL_AT=$n "$MMSCAN" replace --keep-undo kept.undo -F alpha ALPHA f.txt \
+        >/dev/null 2>err.txt
+    grep -q 'commit-written' err.txt && break
+    grep -q 'kill at step' err.txt || fail "--keep-undo, killed: no commit step: $(cat err.txt)"
+    "$MMSCAN" recover f.txt >/dev/null
+    [ ! -e kept.undo ] || fail "--keep-undo, killed at step $n before the commit: kept.undo left"
+    n=$((n + 1))
+done
+expect_status "--keep-undo, killed after the commit: recover" 0 "$MMSCAN" recover f.txt
+cmp -s f.txt want.txt || fail "--keep-undo, killed after the commit: not the edited file"
+expect_status "--keep-undo, killed after the commit: undo" 0 "$MMSCAN" undo kept.undo
+[ "$(hash_of f.txt)" = "$H" ] || fail "--keep-undo, killed after the commit: undo"
+
+# The journal's own name cannot be the kept one: refused before any change.
+expect_status "--keep-undo as the journal" 2 "$MMSCAN" replace --keep-undo .f.txt.mmscan-undo \
+    -F alpha ALPHA f.txt
+expect_stderr_line "--keep-undo as the journal" "'.f.txt.mmscan-undo' is the journal's own name"
+unchanged "--keep-undo as the journal" f.txt "$H"
+
 mkdir adir
 expect_status "directory" 2 "$MMSCAN" fill adir 0 1 0
 expect_stderr_line "directory" "'adir': Is a directory"
