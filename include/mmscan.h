@@ -328,14 +328,12 @@ MMS_API int mms_wc_get_counts(const mms_processor *proc, mms_wc_counts *out);
 /** Access advice for mapped windows. */
 typedef enum mms_advice {
     /** MADV_SEQUENTIAL, and a read-ahead thread that maps and populates the
-     *  next window while the current one is processed; when the end of the
-     *  window after it is not in the page cache, that window is asked for
-     *  too (POSIX_FADV_WILLNEED), so the disk reads it in large requests.
-     *  The default. */
+     *  next window while the current one is processed.  The default. */
     MMS_ADVICE_AUTO = 0,
     /** MADV_SEQUENTIAL only: the kernel's read-ahead, no extra thread. */
     MMS_ADVICE_SEQUENTIAL,
-    /** MADV_SEQUENTIAL, and MADV_WILLNEED on the next window. */
+    /** MADV_SEQUENTIAL, and POSIX_FADV_WILLNEED on the data (not the
+     *  holes) of the next window. */
     MMS_ADVICE_WILLNEED,
     /** MADV_RANDOM: no read-ahead at all. */
     MMS_ADVICE_RANDOM,
@@ -420,8 +418,9 @@ MMS_API void mms_engine_clear(mms_engine *engine);
  * ones take each window as a part of its own, on whichever thread is free
  * (each window, of at most 4 MiB, is mapped once and at most four are
  * mapped at a time, so the file is still read once and memory stays flat).
- * @param path  a file, "-" for standard input, or "shm:NAME" for the POSIX
- *              shared memory object NAME
+ * @param path  a file, "-" for standard input (read from its position to
+ *              its end, which is where it is left, as any reader would), or
+ *              "shm:NAME" for the POSIX shared memory object NAME
  * @return 0, or MMS_EOPEN, MMS_EISDIR, MMS_EIO, MMS_ETRUNCATED, MMS_ENOMEM,
  *         MMS_ETHREAD, or what a processor returned.  After a failure the
  *         processors hold partial results; free them or scan again.

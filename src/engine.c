@@ -511,6 +511,10 @@ int mms_engine_scan_path(mms_engine *engine, const char *path, mms_error *err)
     if (rc < 0)
         return rc;
     rc = scan_source(engine, &src, err);
+    /* Standard input is read to its end, as by any reader, also when it
+     * is a mapped file: what reads it next gets what follows. */
+    if (rc == 0 && strcmp(path, "-") == 0 && src.mode == MMS_INPUT_MAP)
+        lseek(src.fd, (off_t)src.size, SEEK_SET);
     mms_source_close(&src);
     return rc;
 }

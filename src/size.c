@@ -36,11 +36,15 @@ int mms_parse_size(const char *text, uint64_t *out, mms_error *err)
         return mms_error_set(err, MMS_EINVAL, 0, "size '%s' is too large", text);
     double fraction = 0;
     if (*end == '.') {
-        char *frac_end;
-        fraction = strtod(end, &frac_end);
-        if (frac_end == end + 1)
+        /* Digits only, which strtod() reads from a copy: on the text
+         * itself it would take an exponent ("1.5e3") or a hex float too. */
+        char digits[32] = "0.";
+        size_t n = strspn(end + 1, "0123456789");
+        if (n == 0 || n > sizeof digits - 3)
             return mms_error_set(err, MMS_EINVAL, 0, "invalid size '%s'", text);
-        end = frac_end;
+        memcpy(digits + 2, end + 1, n);
+        fraction = strtod(digits, NULL);
+        end += 1 + n;
     }
     int power = suffix_power(end);
     if (power < 0)

@@ -57,8 +57,16 @@ int mms_source_from_fd(mms_source *src, int fd, mms_error *err)
 int mms_source_open(mms_source *src, const char *path, mms_error *err)
 {
     int fd;
-    if (strcmp(path, "-") == 0)
-        return mms_source_from_fd(src, STDIN_FILENO, err);
+    if (strcmp(path, "-") == 0) {
+        int rc = mms_source_from_fd(src, STDIN_FILENO, err);
+        /* Standard input read from a position (a shell's "(read l; cmd)
+         * <file") goes on from there, as any reader would: as a stream. */
+        if (rc == 0 && src->mode == MMS_INPUT_MAP && lseek(STDIN_FILENO, 0, SEEK_CUR) > 0) {
+            src->mode = MMS_INPUT_STREAM;
+            src->size = 0;
+        }
+        return rc;
+    }
     if (strncmp(path, SHM_PREFIX, strlen(SHM_PREFIX)) == 0) {
         fd = open_shm(path + strlen(SHM_PREFIX), err);
     } else {

@@ -76,23 +76,6 @@ static bool is_hole(int fd, uint64_t begin, uint64_t end)
     return errno == ENXIO && fstat(fd, &st) == 0 && (uint64_t)st.st_size >= end;
 }
 
-/*
- * Whether the page holding offset is in the page cache: mincore() of a map
- * of that page alone (a read, even one that must not wait, would start the
- * kernel's read-ahead there).  When it cannot tell, the answer is yes.
- */
-static bool page_cached(int fd, uint64_t offset)
-{
-    size_t page = mms_page_size();
-    void *map = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, (off_t)(offset / page * page));
-    if (map == MAP_FAILED)
-        return true;
-    unsigned char resident = 1;
-    mincore(map, page, &resident);
-    munmap(map, page);
-    return resident & 1;
-}
-
 /* Asks the kernel to read [begin, end) in the background, the data only:
  * asking for a hole would fill the page cache with zeros. */
 static void read_ahead(int fd, uint64_t begin, uint64_t end)
@@ -127,16 +110,13 @@ static void advise_window(const mms_walk_plan *plan, const mms_window *win)
     case MMS_ADVICE_NONE:
         break;
     }
-    /* Start reading the window after this one in the background: asking
-     * for all of it at once keeps the disk busier than the read-ahead of
-     * page faults does.  Under auto, only when its end is not in the page
-     * cache yet: asking costs a walk of the cache for nothing on hot data. */
-    uint64_t next = win->chunk.offset + win->chunk.len;
-    uint64_t next_end = plan->end - next < plan->window ? plan->end : next + plan->window;
-    if (next < plan->end &&
-        (plan->advice == MMS_ADVICE_WILLNEED ||
-         (plan->advice == MMS_ADVICE_AUTO && !page_cached(plan->fd, next_end - 1))))
-        read_ahead(plan->fd, next, next_end);
+    if (plan->advice == MMS_ADVICE_WILLNEED) {
+        /* Start reading the window after this one in the background. */
+        uint64_t next = win->chunk.offset + win->chunk.len;
+        uint64_t next_end = plan->end - next < plan->window ? plan->end : next + plan->window;
+        if (next < plan->end)
+            read_ahead(plan->fd, next, next_end);
+    }
     if (plan->populate)
         fault_in(win);
 }

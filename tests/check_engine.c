@@ -795,7 +795,7 @@ static bool next_window_read(const char *path, mms_advice advice, int wait_ms, b
     return read;
 }
 
-START_TEST(auto_advice_asks_for_the_next_window_of_a_cold_file)
+START_TEST(willneed_advice_asks_for_the_next_window_of_a_cold_file)
 {
     /* In the directory the tests run in, not a temporary one: /tmp may be
      * a tmpfs, whose pages cannot leave the cache. */
@@ -808,8 +808,8 @@ START_TEST(auto_advice_asks_for_the_next_window_of_a_cold_file)
     ck_assert_int_eq(fsync(fd), 0); /* only clean pages can be dropped */
     close(fd);
     bool last_read;
-    ck_assert(next_window_read(path, MMS_ADVICE_AUTO, 2000, &last_read));
-    ck_assert_msg(!last_read, "auto read further than the next window");
+    ck_assert(next_window_read(path, MMS_ADVICE_WILLNEED, 2000, &last_read));
+    ck_assert_msg(!last_read, "willneed read further than the next window");
     /* The same map under sequential advice asks for nothing. */
     ck_assert(!next_window_read(path, MMS_ADVICE_SEQUENTIAL, 200, &last_read));
     unlink(path);
@@ -1120,7 +1120,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, foreign_sigbus_is_chained);
     tcase_add_test_raise_signal(tc, foreign_sigbus_keeps_its_default_action, SIGBUS);
     tcase_add_test(tc, bad_inputs_give_clear_errors);
-    tcase_add_test(tc, auto_advice_asks_for_the_next_window_of_a_cold_file);
+    tcase_add_test(tc, willneed_advice_asks_for_the_next_window_of_a_cold_file);
     tcase_add_test(tc, input_stat_names_inputs_as_scans_do);
     tcase_add_test(tc, unreadable_file_is_refused);
     tcase_add_test(tc, window_settings);

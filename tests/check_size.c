@@ -23,6 +23,7 @@ START_TEST(plain_and_suffixed_sizes)
     ck_assert_uint_eq(parsed("64MiB"), 64ull << 20);
     ck_assert_uint_eq(parsed("2G"), 2ull << 30);
     ck_assert_uint_eq(parsed("1.5G"), 3ull << 29);
+    ck_assert_uint_eq(parsed("0.25K"), 256);
     ck_assert_uint_eq(parsed("3T"), 3ull << 40);
     ck_assert_uint_eq(parsed("1P"), 1ull << 50);
     ck_assert_uint_eq(parsed("100B"), 100);
@@ -33,7 +34,8 @@ END_TEST
 START_TEST(junk_is_refused)
 {
     static const char *const bad[] = {"", " 1", "1 ", "-1", "+1", "K", "1X", "1KB2", "1..5K",
-                                      "1.5", "1e3", "18446744073709551616", "20000P", "1.K"};
+                                      "1.5", "1e3", "18446744073709551616", "20000P", "1.K",
+                                      "1.5e1K", "1.5E3M", "1.0x1K"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         uint64_t value = 7;
         mms_error err;

@@ -62,8 +62,10 @@ typedef struct grep_settings {
     mms_search_spec spec;
     char **patterns;       /* what -e, -f and PATTERN gave, split at newlines */
     size_t npatterns;
-    enum { SHOW_LINES, SHOW_COUNT, SHOW_FILES_WITH, SHOW_FILES_WITHOUT, SHOW_NOTHING,
-           SHOW_OFFSETS } show;
+    /* Later ones in this order win over earlier ones, whatever the order
+     * of the options, as in GNU grep (-l beats -c, -q beats -l). */
+    enum { SHOW_LINES, SHOW_OFFSETS, SHOW_COUNT, SHOW_FILES_WITH, SHOW_FILES_WITHOUT,
+           SHOW_NOTHING } show;
     bool only_matching, invert, numbers, offsets, text, json;
     int with_filename;     /* -1: decided by the number of files */
     uint64_t max_count;
@@ -102,6 +104,16 @@ static int add_patterns(grep_settings *s, const char *text, size_t len)
     return CLI_OK;
 }
 
+/* Sets what to show, unless an option that wins over it was given: -l
+ * and -L each win over the other when given last. */
+static void show(grep_settings *s, int what)
+{
+    bool files = what == SHOW_FILES_WITH || what == SHOW_FILES_WITHOUT;
+    bool showing_files = s->show == SHOW_FILES_WITH || s->show == SHOW_FILES_WITHOUT;
+    if (what > (int)s->show || (files && showing_files))
+        s->show = what;
+}
+
 static int read_pattern_file(grep_settings *s, const char *path)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
@@ -115,6 +127,10 @@ static int read_pattern_file(grep_settings *s, const char *path)
     int rc = CLI_OK;
     while (rc == CLI_OK && (n = getline(&line, &cap, f)) >= 0)
         rc = add_patterns(s, line, (size_t)n - (n > 0 && line[n - 1] == '\n'));
+    if (rc == CLI_OK && ferror(f)) { /* a directory, a read error */
+        cli_error("grep", "'%s': %s", path, strerror(errno));
+        rc = CLI_ERROR;
+    }
     free(line);
     if (f != stdin)
         fclose(f);
@@ -274,18 +290,18 @@ static int parse_options(int argc, char **argv, grep_settings *s, cli_engine_set
         case 'w': s->spec.flags |= MMS_SEARCH_WORD; break;
         case 'x': s->spec.flags |= MMS_SEARCH_LINE; break;
         case 'v': s->invert = true; break;
-        case 'c': s->show = SHOW_COUNT; break;
-        case 'l': s->show = SHOW_FILES_WITH; break;
-        case 'L': s->show = SHOW_FILES_WITHOUT; break;
+        case 'c': show(s, SHOW_COUNT); break;
+        case 'l': show(s, SHOW_FILES_WITH); break;
+        case 'L': show(s, SHOW_FILES_WITHOUT); break;
         case 'o': s->only_matching = true; break;
-        case 'q': s->show = SHOW_NOTHING; break;
+        case 'q': show(s, SHOW_NOTHING); break;
         case 'm': rc = parse_max_count(optarg, &s->max_count); break;
         case 'n': s->numbers = true; break;
         case 'b': s->offsets = true; break;
         case 'H': s->with_filename = 1; break;
         case 'h': s->with_filename = 0; break;
         case 'a': s->text = true; break;
-        case OPT_OFFSETS: s->show = SHOW_OFFSETS; break;
+        case OPT_OFFSETS: show(s, SHOW_OFFSETS); break;
         case OPT_JSON: s->json = true; break;
         case CLI_OPT_HELP:
             fputs(grep_help, stdout);
@@ -323,7 +339,13 @@ int cmd_grep(int argc, char **argv)
     mms_pattern *pattern = NULL;
     mms_engine *engine = NULL;
     if (status == CLI_OK && s.npatterns == 0 && !s.invert) {
-        status = CLI_FAIL; /* as grep: no pattern selects no line, no file is read */
+        /* As grep: no pattern selects no line, no file is read, and -L
+         * names every file. */
+        int nfiles;
+        char **files = cli_operands(argc, argv, &nfiles);
+        for (int i = 0; s.show == SHOW_FILES_WITHOUT && i < nfiles; i++)
+            printf("%s\n", strcmp(files[i], "-") == 0 ? "(standard input)" : files[i]);
+        status = CLI_FAIL;
     } else if (status == CLI_OK) {
         mms_error err;
         s.spec.patterns = (const char *const *)s.patterns;

@@ -17,10 +17,9 @@ static const struct {
      "      --window SIZE     new bytes mapped per window (default 64M; K, M, G, T\n"
      "                        suffixes are powers of 1024; at least one page)\n"},
     {CLI_HELP_ADVICE,
-     "      --advice MODE     auto: read the next window ahead on a helper thread,\n"
-     "                        and ask the disk for the one after when it is not\n"
-     "                        cached (default); sequential, willneed, random: that\n"
-     "                        madvise hint only; none: no hint\n"},
+     "      --advice MODE     auto: read the next window ahead on a helper thread\n"
+     "                        (default); sequential, willneed, random: that madvise\n"
+     "                        hint only; none: no hint\n"},
     {CLI_HELP_THREADS,
      "      --threads N       threads per file (default: one per CPU): parts of it\n"
      "                        for work that can be split (beside a hash, one part\n"

@@ -58,6 +58,13 @@ check "-w regex" -w -E "'[a-z]+ta'" -o small.txt
 check "-x regex" -x -E "'[a-z ]+'" -c small.txt
 check "high bytes" -c "\"$(printf '\310')\"" small.txt
 check "-f file" -f patterns.txt small.txt
+# -q wins over -l and -L, which win over -c, in any order.
+for opts in "-l -c" "-c -l" "-q -l" "-l -q" "-L -c" "-c -L" "-l -L" "-L -l" "-c -q"; do
+    check "output options $opts" "$opts" gamma small.txt empty.txt
+done
+check "-L without patterns" -L -f /dev/null small.txt empty.txt
+expect_status "-f directory" 2 "$MMSCAN" grep -f . small.txt
+expect_stderr_line "-f directory" "mmscan: grep: '.': Is a directory"
 check "-f with -e" -c -f patterns.txt -e zeta small.txt
 check "-f empty file" -c -f empty.txt small.txt
 check "-f empty file -v" -c -v -f empty.txt small.txt

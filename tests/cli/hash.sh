@@ -47,6 +47,8 @@ done
 same_output "stdin from a pipe" "cat big | $MMSCAN hash" "cat big | xxhsum"
 same_output "stdin from a pipe, XXH3" "cat big | $MMSCAN hash -H3" "cat big | xxhsum -H3"
 same_output "stdin redirected" "$MMSCAN hash -H2 <big" "xxhsum -H2 <big"
+same_output "stdin part read" "{ dd bs=100 count=1 of=/dev/null 2>/dev/null; $MMSCAN hash -H3; } <big" \
+    "{ dd bs=100 count=1 of=/dev/null 2>/dev/null; xxhsum -H3; } <big"
 # xxhsum reads "-" as stdin only before the first file name; mmscan anywhere.
 same_output "- among files" "$MMSCAN hash abc - r17 <big" "xxhsum abc; xxhsum <big; xxhsum r17"
 same_output "-- ends the options" "$MMSCAN hash -H0 -- abc" "xxhsum -H0 -- abc"

@@ -37,6 +37,11 @@ same_output "stdin pipe, -l" "cat big.txt | $MMSCAN wc -l" "cat big.txt | wc -l"
 same_output "stdin redirected from a file" "$MMSCAN wc <small.txt" "wc <small.txt"
 same_output "- operand" "$MMSCAN wc - <small.txt" "wc - <small.txt"
 same_output "- among files" "$MMSCAN wc small.txt - <one" "wc small.txt - <one"
+# Standard input goes on from where it is, and is left at its end.
+same_output "stdin part read" "{ dd bs=100 count=1 of=/dev/null 2>/dev/null; $MMSCAN wc; } <big.txt" \
+    "{ dd bs=100 count=1 of=/dev/null 2>/dev/null; wc; } <big.txt"
+same_output "stdin read twice" "$MMSCAN wc - - <small.txt" "wc - - <small.txt"
+same_output "stdin, then cat" "{ $MMSCAN wc -l; cat; } <small.txt" "{ wc -l; cat; } <small.txt"
 same_output "long options" "$MMSCAN wc --lines --words --bytes small.txt" "wc --lines --words --bytes small.txt"
 
 # Errors: reported in one line, the other files still counted, exit 2.
