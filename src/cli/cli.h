@@ -34,7 +34,7 @@ void cli_error_path(const char *cmd, const char *path, const mms_error *err);
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Flushes stdout; on a write error reports it and returns CLI_ERROR, else status. */
-int cli_finish_stdout(int status);
+int cli_finish_stdout(const char *cmd, int status);
 
 /* ---- JSON (json.c) ---- */
 

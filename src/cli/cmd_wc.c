@@ -58,7 +58,7 @@ int cmd_wc(int argc, char **argv)
     cli_engine_settings_init(&settings);
     opterr = 0;
     int opt;
-    while ((opt = getopt_long(argc, argv, "+lwmc", long_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "lwmc", long_options, NULL)) != -1) {
         switch (opt) {
         case 'l': cols.lines = true; break;
         case 'w': cols.words = true; break;

@@ -116,10 +116,20 @@ mms_engine *cli_engine_new(const char *cmd, const cli_engine_settings *settings)
     return engine;
 }
 
+/* Whether word is a cluster of short options ("-nA3") holding c. */
+static bool short_cluster_with(const char *word, int c)
+{
+    return word && word[0] == '-' && word[1] != '-' && strchr(word + 1, c) != NULL;
+}
+
 int cli_bad_option(const char *cmd, char **argv)
 {
+    /* getopt moves optind past a word once it is done with it: a bad
+     * letter inside a cluster leaves optind at that cluster; a bad long
+     * option, or a letter that ends its word, past it. */
     const char *word = argv[optind - 1];
-    if (optopt && optopt < CLI_OPT_WINDOW && word[0] == '-' && word[1] != '-')
+    bool letter = optopt && optopt < CLI_OPT_WINDOW;
+    if (letter && (short_cluster_with(argv[optind], optopt) || short_cluster_with(word, optopt)))
         return cli_usage_error(cmd, "invalid option or missing argument for '-%c'", optopt);
     return cli_usage_error(cmd, "invalid option or missing argument '%s'", word);
 }

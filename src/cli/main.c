@@ -54,15 +54,15 @@ int main(int argc, char **argv)
     const char *name = argv[1];
     if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
         print_usage(stdout);
-        return cli_finish_stdout(CLI_OK);
+        return cli_finish_stdout(name, CLI_OK);
     }
     if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
         printf("mmscan %s (libmmscan %s)\n", PACKAGE_VERSION, mms_version());
-        return cli_finish_stdout(CLI_OK);
+        return cli_finish_stdout(name, CLI_OK);
     }
     for (size_t i = 0; i < NCOMMANDS; i++) {
         if (strcmp(name, commands[i].name) == 0)
-            return cli_finish_stdout(commands[i].run(argc - 1, argv + 1));
+            return cli_finish_stdout(name, commands[i].run(argc - 1, argv + 1));
     }
     fprintf(stderr, "mmscan: unknown command '%s' (see 'mmscan --help')\n", name);
     return CLI_ERROR;

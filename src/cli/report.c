@@ -8,9 +8,19 @@
 
 static void vreport(const char *cmd, const char *fmt, va_list ap)
 {
+    char message[8192];
+    vsnprintf(message, sizeof message, fmt, ap);
     fflush(stdout); /* keep stdout and stderr in order on a shared terminal */
     fprintf(stderr, "mmscan: %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
+    /* One line whatever a file name holds: control bytes as C escapes. */
+    for (const unsigned char *p = (const unsigned char *)message; *p; p++) {
+        if (*p == '\n')
+            fputs("\\n", stderr);
+        else if (*p < 0x20 || *p == 0x7f)
+            fprintf(stderr, "\\%03o", *p);
+        else
+            fputc(*p, stderr);
+    }
     fputc('\n', stderr);
 }
 
@@ -38,10 +48,10 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return CLI_ERROR;
 }
 
-int cli_finish_stdout(int status)
+int cli_finish_stdout(const char *cmd, int status)
 {
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "mmscan: write error: %s\n", strerror(errno ? errno : EIO));
+        cli_error(cmd, "standard output: %s", strerror(errno ? errno : EIO));
         return CLI_ERROR;
     }
     return status;

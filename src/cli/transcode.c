@@ -45,6 +45,13 @@ static bool output_name(const cli_transcode *t, const char *input, const char **
     }
     if (strcmp(input, "-") == 0)
         return true;
+    if (strncmp(input, "shm:", 4) == 0) {
+        /* "shm:NAME.zst" in the working directory would read back as an
+         * object, not as the file. */
+        cli_error(t->cmd, "'%s': name the output of a shared memory object (-o FILE or -c)",
+                  input);
+        return false;
+    }
     *owned = t->default_name(t->cmd, input);
     *path = *owned;
     return *owned != NULL;

@@ -350,6 +350,17 @@ mms_recovery mms_edit_recovered(const mms_edit_file *file)
 int mms_edit_recover(const char *path, const mms_edit_options *options, mms_recovery *out,
                      mms_error *err)
 {
+    /* Without a journal there is nothing to do, even to a file that could
+     * not be edited (read-only, say). */
+    char *real = realpath(path, NULL);
+    char *journal = real ? mms_edit_journal_path(real) : NULL;
+    struct stat st;
+    bool none = journal && lstat(journal, &st) < 0 && errno == ENOENT;
+    free(journal);
+    free(real);
+    *out = MMS_RECOVERY_NONE;
+    if (none)
+        return 0;
     mms_edit_options recovering = options ? *options : (mms_edit_options){0};
     recovering.read_only = false;
     mms_edit_file *file;

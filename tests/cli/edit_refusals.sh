@@ -25,6 +25,7 @@ unchanged "read-only file" f.txt "$H"
 expect_status "read-only file, fill" 2 "$MMSCAN" fill f.txt 0 10 0
 unchanged "read-only file, fill" f.txt "$H"
 expect_status "read-only file, dry run" 0 "$MMSCAN" replace --dry-run -F alpha ALPHA f.txt
+expect_status "read-only file, recover without a journal" 0 "$MMSCAN" recover f.txt
 chmod 644 f.txt
 
 ln -s f.txt link.txt

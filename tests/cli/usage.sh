@@ -29,6 +29,14 @@ expect_stderr_line "bad threads" "invalid thread count '0'"
 expect_status "bad advice" 2 "$MMSCAN" wc --advice fast f
 expect_stderr_line "bad advice" "invalid advice 'fast'"
 
+# A bad letter inside a cluster is the one named, not the word before it.
+expect_status "bad letter in a cluster" 2 "$MMSCAN" grep --count -nA3 x f
+expect_stderr_line "bad letter in a cluster" "invalid option or missing argument for '-A'"
+expect_status "bad long option" 2 "$MMSCAN" grep -c --bogus x f
+expect_stderr_line "bad long option" "invalid option or missing argument '--bogus'"
+# A name with a newline still makes one line.
+expect_status "newline in a name" 2 "$MMSCAN" wc "$(printf 'miss\ning')"
+expect_stderr_line "newline in a name" "mmscan: wc: 'miss\\ning': No such file or directory"
 expect_status "options after --" 2 "$MMSCAN" wc -- --lines
 expect_stderr_line "options after --" "'--lines': No such file or directory"
 
@@ -36,7 +44,7 @@ expect_stderr_line "options after --" "'--lines': No such file or directory"
     "$MMSCAN" wc f >/dev/full 2>err.txt
     rc=$?
     [ "$rc" = 2 ] || fail "write to a full disk: exit status $rc, want 2"
-    expect_stderr_line "write to a full disk" "mmscan: write error: No space left on device"
+    expect_stderr_line "write to a full disk" "mmscan: wc: standard output: No space left on device"
 }
 
 finish

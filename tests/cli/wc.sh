@@ -42,6 +42,7 @@ same_output "stdin part read" "{ dd bs=100 count=1 of=/dev/null 2>/dev/null; $MM
     "{ dd bs=100 count=1 of=/dev/null 2>/dev/null; wc; } <big.txt"
 same_output "stdin read twice" "$MMSCAN wc - - <small.txt" "wc - - <small.txt"
 same_output "stdin, then cat" "{ $MMSCAN wc -l; cat; } <small.txt" "{ wc -l; cat; } <small.txt"
+same_output "options after the files" "$MMSCAN wc small.txt one -l" "wc small.txt one -l"
 same_output "long options" "$MMSCAN wc --lines --words --bytes small.txt" "wc --lines --words --bytes small.txt"
 
 # Errors: reported in one line, the other files still counted, exit 2.

@@ -93,6 +93,14 @@ expect_status "-o with two inputs" 2 "$MMSCAN" compress one text -o x.zst
 expect_stderr_line "-o with two inputs" "-o takes one input"
 expect_status "bad level" 2 "$MMSCAN" compress -23 text
 expect_stderr_line "bad level" "invalid level '-23'"
+SHM=mmscan-zstd-test-$$
+"$MMSCAN" gen --size 1K "shm:$SHM" >/dev/null
+expect_status "shm: input, no output name" 2 "$MMSCAN" compress "shm:$SHM"
+expect_stderr_line "shm: input, no output name" "'shm:$SHM': name the output of a shared memory object"
+[ ! -e "shm:$SHM.zst" ] || fail "shm: input, no output name: a file was written"
+"$MMSCAN" compress -c "shm:$SHM" | zstd -q -d -c | cmp -s - "/dev/shm/$SHM" ||
+    fail "shm: input with -c: other bytes"
+"$MMSCAN" shm rm "shm:$SHM"
 expect_status "shm:.. as input" 2 "$MMSCAN" compress -c shm:..
 expect_stderr_line "shm:.. as input" "mmscan: compress: 'shm:..': invalid shared memory name '..'"
 expect_status "input is the output" 2 "$MMSCAN" decompress -f -o copy.zst copy.zst
