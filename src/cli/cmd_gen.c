@@ -6,10 +6,12 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char gen_help[] =
     "Usage: mmscan gen --size SIZE [OPTIONS] OUTPUT\n"
@@ -271,11 +273,32 @@ static void put_json_string(FILE *out, const char *s)
     }
 }
 
-static int write_manifest(const mms_gen *gen, const char *path, const char *needle)
+/* Opens the manifest before the output is written (without emptying an
+ * existing one yet): one that cannot be written then fails the run before
+ * it leaves an output.  *created says whether it is new. */
+static FILE *open_manifest(const char *path, bool *created)
 {
-    FILE *out = fopen(path, "w");
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    *created = fd >= 0;
+    if (fd < 0 && errno == EEXIST)
+        fd = open(path, O_WRONLY | O_CLOEXEC);
+    FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!out) {
         cli_error("gen", "'%s': %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        if (*created)
+            unlink(path);
+    }
+    return out;
+}
+
+/* Writes the manifest into out (from open_manifest()) and closes it. */
+static int write_manifest(const mms_gen *gen, FILE *out, const char *path, const char *needle)
+{
+    if (ftruncate(fileno(out), 0) < 0) {
+        cli_error("gen", "'%s': %s", path, strerror(errno));
+        fclose(out);
         return CLI_ERROR;
     }
     uint64_t at, from = 0;
@@ -379,12 +402,21 @@ int cmd_gen(int argc, char **argv)
     }
     if (!(gen = make_generator(&req)))
         goto done;
+    bool manifest_created = false;
+    FILE *manifest = req.manifest ? open_manifest(req.manifest, &manifest_created) : NULL;
+    if (req.manifest && !manifest)
+        goto done;
     mms_error err;
     if (mms_gen_write(gen, output, req.flags, req.mode, &err) < 0) {
         report_write_error(output, req.flags, &err);
+        if (manifest) {
+            fclose(manifest);
+            if (manifest_created)
+                unlink(req.manifest);
+        }
         goto done;
     }
-    status = req.manifest ? write_manifest(gen, req.manifest, req.needle) : CLI_OK;
+    status = manifest ? write_manifest(gen, manifest, req.manifest, req.needle) : CLI_OK;
 done:
     mms_gen_free(gen);
     free(req.needle_at);

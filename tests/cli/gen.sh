@@ -106,6 +106,12 @@ count=$(wc -l <m.jsonl)
     fail "needles: grep finds $(grep -o 'N33dle!' n.log | wc -l), the manifest $count"
 grep -vqE '^\{"offset":[0-9]+,"length":7,"needle":"N33dle!"\}$' m.jsonl &&
     fail "needles: manifest format: $(head -n 2 m.jsonl)"
+# A manifest that cannot be written fails the run before any output.
+mkdir mdir
+expect_status "manifest is a directory" 2 "$MMSCAN" gen --size 1K --needle XYZ --every 100 \
+    --manifest mdir no-output.txt
+expect_stderr_line "manifest is a directory" "mmscan: gen: 'mdir': Is a directory"
+[ ! -e no-output.txt ] || fail "manifest is a directory: the output was written"
 sed 's/.*"offset":\([0-9]*\).*/\1/' m.jsonl >offsets.txt
 while read -r offset; do
     got=$(tail -c +"$((offset + 1))" n.log | head -c 7)

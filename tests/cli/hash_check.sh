@@ -53,6 +53,9 @@ same_output "all good" "$MMSCAN hash -c good" "xxhsum -c good"
 same_output "no properly formatted lines" "$MMSCAN hash -c f5" "xxhsum -c f5"
 expect_status "no properly formatted lines" 1 "$MMSCAN" hash -c f5
 expect_stderr_line "no properly formatted lines" "mmscan: hash: 'f5': no properly formatted xxHash checksum lines found"
+mkdir sumdir
+expect_status "a directory as the check file" 1 "$MMSCAN" hash -c sumdir
+expect_stderr_line "a directory as the check file" "mmscan: hash: 'sumdir': Is a directory"
 
 # A checksum of standard input is named stdin; checking it reads stdin.
 xxhsum <big >stdin_sums 2>/dev/null
