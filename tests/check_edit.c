@@ -204,6 +204,21 @@ START_TEST(replace_processor_pads_and_refuses_other_lengths)
 }
 END_TEST
 
+/* Writes "f" (FILE_SIZE bytes) and makes random edits of it: *orig gets
+ * its bytes, *edited the same with the edits applied. */
+static mms_edits *random_edit_case(unsigned seed, unsigned char **orig, unsigned char **edited,
+                                   size_t *len)
+{
+    tu_write_pattern("f", 0, FILE_SIZE);
+    *orig = read_all("f", len);
+    *edited = malloc(*len);
+    memcpy(*edited, *orig, *len);
+    mms_edits *list;
+    ck_assert_int_eq(mms_edits_new(&list, NULL), 0);
+    random_edits(list, *edited, *len, seed);
+    return list;
+}
+
 /* ---- a crash at every step ---- */
 
 static int die_at, steps;
@@ -240,14 +255,9 @@ static bool edit_dying_at(int n, const mms_edits *list)
 START_TEST(a_crash_at_any_step_recovers_to_the_original_or_the_edit)
 {
     tu_enter_temp_dir();
-    tu_write_pattern("f", 0, FILE_SIZE);
     size_t len;
-    unsigned char *orig = read_all("f", &len);
-    unsigned char *edited = malloc(len);
-    memcpy(edited, orig, len);
-    mms_edits *list;
-    ck_assert_int_eq(mms_edits_new(&list, NULL), 0);
-    random_edits(list, edited, len, 99);
+    unsigned char *orig, *edited;
+    mms_edits *list = random_edit_case(99, &orig, &edited, &len);
     int n = 1;
     bool committed = false;
     while (edit_dying_at(n, list)) {
@@ -284,14 +294,9 @@ static void cut_after_first_map(void *ctx, mms_edit_step step)
 START_TEST(a_file_cut_during_the_edit_keeps_its_old_bytes_and_its_new_size)
 {
     tu_enter_temp_dir();
-    tu_write_pattern("f", 0, FILE_SIZE);
     size_t len;
-    unsigned char *orig = read_all("f", &len);
-    unsigned char *edited = malloc(len);
-    memcpy(edited, orig, len);
-    mms_edits *list;
-    ck_assert_int_eq(mms_edits_new(&list, NULL), 0);
-    random_edits(list, edited, len, 7);
+    unsigned char *orig, *edited;
+    mms_edits *list = random_edit_case(7, &orig, &edited, &len);
     bool cut = false;
     mms_edit_options options = {.max_map = 4096, .on_step = cut_after_first_map, .step_ctx = &cut};
     mms_edit_file *file;
