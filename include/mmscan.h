@@ -1238,8 +1238,7 @@ MMS_API int mms_shm_remove(const char *name, mms_error *err);
  *    new bytes in, and msync()s (MS_SYNC) each map before unmapping it, then
  *    fsync()s the file;
  * 4. it appends a commit record to the journal, syncs it, and removes the
- *    journal's name beside the file (a journal to keep, see
- *    mms_edit_options.keep_journal, got its second name before step 3).
+ *    journal (or moves it where mms_edit_options.keep_journal says).
  *
  * If the process or the machine dies before the commit record is on disk,
  * the next mms_edit_open() (or mms_edit_recover()) of the file writes the
@@ -1324,7 +1323,7 @@ typedef enum mms_edit_step {
     MMS_STEP_FILE_SYNCED,        /**< the file was fsync()ed */
     MMS_STEP_COMMIT_WRITTEN,     /**< the commit record was written (not synced) */
     MMS_STEP_COMMIT_SYNCED,      /**< the commit record is on disk: the edit is final */
-    MMS_STEP_JOURNAL_DONE,       /**< the journal's name beside the file was removed */
+    MMS_STEP_JOURNAL_DONE,       /**< the journal was removed or moved to keep_journal */
     MMS_STEP_ROLLBACK_MARKED,    /**< undo: the journal says a rollback has begun */
     MMS_STEP_ROLLBACK_WRITTEN,   /**< recovery or undo: old bytes written (not synced) */
     MMS_STEP_ROLLBACK_SYNCED,    /**< recovery or undo: the file holds its old bytes */
@@ -1345,10 +1344,10 @@ typedef struct mms_edit_options {
     /** Edit the file a symbolic link points to (refused otherwise). */
     bool follow_symlinks;
     /** NULL: the journal is removed after the commit.  Otherwise it is
-     *  kept at this path (which must not exist and must be on the file's
-     *  file system) for mms_edit_undo(): linked there before the file
-     *  changes, so that a crash after the commit leaves it too, and
-     *  removed from there when the edit fails. */
+     *  moved to this path (which must not exist and must be on the file's
+     *  file system) for mms_edit_undo().  The path is in the journal from
+     *  the start: after a crash between the commit and the move, recovery
+     *  moves it there (when the journal is the recovering user's own). */
     const char *keep_journal;
     /** The largest writable map; 0 means MMS_DEFAULT_WINDOW. */
     uint64_t max_map;

@@ -799,20 +799,22 @@ START_TEST(willneed_advice_asks_for_the_next_window_of_a_cold_file)
 {
     /* In the directory the tests run in, not a temporary one: /tmp may be
      * a tmpfs, whose pages cannot leave the cache. */
-    char path[] = "cold-XXXXXX";
-    int fd = mkstemp(path);
+    char name[] = "cold-XXXXXX";
+    int fd = mkstemp(name);
     ck_assert_int_ge(fd, 0);
-    close(fd);
-    tu_write_pattern(path, 0, 4 * COLD_WINDOW);
-    fd = open(path, O_RDONLY);
+    tu_write_pattern(name, 0, 4 * COLD_WINDOW);
     ck_assert_int_eq(fsync(fd), 0); /* only clean pages can be dropped */
-    close(fd);
+    /* Unlinked at once, so that a failing check leaves nothing behind;
+     * the descriptor names it from here on. */
+    ck_assert_int_eq(unlink(name), 0);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
     bool last_read;
     ck_assert(next_window_read(path, MMS_ADVICE_WILLNEED, 2000, &last_read));
     ck_assert_msg(!last_read, "willneed read further than the next window");
     /* The same map under sequential advice asks for nothing. */
     ck_assert(!next_window_read(path, MMS_ADVICE_SEQUENTIAL, 200, &last_read));
-    unlink(path);
+    close(fd);
 }
 END_TEST
 

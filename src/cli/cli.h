@@ -133,9 +133,10 @@ typedef struct cli_output {
     int fd;            /* where to write */
 } cli_output;
 
-/* Whether writing to path would replace something: a file, a directory,
- * a link, a block device; not a character device or a FIFO, which are
- * written to (/dev/null, a pipe). */
+/* Whether something is at path that an output must not overwrite without
+ * force: a file, a directory, a link, a block device (written to in place,
+ * but it holds data); not a character device or a FIFO (/dev/null, a
+ * pipe), which are simply written to. */
 bool cli_output_exists(const char *path);
 
 /* Opens standard output (path NULL), the device or FIFO at path, or a

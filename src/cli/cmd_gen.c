@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char gen_help[] =
@@ -296,7 +297,9 @@ static FILE *open_manifest(const char *path, bool *created)
 /* Writes the manifest into out (from open_manifest()) and closes it. */
 static int write_manifest(const mms_gen *gen, FILE *out, const char *path, const char *needle)
 {
-    if (ftruncate(fileno(out), 0) < 0) {
+    /* An old manifest is emptied now; a FIFO or a device is written to. */
+    struct stat st;
+    if (fstat(fileno(out), &st) == 0 && S_ISREG(st.st_mode) && ftruncate(fileno(out), 0) < 0) {
         cli_error("gen", "'%s': %s", path, strerror(errno));
         fclose(out);
         return CLI_ERROR;

@@ -84,6 +84,11 @@ static int transcode_one(const cli_transcode *t, mms_engine *engine, const char 
     cli_output out;
     if (status == CLI_OK)
         status = cli_output_open(t->cmd, &out, path, output_mode(&st));
+    if (status == CLI_OK && out.in_place && t->refuse_terminal && !t->force && isatty(out.fd)) {
+        cli_error(t->cmd, "'%s': not writing compressed data to a terminal (use -f)", path);
+        cli_output_abandon(&out);
+        status = CLI_ERROR;
+    }
     if (status != CLI_OK) {
         free(owned);
         return status;

@@ -70,8 +70,8 @@ void journal_identity_of(const struct stat *st, journal_identity *out);
 typedef struct journal_writer journal_writer;
 
 /* Removes the journal of a final edit, after giving it the name keep (when
- * not NULL) unless it has it already; the new name is durable.  Its
- * removal is not yet: the caller syncs the journal's directory. */
+ * not NULL) unless it has it already, and making that name durable.  Its
+ * removal is not durable yet: the caller syncs the journal's directory. */
 int edit_finish_journal(const char *journal_path, const char *keep, mms_error *err);
 
 /* Creates the journal at path (0600, O_EXCL, O_NOFOLLOW) and writes its header
@@ -160,7 +160,7 @@ struct mms_edit_file {
     struct stat st;        /* at open, refreshed before each edit */
     char *real_path;       /* absolute: what the journal records */
     char *journal_path;    /* the pending journal's place, next to the file */
-    char *keep_journal;    /* NULL, or where a committed journal goes (absolute) */
+    char *keep_journal;    /* NULL, or where a committed journal goes */
     mms_edit_options options;
     mms_recovery recovered;
 };
@@ -169,11 +169,14 @@ struct mms_edit_file {
 void edit_step(const mms_edit_options *options, mms_edit_step step);
 
 /*
- * Writes the old bytes of a sealed journal back into the file, syncs it,
- * checks that the targets hold their original bytes again, and removes the
- * journal at journal_path.
+ * Writes the old bytes of a sealed journal back into the file (where it
+ * does not hold them), syncs it, checks that the targets hold their
+ * original bytes again, and removes the journal at journal_path.  A file
+ * that another program cut short meanwhile gets its old bytes as far as it
+ * reaches, loses the journal and fails with MMS_ETRUNCATED; *cut (if not
+ * NULL) tells that case from others.
  */
 int edit_rollback(mms_edit_file *file, int journal_fd, const journal_info *info,
-                  const char *journal_path, mms_error *err);
+                  const char *journal_path, bool *cut, mms_error *err);
 
 #endif

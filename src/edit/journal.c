@@ -5,7 +5,7 @@
  * Format (integers little-endian):
  *
  *   journal  := magic record*
- *   magic    := "MMSUNDO" 0x01                                  (8 bytes)
+ *   magic    := "MMSUNDO" 0x01, or 0x02 with a KEEP record      (8 bytes)
  *   record   := tag:u32 size:u32 payload[size] check:u64
  *               check = XXH64(tag, size and payload; seed 0)
  *
@@ -41,7 +41,11 @@
 #include <xxhash.h>
 #include <zstd.h>
 
+/* Version 2 is a journal with a KEEP record, which a version-1 reader
+ * would stop at, take for unsealed and remove without a rollback: it
+ * refuses a version it does not know instead. */
 #define MAGIC "MMSUNDO\1"
+#define MAGIC_KEEP "MMSUNDO\2"
 #define MAGIC_SIZE 8
 #define RECORD_HEADER 8
 #define RECORD_CHECK 8
@@ -193,7 +197,7 @@ int journal_create(journal_writer **out, const char *path, const journal_identit
         return mms_error_set(err, e == EROFS ? MMS_EREADONLY : MMS_EJOURNAL, e,
                              "cannot create the undo journal '%s': %s", path, strerror(e));
     }
-    int rc = edit_pwrite(w->fd, MAGIC, MAGIC_SIZE, 0, err);
+    int rc = edit_pwrite(w->fd, keep_path ? MAGIC_KEEP : MAGIC, MAGIC_SIZE, 0, err);
     w->size = MAGIC_SIZE;
     unsigned char *p = w->record + RECORD_HEADER;
     put64(p, id->dev);
@@ -350,7 +354,7 @@ static int reader_open(record_reader *r, int fd, mms_error *err)
     int rc = 1;
     if (n < 0)
         rc = mms_error_sys(err, MMS_EIO, errno);
-    else if (memcmp(magic, MAGIC, (size_t)n) != 0)
+    else if (memcmp(magic, MAGIC, (size_t)n) != 0 && memcmp(magic, MAGIC_KEEP, (size_t)n) != 0)
         rc = mms_error_set(err, MMS_EJOURNAL, 0, "not an mmscan undo journal");
     else if (n < MAGIC_SIZE)
         rc = 0;

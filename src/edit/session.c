@@ -96,15 +96,18 @@ int edit_finish_journal(const char *journal_path, const char *keep, mms_error *e
 {
     struct stat journal, there;
     /* link, not rename: it never replaces a file at keep; the journal may
-     * have its kept name already (a crash between link and unlink). */
-    bool kept = !keep || link(journal_path, keep) == 0 ||
-                (errno == EEXIST && stat(journal_path, &journal) == 0 &&
-                 lstat(keep, &there) == 0 && journal.st_ino == there.st_ino &&
-                 journal.st_dev == there.st_dev);
+     * have its kept name already (a crash between link and unlink).  The
+     * new name is made durable before the old one goes. */
+    bool kept = !keep || ((link(journal_path, keep) == 0 ||
+                           (errno == EEXIST && stat(journal_path, &journal) == 0 &&
+                            lstat(keep, &there) == 0 && journal.st_ino == there.st_ino &&
+                            journal.st_dev == there.st_dev)) &&
+                          edit_sync_dir(keep, NULL) == 0);
     if (!kept || unlink(journal_path) < 0)
         return mms_error_set(err, MMS_EJOURNAL, errno, "the edit is complete, but its journal "
-                             "stays at '%s': %s", journal_path, strerror(errno));
-    return keep ? edit_sync_dir(keep, err) : 0;
+                             "stays at '%s'%s%s: %s", journal_path, keep ? ", not at " : "",
+                             keep ? keep : "", strerror(errno));
+    return 0;
 }
 
 typedef struct restorer {
@@ -159,7 +162,7 @@ static int restore_piece(void *ctx, uint64_t offset, const unsigned char *bytes,
 }
 
 int edit_rollback(mms_edit_file *file, int journal_fd, const journal_info *info,
-                  const char *journal_path, mms_error *err)
+                  const char *journal_path, bool *cut, mms_error *err)
 {
     struct stat st;
     if (fstat(file->fd, &st) < 0)
@@ -177,6 +180,8 @@ int edit_rollback(mms_edit_file *file, int journal_fd, const journal_info *info,
     if (fsync(file->fd) < 0)
         return mms_error_set(err, MMS_EIO, errno, "cannot sync the file: %s", strerror(errno));
     edit_step(&file->options, MMS_STEP_ROLLBACK_SYNCED);
+    if (cut)
+        *cut = r.cut;
     if (r.cut) {
         /* Its old bytes are back as far as it reaches; the journal, made
          * for a longer file, can do no more. */
@@ -210,6 +215,14 @@ static int foreign_journal(const char *journal_path, mms_error *err)
                          journal_path);
 }
 
+/* Whether the journal jfd was made by this user, on the file's (st) file
+ * system. */
+static bool own_journal(int jfd, const struct stat *st)
+{
+    struct stat js;
+    return fstat(jfd, &js) == 0 && js.st_uid == geteuid() && js.st_dev == st->st_dev;
+}
+
 /* Deals with the journal of an earlier edit, if there is one. */
 static int recover_pending(mms_edit_file *file, mms_error *err)
 {
@@ -231,13 +244,16 @@ static int recover_pending(mms_edit_file *file, mms_error *err)
     } else if (rc == 0 && !same_identity(&info.id, &file->st)) {
         rc = foreign_journal(file->journal_path, err);
     } else if (rc == 0 && info.committed && !info.rolling_back) {
-        /* Final: where it was to be kept, it is kept now. */
-        rc = edit_finish_journal(file->journal_path, info.keep_path, err);
+        /* Final: where it was to be kept, it is kept now, if the journal
+         * is this user's own (a journal planted by another user must not
+         * make a link anywhere) and the place on the file's file system. */
+        const char *keep = info.keep_path && own_journal(jfd, &file->st) ? info.keep_path : NULL;
+        rc = edit_finish_journal(file->journal_path, keep, err);
         if (rc == 0)
             rc = remove_journal_done(&file->options, file->journal_path, err);
         file->recovered = MMS_RECOVERY_COMMITTED;
     } else if (rc == 0) {
-        rc = edit_rollback(file, jfd, &info, file->journal_path, err);
+        rc = edit_rollback(file, jfd, &info, file->journal_path, NULL, err);
         file->recovered = MMS_RECOVERY_ROLLED_BACK;
     }
     journal_info_release(&info);
@@ -398,7 +414,7 @@ static int undo_with(int jfd, const journal_info *info, const char *journal,
             edit_step(&file->options, MMS_STEP_ROLLBACK_MARKED);
     }
     if (rc == 0)
-        rc = edit_rollback(file, jfd, info, journal, err);
+        rc = edit_rollback(file, jfd, info, journal, NULL, err);
     mms_edit_close(file);
     return rc;
 }

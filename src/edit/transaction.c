@@ -282,11 +282,13 @@ static void roll_back_now(mms_edit_file *file, journal_writer *w, mms_error *err
 {
     journal_info info;
     mms_error rollback;
+    bool cut = false;
     int rc = journal_read(journal_writer_fd(w), &info, &rollback);
     if (rc == 0 && info.sealed && !info.committed)
-        rc = edit_rollback(file, journal_writer_fd(w), &info, file->journal_path, &rollback);
+        rc = edit_rollback(file, journal_writer_fd(w), &info, file->journal_path, &cut,
+                           &rollback);
     journal_info_release(&info);
-    if (rc == MMS_ETRUNCATED && err) {
+    if (cut && err) {
         *err = rollback;
     } else if (rc < 0 && err) {
         char cause[sizeof err->message];

@@ -20,7 +20,7 @@ unshare -m sh -c "mount -t tmpfs -o size=8m none small && cd small &&
     \"$MMSCAN\" fill sparse 0 2M A; echo \$? >../rc.txt; cksum <sparse >../after.txt;
     ls -a >../names.txt" >out.txt 2>err.txt
 [ "$(cat rc.txt)" = 2 ] || fail "disk full: exit status $(cat rc.txt), want 2"
-expect_stderr_line "disk full" "mmscan: fill: 'sparse': "
+expect_stderr_line "disk full" "mmscan: fill: 'sparse': cannot write the page"
 [ "$(cat after.txt)" = "$(head -c 4M /dev/zero | cksum)" ] || fail "disk full: the file changed"
 ! grep -q mmscan-undo names.txt || fail "disk full: a journal was left: $(cat names.txt)"
 

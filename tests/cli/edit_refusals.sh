@@ -111,6 +111,18 @@ cmp -s f.txt want.txt || fail "--keep-undo, killed after the commit: not the edi
 expect_status "--keep-undo, killed after the commit: undo" 0 "$MMSCAN" undo kept.undo
 [ "$(hash_of f.txt)" = "$H" ] || fail "--keep-undo, killed after the commit: undo"
 
+# A committed journal that is not the recovering user's own (planted by
+# another user) makes no link at the place it names.
+MMSCAN_TEST_KILL_AT=$n "$MMSCAN" replace --keep-undo planted.undo -F alpha ALPHA f.txt \
+    >/dev/null 2>err.txt
+grep -q 'commit-written' err.txt || fail "planted keep path: no kill at the commit: $(cat err.txt)"
+chown 65534 .f.txt.mmscan-undo
+expect_status "planted keep path: recover" 0 "$MMSCAN" recover f.txt
+[ ! -e planted.undo ] || fail "planted keep path: a link was made"
+[ ! -e .f.txt.mmscan-undo ] || fail "planted keep path: the journal was left"
+cmp -s f.txt want.txt || fail "planted keep path: not the edited file"
+awk 'BEGIN { for (i = 0; i < 5000; i++) printf "row %d alpha beta\n", i }' >f.txt
+
 # The journal's own name cannot be the kept one: refused before any change.
 expect_status "--keep-undo as the journal" 2 "$MMSCAN" replace --keep-undo .f.txt.mmscan-undo \
     -F alpha ALPHA f.txt
@@ -135,6 +147,7 @@ expect_status "replace --zstd" 2 "$MMSCAN" replace --zstd -F alpha ALPHA f.txt
 expect_stderr_line "replace --zstd" "mmscan: replace: invalid option or missing argument '--zstd'"
 unchanged "replace --zstd" f.txt "$H"
 expect_status "fill --advice" 2 "$MMSCAN" fill --advice auto f.txt 0 1 0
+expect_stderr_line "fill --advice" "mmscan: fill: invalid option or missing argument '--advice'"
 unchanged "fill --advice" f.txt "$H"
 expect_status "replace --help" 0 "$MMSCAN" replace --help
 grep -q -- '--pad BYTE' out.txt && grep -q -- '--keep-undo' out.txt || fail "replace --help"
