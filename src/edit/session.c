@@ -103,10 +103,12 @@ int edit_finish_journal(const char *journal_path, const char *keep, mms_error *e
                             lstat(keep, &there) == 0 && journal.st_ino == there.st_ino &&
                             journal.st_dev == there.st_dev)) &&
                           edit_sync_dir(keep, NULL) == 0);
-    if (!kept || unlink(journal_path) < 0)
+    if (!kept)
         return mms_error_set(err, MMS_EJOURNAL, errno, "the edit is complete, but its journal "
-                             "stays at '%s'%s%s: %s", journal_path, keep ? ", not at " : "",
-                             keep ? keep : "", strerror(errno));
+                             "stays at '%s', not at '%s': %s", journal_path, keep, strerror(errno));
+    if (unlink(journal_path) < 0)
+        return mms_error_set(err, MMS_EJOURNAL, errno, "the edit is complete, but its journal "
+                             "stays at '%s': %s", journal_path, strerror(errno));
     return 0;
 }
 
