@@ -10,6 +10,7 @@
 
 /* Blocks above this size are hashed on one thread (see blocks_engine()). */
 #define MAX_ALIGNED_WINDOW ((uint64_t)1 << 30)
+#define LARGEST_WINDOW ((uint64_t)1 << 40) /* what mms_engine_set_window() takes */
 
 static uint64_t gcd(uint64_t a, uint64_t b)
 {
@@ -34,8 +35,10 @@ static mms_engine *blocks_engine(const hash_settings *s)
     cli_engine_settings settings = s->engine;
     uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
     uint64_t unit = s->block_size / gcd(s->block_size, page) * page; /* their lcm */
+    uint64_t aligned = (settings.window + unit - 1) / unit * unit;
     if (s->block_size <= MAX_ALIGNED_WINDOW && unit <= MAX_ALIGNED_WINDOW)
-        settings.window = (settings.window + unit - 1) / unit * unit;
+        /* Rounded up, unless that passes the largest window: down. */
+        settings.window = aligned > LARGEST_WINDOW ? aligned - unit : aligned;
     else
         settings.threads = 1;
     return cli_engine_new("hash", &settings);

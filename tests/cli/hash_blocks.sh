@@ -38,6 +38,9 @@ for threads in 1 2 3; do
         done
     done
 done
+# The largest window, which rounding to a whole number of blocks would pass.
+"$MMSCAN" hash --blocks 300000 -H3 --window 1T data >got.txt || fail "--window 1T refused"
+cmp -s got.txt manifest_odd || fail "--window 1T: another manifest"
 same_output "stdin" "$MMSCAN hash --blocks 1M - <data" "cat manifest-H1"
 same_output "a pipe" "cat data | $MMSCAN hash --blocks 300000 -H3" "cat manifest_odd"
 : >empty
