@@ -26,9 +26,10 @@ static unsigned processor_flags(const wc_columns *cols)
     return (cols->lines ? MMS_WC_LINES : 0) | (cols->words ? MMS_WC_WORDS : 0) | MMS_WC_BYTES;
 }
 
-/* Counts one input; reports and returns false on failure. */
+/* Counts one input; reports and returns false on failure.  *counted says
+ * whether out holds counts to print: zeros for a directory, as GNU wc. */
 static bool count_input(mms_engine *engine, const wc_columns *cols, const char *path,
-                        mms_wc_counts *out)
+                        mms_wc_counts *out, bool *counted)
 {
     mms_error err;
     mms_processor *proc = NULL;
@@ -36,8 +37,12 @@ static bool count_input(mms_engine *engine, const wc_columns *cols, const char *
               mms_engine_add(engine, proc, &err) == 0 &&
               mms_engine_scan_path(engine, path, &err) == 0 &&
               mms_wc_get_counts(proc, out) == 0;
-    if (!ok)
+    *counted = ok;
+    if (!ok) {
         cli_error_path("wc", path, &err);
+        *counted = err.code == MMS_EISDIR;
+        *out = (mms_wc_counts){0};
+    }
     mms_engine_clear(engine);
     mms_processor_free(proc);
     return ok;
@@ -92,10 +97,11 @@ int cmd_wc(int argc, char **argv)
     int status = CLI_OK;
     for (int i = 0; i < nfiles; i++) {
         mms_wc_counts counts;
-        if (!count_input(engine, &cols, files[i], &counts)) {
+        bool counted;
+        if (!count_input(engine, &cols, files[i], &counts, &counted))
             status = CLI_ERROR;
+        if (!counted)
             continue;
-        }
         wc_print_counts(stdout, &counts, &cols, width, named ? files[i] : NULL);
         total.lines += counts.lines;
         total.words += counts.words;

@@ -17,11 +17,8 @@ int wc_number_width(char **files, int nfiles, const wc_columns *cols, bool decom
     uint64_t regular_total = 0;
     for (int i = 0; i < nfiles; i++) {
         struct stat st;
-        if (mms_input_stat(files[i], &st, NULL) < 0) {
-            if (i == 0)
-                return 1;
-            continue;
-        }
+        if (mms_input_stat(files[i], &st, NULL) < 0)
+            continue; /* as GNU wc: a file that cannot be stat'ed does not count */
         if (S_ISREG(st.st_mode))
             regular_total += (uint64_t)st.st_size;
         else

@@ -43,6 +43,14 @@ same_output "stdin part read" "{ dd bs=100 count=1 of=/dev/null 2>/dev/null; $MM
 same_output "stdin read twice" "$MMSCAN wc - - <small.txt" "wc - - <small.txt"
 same_output "stdin, then cat" "{ $MMSCAN wc -l; cat; } <small.txt" "{ wc -l; cat; } <small.txt"
 same_output "options after the files" "$MMSCAN wc small.txt one -l" "wc small.txt one -l"
+# The lines of the files that can be counted are GNU wc's (a directory's
+# zeros too), in the widths it picks; the status is mmscan's 2 (GNU's 1).
+mkdir adir
+for operands in "missing small.txt" "adir small.txt" "small.txt adir"; do
+    expect_status "$operands" 2 "$MMSCAN" wc $operands
+    wc $operands >want.txt 2>/dev/null
+    cmp -s out.txt want.txt || fail "$operands: other lines than GNU wc: $(cat out.txt)"
+done
 same_output "long options" "$MMSCAN wc --lines --words --bytes small.txt" "wc --lines --words --bytes small.txt"
 
 # Errors: reported in one line, the other files still counted, exit 2.
