@@ -374,17 +374,23 @@ int mms_edit_recover(const char *path, const mms_edit_options *options, mms_reco
     char *journal = real ? mms_edit_journal_path(real) : NULL;
     struct stat st;
     bool none = journal && lstat(journal, &st) < 0 && errno == ENOENT;
-    free(journal);
     free(real);
     *out = MMS_RECOVERY_NONE;
-    if (none)
-        return 0;
-    mms_edit_options recovering = options ? *options : (mms_edit_options){0};
-    recovering.read_only = false;
-    mms_edit_file *file;
-    int rc = mms_edit_open(&file, path, &recovering, err);
-    *out = rc == 0 ? file->recovered : MMS_RECOVERY_NONE;
-    mms_edit_close(file);
+    int rc = 0;
+    if (!none) {
+        mms_edit_options recovering = options ? *options : (mms_edit_options){0};
+        recovering.read_only = false;
+        mms_edit_file *file;
+        rc = mms_edit_open(&file, path, &recovering, err);
+        *out = rc == 0 ? file->recovered : MMS_RECOVERY_NONE;
+        mms_edit_close(file);
+    }
+    if (rc == MMS_EREADONLY && journal && err)
+        /* Say what waits, not only why it cannot be done now. */
+        mms_error_set(err, rc, err->sys_errno, "an edit of this file was cut short and its "
+                      "undo journal '%s' waits, but the file is read-only; make it writable "
+                      "to recover it", journal);
+    free(journal);
     return rc;
 }
 

@@ -123,6 +123,16 @@ expect_status "planted keep path: recover" 0 "$MMSCAN" recover f.txt
 cmp -s f.txt want.txt || fail "planted keep path: not the edited file"
 awk 'BEGIN { for (i = 0; i < 5000; i++) printf "row %d alpha beta\n", i }' >f.txt
 
+# A cut-short edit of a file made read-only since: recover says what waits.
+MMSCAN_TEST_KILL_AT=4 "$MMSCAN" fill f.txt 0 3 Q >/dev/null 2>&1
+chmod 444 f.txt
+expect_status "read-only with a journal" 2 "$MMSCAN" recover f.txt
+expect_stderr_line "read-only with a journal" "undo journal"
+grep -q 'make it writable to recover it' err.txt || fail "read-only with a journal: $(cat err.txt)"
+chmod 644 f.txt
+expect_status "read-only with a journal, writable again" 0 "$MMSCAN" recover f.txt
+[ "$(hash_of f.txt)" = "$H" ] || fail "read-only with a journal: not the original after recover"
+
 # The journal's own name cannot be the kept one: refused before any change.
 expect_status "--keep-undo as the journal" 2 "$MMSCAN" replace --keep-undo .f.txt.mmscan-undo \
     -F alpha ALPHA f.txt
