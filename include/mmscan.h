@@ -183,7 +183,11 @@ typedef struct mms_chunk {
  * after its first match, say).  The engine then gives that state no more
  * chunks.  Once every processor attached is done, the engine stops reading
  * the input; in a scan cut into parts, once every state of one part is
- * done, it stops reading that part only (other parts go on).  Nothing else
+ * done, it stops reading that part only (other parts go on).  In a scan
+ * with lanes, a window's part that is done stops that window only; once
+ * every lane is done and every splittable processor has had a part done,
+ * no window after the last of those parts is read (its processor wants no
+ * input past it; the windows mapped ahead by then still go through).  Nothing else
  * changes: part_end(), merge() and finish() are called as usual and the
  * scan succeeds; mms_scan_info then counts only what was read.  A
  * processor that never returns it sees no difference.  (The table's abi is
@@ -379,7 +383,11 @@ MMS_API void mms_engine_free(mms_engine *engine);
 
 /**
  * Sets the window size: the new bytes each chunk brings (the last chunk may
- * bring fewer).  It is rounded up to a multiple of the page size.
+ * bring fewer).  It is rounded up to a multiple of the page size.  Some
+ * scans walk smaller windows: a scan cut into more than two parts takes
+ * 2 * window / parts (at least a page) so that the memory of all parts
+ * stays near two windows, and a scan with lanes at most 4 MiB.  A stream
+ * is read into a buffer of one window.
  * @return 0, or MMS_EINVAL if bytes is below one page or above 1 TiB; the
  *         setting is then unchanged.
  */
@@ -421,8 +429,9 @@ MMS_API void mms_engine_clear(mms_engine *engine);
  * @param path  a file, "-" for standard input (read from its position to
  *              its end, which is where it is left, as any reader would), or
  *              "shm:NAME" for the POSIX shared memory object NAME
- * @return 0, or MMS_EOPEN, MMS_EISDIR, MMS_EIO, MMS_ETRUNCATED, MMS_ENOMEM,
- *         MMS_ETHREAD, or what a processor returned.  After a failure the
+ * @return 0, or MMS_EOPEN, MMS_EISDIR, MMS_EINVAL (a "shm:" name that is
+ *         not one), MMS_EIO, MMS_ETRUNCATED, MMS_ENOMEM, MMS_ETHREAD, or
+ *         what a processor returned.  After a failure the
  *         processors hold partial results; free them or scan again.
  */
 MMS_API int mms_engine_scan_path(mms_engine *engine, const char *path, mms_error *err);
@@ -1266,8 +1275,9 @@ MMS_API void mms_edits_free(mms_edits *edits);
  * @param expected  NULL, or length bytes (copied) that the file must hold
  *                  at offset: otherwise the edit is refused with
  *                  MMS_EMISMATCH before anything is written
- * @return 0, MMS_EINVAL (length 0, or offset + length overflows) or
- *         MMS_ENOMEM; the list is unchanged after an error.
+ * @return 0, MMS_EINVAL (length 0, or offset + length past 2^63 - 1, the
+ *         largest file offset) or MMS_ENOMEM; the list is unchanged after
+ *         an error.
  */
 MMS_API int mms_edits_add(mms_edits *edits, uint64_t offset, const void *bytes, size_t length,
                           const void *expected, mms_error *err);

@@ -497,6 +497,11 @@ static int scan_source(mms_engine *engine, mms_source *src, mms_error *err)
 
 int mms_engine_scan_fd(mms_engine *engine, int fd, mms_error *err)
 {
+    /* A caller may pass no error; the engine's parts and the processors
+     * always get one to fill. */
+    mms_error ignored;
+    if (!err)
+        err = &ignored;
     mms_source src;
     int rc = mms_source_from_fd(&src, fd, err);
     if (rc == 0)
@@ -506,6 +511,9 @@ int mms_engine_scan_fd(mms_engine *engine, int fd, mms_error *err)
 
 int mms_engine_scan_path(mms_engine *engine, const char *path, mms_error *err)
 {
+    mms_error ignored; /* as in mms_engine_scan_fd() */
+    if (!err)
+        err = &ignored;
     mms_source src;
     int rc = mms_source_open(&src, path, err);
     if (rc < 0)

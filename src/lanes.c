@@ -61,6 +61,8 @@ typedef struct lanes {
     mms_processor **split_procs;
     size_t *split_overlaps;
     size_t nsplit;
+    uint64_t *done_at;     /* done_at[j]: the first window whose part of split_procs[j]
+                              returned MMS_PROC_DONE (UINT64_MAX: none yet) */
     uint64_t next_part;    /* the first window whose part no thread has taken */
     uint64_t ended;        /* the parts of windows [0, ended) have ended */
     uint64_t merged;       /* the parts of windows [1, merged) are merged into self */
@@ -237,6 +239,27 @@ static bool pick_job(const lanes *l, size_t *lane)
     return true;
 }
 
+/* With the lock held: once no lane wants more windows and every processor
+ * of the group is done at some window, the windows after the last of those
+ * are not needed (a part after the one that was done adds nothing its
+ * processor wants): no more are mapped. */
+static void trim_windows(lanes *l)
+{
+    if (l->active > 0 || l->nsplit == 0)
+        return;
+    uint64_t needed = 0;
+    for (size_t j = 0; j < l->nsplit; j++) {
+        if (l->done_at[j] == UINT64_MAX)
+            return;
+        if (l->done_at[j] + 1 > needed)
+            needed = l->done_at[j] + 1;
+    }
+    if (needed < l->mapped)
+        needed = l->mapped; /* the windows mapped already go through as usual */
+    if (needed < l->nwindows)
+        l->nwindows = needed;
+}
+
 /* With the lock held, which it releases meanwhile: feeds lane its next
  * window, or with NO_LANE the group its next part.  done has room for a
  * flag per processor of the group, and at least one. */
@@ -287,6 +310,9 @@ static void run_job(lanes *l, bool *done, size_t lane)
         return; /* the windows are unmapped at the end */
     if (part) {
         s->pending--;
+        for (size_t j = 0; j < l->nsplit; j++)
+            if (done[j] && k < l->done_at[j])
+                l->done_at[j] = k;
     } else {
         bool finished = done[0] || k + 1 == l->nwindows;
         l->next[lane] = finished ? UINT64_MAX : k + 1;
@@ -296,6 +322,7 @@ static void run_job(lanes *l, bool *done, size_t lane)
         for (uint64_t w = k; w < last; w++)
             l->slots[w % IN_FLIGHT].pending--;
     }
+    trim_windows(l);
     release_windows(l);
 }
 
@@ -374,25 +401,32 @@ int mms_scan_lanes(const mms_walk_plan *plan, mms_processor *const *procs,
 {
     if (plan->begin >= plan->end || nprocs == 0)
         return 0;
+    /* More threads than lanes plus windows in flight would have nothing
+     * to do (a part per mapped window at most). */
+    if (threads > nprocs + IN_FLIGHT)
+        threads = (unsigned)(nprocs + IN_FLIGHT);
     lanes l = {.plan = plan, .counters = counters, .progress = progress,
                .nwindows = (plan->end - plan->begin + plan->window - 1) / plan->window,
                .merged = 1};
     l.lane_procs = calloc(2 * nprocs, sizeof *l.lane_procs);
     l.lane_overlaps = calloc(2 * nprocs, sizeof *l.lane_overlaps);
     l.next = calloc(nprocs, sizeof *l.next);
+    l.done_at = malloc(nprocs * sizeof *l.done_at);
     l.running = calloc(nprocs, sizeof *l.running);
     void **parts = calloc(IN_FLIGHT * nprocs, sizeof *parts);
     worker *workers = calloc(threads, sizeof *workers);
     bool *done = calloc(threads * nprocs, sizeof *done);
     int rc = 0;
-    if (!l.lane_procs || !l.lane_overlaps || !l.next || !l.running || !parts || !workers ||
-        !done) {
+    if (!l.lane_procs || !l.lane_overlaps || !l.next || !l.done_at || !l.running || !parts ||
+        !workers || !done) {
         rc = mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
         goto out;
     }
     l.split_procs = l.lane_procs + nprocs;
     l.split_overlaps = l.lane_overlaps + nprocs;
     sort_processors(&l, procs, overlaps, nprocs);
+    for (size_t j = 0; j < nprocs; j++)
+        l.done_at[j] = UINT64_MAX;
     for (size_t i = 0; i < IN_FLIGHT; i++)
         l.slots[i].part = parts + i * nprocs;
     /* Without a group, more threads than lanes would have nothing to do. */
@@ -422,6 +456,7 @@ out:
     free(l.lane_procs);
     free(l.lane_overlaps);
     free(l.next);
+    free(l.done_at);
     free(l.running);
     free(parts);
     free(workers);

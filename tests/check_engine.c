@@ -410,6 +410,32 @@ START_TEST(done_processors_stop_the_scan)
 }
 END_TEST
 
+/* Beside a lane, the splittable processors are done window by window: once
+ * the lane and every one of them are done, no more windows are mapped. */
+START_TEST(done_lanes_and_parts_stop_the_scan)
+{
+    tu_enter_temp_dir();
+    tu_write_pattern("data", 0, 40 * 64 * KIB);
+    mms_engine *engine = engine_with(64 * KIB, 2, MMS_ADVICE_AUTO);
+    mms_processor *lane = recorder_new(false, 0, true), *part = recorder_new(true, 0, true);
+    rec_of(lane)->done_after = 1;
+    rec_of(part)->done_after = 1;
+    ck_assert_int_eq(mms_engine_add(engine, lane, NULL), 0);
+    ck_assert_int_eq(mms_engine_add(engine, part, NULL), 0);
+    mms_error err;
+    ck_assert_msg(mms_engine_scan_path(engine, "data", &err) == 0, "%s", err.message);
+    mms_scan_info info;
+    mms_engine_get_info(engine, &info);
+    /* The windows mapped ahead before both were done, at most: not 40. */
+    ck_assert_uint_le(info.bytes, 8 * 64 * KIB);
+    ck_assert_msg(rec_of(part)->fault[0] == '\0', "%s", rec_of(part)->fault);
+    ck_assert(rec_of(lane)->finished && rec_of(part)->finished);
+    mms_engine_free(engine);
+    mms_processor_free(lane);
+    mms_processor_free(part);
+}
+END_TEST
+
 START_TEST(a_done_pipe_is_read_no_further)
 {
     int fds[2];
@@ -631,13 +657,14 @@ START_TEST(done_lanes_stop_the_scan)
 }
 END_TEST
 
-/* Beside a lane, a splittable processor's part that is done stops only
- * its own window: every window's part gets its first chunk. */
+/* Beside a lane that wants every window, a splittable processor's part
+ * that is done stops only its own window: every window's part gets its
+ * first chunk. */
 START_TEST(a_done_part_beside_a_lane_stops_its_window_only)
 {
     uint64_t chunks[2], map_calls;
-    scan_done_pair(true, 1, 1, chunks, &map_calls);
-    ck_assert_uint_eq(chunks[0], 1);
+    scan_done_pair(true, 0, 1, chunks, &map_calls);
+    ck_assert_uint_eq(chunks[0], 40);
     ck_assert_uint_eq(chunks[1], 40);
     ck_assert_uint_eq(map_calls, 40);
 }
@@ -834,6 +861,40 @@ START_TEST(bad_inputs_give_clear_errors)
     ck_assert_int_eq(err.sys_errno, ENOENT);
     ck_assert_int_eq(mms_engine_scan_path(engine, "shm:a/b", &err), MMS_EINVAL);
     mms_engine_free(engine);
+}
+END_TEST
+
+/* A processor that fills err itself, as the ops contract lets it: it must
+ * get an error to fill even when the caller of the scan passed none. */
+static int fill_err_and_fail(void *self, const mms_chunk *chunk, mms_error *err)
+{
+    (void)self;
+    (void)chunk;
+    err->code = MMS_EPROC;
+    snprintf(err->message, sizeof err->message, "bad record");
+    return MMS_EPROC;
+}
+
+START_TEST(scans_without_an_error_to_fill_do_not_crash)
+{
+    tu_enter_temp_dir();
+    tu_write_pattern("data", 0, 100000);
+    static const mms_processor_ops failing_ops = {
+        .abi = MMS_PROCESSOR_ABI, .name = "failing", .flags = MMS_PROC_ORDERED,
+        .chunk = fill_err_and_fail,
+    };
+    mms_engine *engine = engine_with(MMS_DEFAULT_WINDOW, 1, MMS_ADVICE_NONE);
+    mms_processor *proc;
+    ck_assert_int_eq(mms_processor_new(&proc, &failing_ops, NULL, NULL), 0);
+    ck_assert_int_eq(mms_engine_add(engine, proc, NULL), 0);
+    ck_assert_int_eq(mms_engine_scan_path(engine, "data", NULL), MMS_EPROC);
+    /* A descriptor that cannot be read: the stream's read error. */
+    int fd = open("data", O_WRONLY);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(mms_engine_scan_fd(engine, fd, NULL), MMS_EIO);
+    close(fd);
+    mms_engine_free(engine);
+    mms_processor_free(proc);
 }
 END_TEST
 
@@ -1110,6 +1171,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, a_done_part_beside_a_lane_stops_its_window_only);
     tcase_add_test(tc, a_failing_lane_or_part_fails_the_scan);
     tcase_add_test(tc, done_processors_stop_the_scan);
+    tcase_add_test(tc, done_lanes_and_parts_stop_the_scan);
     tcase_add_test(tc, a_done_pipe_is_read_no_further);
     tcase_add_test(tc, one_done_processor_of_two_does_not_stop_the_scan);
     tcase_add_test(tc, sparse_6g_past_4g_in_flat_memory);
@@ -1124,6 +1186,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, bad_inputs_give_clear_errors);
     tcase_add_test(tc, willneed_advice_asks_for_the_next_window_of_a_cold_file);
     tcase_add_test(tc, input_stat_names_inputs_as_scans_do);
+    tcase_add_test(tc, scans_without_an_error_to_fill_do_not_crash);
     tcase_add_test(tc, unreadable_file_is_refused);
     tcase_add_test(tc, window_settings);
     tcase_add_test(tc, processor_tables_are_validated);
