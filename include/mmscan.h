@@ -1396,8 +1396,9 @@ typedef struct mms_edit_file mms_edit_file;
  * @return 0, MMS_EOPEN, MMS_EISDIR, MMS_EINVAL (not a regular file),
  *         MMS_ESYMLINK, MMS_EREADONLY, MMS_ELOCKED, MMS_EJOURNAL (a journal
  *         that belongs to another file or cannot be read; with read_only,
- *         an unfinished edit), MMS_EIO or MMS_ENOMEM.  Nothing is changed
- *         after an error.
+ *         an unfinished edit; an unfinished edit of the same file through
+ *         another hard link in its directory, to be recovered first), MMS_EIO
+ *         or MMS_ENOMEM.  Nothing is changed after an error.
  */
 MMS_API int mms_edit_open(mms_edit_file **out, const char *path,
                           const mms_edit_options *options, mms_error *err);

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "edit/edit.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -309,6 +310,50 @@ static int open_checked(mms_edit_file *file, const char *path, mms_error *err)
     return 0;
 }
 
+/* Whether name is a journal's name (".NAME.mmscan-undo"). */
+static bool looks_like_journal(const char *name)
+{
+    size_t len = strlen(name), suffix = sizeof ".mmscan-undo" - 1;
+    return name[0] == '.' && len > suffix + 1 && strcmp(name + len - suffix, ".mmscan-undo") == 0;
+}
+
+/*
+ * A file with other hard links may have an unfinished edit under another
+ * name: its journal is named after that name.  Editing the file now, then
+ * recovering the other name, would undo this edit.  The journals beside
+ * the file are looked at (hard links in other directories are not).
+ */
+static int refuse_pending_under_another_name(const mms_edit_file *file, mms_error *err)
+{
+    if (file->st.st_nlink < 2)
+        return 0;
+    const char *slash = strrchr(file->journal_path, '/'); /* an absolute path */
+    char *dir = strndup(file->journal_path, slash == file->journal_path ? 1
+                                                : (size_t)(slash - file->journal_path));
+    DIR *d = dir ? opendir(dir) : NULL;
+    int rc = 0;
+    for (struct dirent *e; rc == 0 && d && (e = readdir(d)) != NULL;) {
+        if (!looks_like_journal(e->d_name) || strcmp(e->d_name, slash + 1) == 0)
+            continue;
+        /* O_NOFOLLOW: a link planted at a journal's name is not read. */
+        int jfd = openat(dirfd(d), e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        journal_info info;
+        if (jfd >= 0 && journal_read(jfd, &info, NULL) == 0) {
+            if (info.sealed && !info.committed && info.id.ino == (uint64_t)file->st.st_ino)
+                rc = mms_error_set(err, MMS_EJOURNAL, 0, "an edit of this file through another "
+                                   "name ('%s') was cut short; recover that name first",
+                                   info.path ? info.path : e->d_name);
+            journal_info_release(&info);
+        }
+        if (jfd >= 0)
+            close(jfd);
+    }
+    if (d)
+        closedir(d);
+    free(dir);
+    return rc;
+}
+
 int mms_edit_open(mms_edit_file **out, const char *path, const mms_edit_options *options,
                   mms_error *err)
 {
@@ -335,6 +380,8 @@ int mms_edit_open(mms_edit_file **out, const char *path, const mms_edit_options 
     }
     if (rc == 0)
         rc = recover_pending(file, err);
+    if (rc == 0)
+        rc = refuse_pending_under_another_name(file, err);
     if (rc < 0) {
         mms_edit_close(file);
         return rc;

@@ -133,6 +133,19 @@ chmod 644 f.txt
 expect_status "read-only with a journal, writable again" 0 "$MMSCAN" recover f.txt
 [ "$(hash_of f.txt)" = "$H" ] || fail "read-only with a journal: not the original after recover"
 
+# Another name of a file whose edit was cut short: refused until that name
+# is recovered (recovering it later would undo the edit made meanwhile).
+ln f.txt hard.txt
+MMSCAN_TEST_KILL_AT=4 "$MMSCAN" fill f.txt 0 3 Q >/dev/null 2>&1
+[ -e .f.txt.mmscan-undo ] || fail "hard link: no journal after the kill"
+expect_status "hard link, other name" 2 "$MMSCAN" replace -F beta BETA hard.txt
+expect_stderr_line "hard link, other name" "through another name"
+expect_status "hard link, recover" 0 "$MMSCAN" recover f.txt
+[ "$(hash_of f.txt)" = "$H" ] || fail "hard link: not the original after recover"
+expect_status "hard link, other name after recover" 0 "$MMSCAN" fill hard.txt 0 1 r
+awk 'BEGIN { for (i = 0; i < 5000; i++) printf "row %d alpha beta\n", i }' >f.txt
+rm -f hard.txt
+
 # The journal's own name cannot be the kept one: refused before any change.
 expect_status "--keep-undo as the journal" 2 "$MMSCAN" replace --keep-undo .f.txt.mmscan-undo \
     -F alpha ALPHA f.txt
