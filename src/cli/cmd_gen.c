@@ -274,6 +274,16 @@ static void put_json_string(FILE *out, const char *s)
     }
 }
 
+/* Closes a manifest that will not be written, and removes it if this run
+ * made it. */
+static void drop_manifest(FILE *out, const char *path, bool created)
+{
+    if (out)
+        fclose(out);
+    if (created)
+        unlink(path);
+}
+
 /* Opens the manifest before the output is written (without emptying an
  * existing one yet): one that cannot be written then fails the run before
  * it leaves an output.  *created says whether it is new. */
@@ -288,8 +298,7 @@ static FILE *open_manifest(const char *path, bool *created)
         cli_error("gen", "'%s': %s", path, strerror(errno));
         if (fd >= 0)
             close(fd);
-        if (*created)
-            unlink(path);
+        drop_manifest(NULL, path, *created);
     }
     return out;
 }
@@ -412,11 +421,7 @@ int cmd_gen(int argc, char **argv)
     mms_error err;
     if (mms_gen_write(gen, output, req.flags, req.mode, &err) < 0) {
         report_write_error(output, req.flags, &err);
-        if (manifest) {
-            fclose(manifest);
-            if (manifest_created)
-                unlink(req.manifest);
-        }
+        drop_manifest(manifest, req.manifest, manifest_created);
         goto done;
     }
     status = manifest ? write_manifest(gen, manifest, req.manifest, req.needle) : CLI_OK;

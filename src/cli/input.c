@@ -1,7 +1,6 @@
-/* input.c - what the command needs to know about an input operand. */
+/* input.c - a command's input operands. */
 #include "config.h"
 #include "cli/cli.h"
-
 
 char **cli_operands(int argc, char **argv, int *count)
 {

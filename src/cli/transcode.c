@@ -57,6 +57,12 @@ static bool output_name(const cli_transcode *t, const char *input, const char **
     return *owned != NULL;
 }
 
+/* Whether fd is a terminal that this command must not write to. */
+static bool refused_terminal(const cli_transcode *t, int fd)
+{
+    return t->refuse_terminal && !t->force && isatty(fd);
+}
+
 static int transcode_one(const cli_transcode *t, mms_engine *engine, const char *input)
 {
     struct stat st;
@@ -84,7 +90,7 @@ static int transcode_one(const cli_transcode *t, mms_engine *engine, const char 
     cli_output out;
     if (status == CLI_OK)
         status = cli_output_open(t->cmd, &out, path, output_mode(&st));
-    if (status == CLI_OK && out.in_place && t->refuse_terminal && !t->force && isatty(out.fd)) {
+    if (status == CLI_OK && out.in_place && refused_terminal(t, out.fd)) {
         cli_error(t->cmd, "'%s': not writing compressed data to a terminal (use -f)", path);
         cli_output_abandon(&out);
         status = CLI_ERROR;
@@ -132,7 +138,7 @@ int cli_transcode_run(const cli_transcode *t, const cli_engine_settings *setting
         return cli_usage_error(t->cmd, "-o takes one input, not %d", nfiles);
     bool to_stdout = t->to_stdout || (t->output && strcmp(t->output, "-") == 0) ||
                      (!t->output && strcmp(files[0], "-") == 0);
-    if (t->refuse_terminal && to_stdout && !t->force && isatty(STDOUT_FILENO))
+    if (to_stdout && refused_terminal(t, STDOUT_FILENO))
         return cli_usage_error(t->cmd, "not writing compressed data to a terminal (use -f)");
     mms_engine *engine = cli_engine_new(t->cmd, settings);
     if (!engine)

@@ -48,6 +48,10 @@ int edit_pread(int fd, void *buf, size_t len, uint64_t offset, mms_error *err);
  * out of memory. */
 char *edit_absolute_path(const char *path);
 
+/* The directory part of path ("." when it has none), malloc'ed; NULL when
+ * out of memory. */
+char *edit_dir_of(const char *path);
+
 /* Writes exactly len bytes at offset; MMS_EIO. */
 int edit_pwrite(int fd, const void *buf, size_t len, uint64_t offset, mms_error *err);
 

@@ -45,10 +45,15 @@ int edit_pwrite(int fd, const void *buf, size_t len, uint64_t offset, mms_error 
     return 0;
 }
 
-int edit_sync_dir(const char *path, mms_error *err)
+char *edit_dir_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
-    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+    return slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+}
+
+int edit_sync_dir(const char *path, mms_error *err)
+{
+    char *dir = edit_dir_of(path);
     if (!dir)
         return mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -93,18 +93,22 @@ static int remove_journal(const mms_edit_options *options, const char *path, mms
     return remove_journal_done(options, path, err);
 }
 
-int edit_finish_journal(const char *journal_path, const char *keep, mms_error *err)
+/* Gives the journal the name keep and makes that name durable.  link, not
+ * rename: it never replaces a file at keep; the journal may have that name
+ * already (a crash between the link and the unlink of the old name). */
+static bool link_kept(const char *journal_path, const char *keep)
 {
     struct stat journal, there;
-    /* link, not rename: it never replaces a file at keep; the journal may
-     * have its kept name already (a crash between link and unlink).  The
-     * new name is made durable before the old one goes. */
-    bool kept = !keep || ((link(journal_path, keep) == 0 ||
-                           (errno == EEXIST && stat(journal_path, &journal) == 0 &&
-                            lstat(keep, &there) == 0 && journal.st_ino == there.st_ino &&
-                            journal.st_dev == there.st_dev)) &&
-                          edit_sync_dir(keep, NULL) == 0);
-    if (!kept)
+    bool linked = link(journal_path, keep) == 0 ||
+                  (errno == EEXIST && stat(journal_path, &journal) == 0 &&
+                   lstat(keep, &there) == 0 && journal.st_ino == there.st_ino &&
+                   journal.st_dev == there.st_dev);
+    return linked && edit_sync_dir(keep, NULL) == 0;
+}
+
+int edit_finish_journal(const char *journal_path, const char *keep, mms_error *err)
+{
+    if (keep && !link_kept(journal_path, keep))
         return mms_error_set(err, MMS_EJOURNAL, errno, "the edit is complete, but its journal "
                              "stays at '%s', not at '%s': %s", journal_path, keep, strerror(errno));
     if (unlink(journal_path) < 0)
@@ -218,12 +222,11 @@ static int foreign_journal(const char *journal_path, mms_error *err)
                          journal_path);
 }
 
-/* Whether the journal jfd was made by this user, on the file's (st) file
- * system. */
-static bool own_journal(int jfd, const struct stat *st)
+/* Whether the journal jfd was made by this user. */
+static bool own_journal(int jfd)
 {
     struct stat js;
-    return fstat(jfd, &js) == 0 && js.st_uid == geteuid() && js.st_dev == st->st_dev;
+    return fstat(jfd, &js) == 0 && js.st_uid == geteuid();
 }
 
 /* Deals with the journal of an earlier edit, if there is one. */
@@ -249,8 +252,8 @@ static int recover_pending(mms_edit_file *file, mms_error *err)
     } else if (rc == 0 && info.committed && !info.rolling_back) {
         /* Final: where it was to be kept, it is kept now, if the journal
          * is this user's own (a journal planted by another user must not
-         * make a link anywhere) and the place on the file's file system. */
-        const char *keep = info.keep_path && own_journal(jfd, &file->st) ? info.keep_path : NULL;
+         * make a link anywhere; link() itself keeps to its file system). */
+        const char *keep = info.keep_path && own_journal(jfd) ? info.keep_path : NULL;
         rc = edit_finish_journal(file->journal_path, keep, err);
         if (rc == 0)
             rc = remove_journal_done(&file->options, file->journal_path, err);
@@ -327,13 +330,12 @@ static int refuse_pending_under_another_name(const mms_edit_file *file, mms_erro
 {
     if (file->st.st_nlink < 2)
         return 0;
-    const char *slash = strrchr(file->journal_path, '/'); /* an absolute path */
-    char *dir = strndup(file->journal_path, slash == file->journal_path ? 1
-                                                : (size_t)(slash - file->journal_path));
+    const char *own_name = strrchr(file->journal_path, '/') + 1; /* an absolute path */
+    char *dir = edit_dir_of(file->journal_path);
     DIR *d = dir ? opendir(dir) : NULL;
     int rc = 0;
     for (struct dirent *e; rc == 0 && d && (e = readdir(d)) != NULL;) {
-        if (!looks_like_journal(e->d_name) || strcmp(e->d_name, slash + 1) == 0)
+        if (!looks_like_journal(e->d_name) || strcmp(e->d_name, own_name) == 0)
             continue;
         /* O_NOFOLLOW: a link planted at a journal's name is not read. */
         int jfd = openat(dirfd(d), e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);

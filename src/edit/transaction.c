@@ -198,20 +198,19 @@ static int write_journal(mms_edit_file *file, const mms_edits *edits, piece_buff
     return rc;
 }
 
-/* A place for a kept journal: new, and on the file's file system (so that a
- * link can move the journal there). */
 /* Whether the entry base of the directory dir_st is the journal's. */
 static bool is_journal_name(const struct stat *dir_st, const char *base, const char *journal_path)
 {
-    const char *slash = strrchr(journal_path, '/'); /* an absolute path */
-    char *dir = strndup(journal_path, slash == journal_path ? 1 : (size_t)(slash - journal_path));
+    char *dir = edit_dir_of(journal_path);
     struct stat st;
-    bool same = dir && strcmp(base, slash + 1) == 0 && stat(dir, &st) == 0 &&
-                st.st_dev == dir_st->st_dev && st.st_ino == dir_st->st_ino;
+    bool same = dir && strcmp(base, strrchr(journal_path, '/') + 1) == 0 &&
+                stat(dir, &st) == 0 && st.st_dev == dir_st->st_dev && st.st_ino == dir_st->st_ino;
     free(dir);
     return same;
 }
 
+/* A place for a kept journal: new, on the file's file system (so that a
+ * link can move the journal there), and not the journal's own name. */
 static int check_keep_path(const mms_edit_file *file, mms_error *err)
 {
     const char *keep = file->keep_journal;
@@ -220,7 +219,7 @@ static int check_keep_path(const mms_edit_file *file, mms_error *err)
         return mms_error_set(err, MMS_EJOURNAL, EEXIST, "'%s' exists; a kept journal needs a "
                              "new name", keep);
     const char *slash = strrchr(keep, '/');
-    char *dir = slash ? strndup(keep, slash == keep ? 1 : (size_t)(slash - keep)) : strdup(".");
+    char *dir = edit_dir_of(keep);
     int rc = 0;
     if (!dir)
         rc = mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
