@@ -54,6 +54,29 @@ START_TEST(literal_finder_matches_naive_search)
 }
 END_TEST
 
+/* One match in filler that holds none of its bytes, at every position:
+ * each lane and step of the vector search must see it, and nothing else. */
+START_TEST(literal_finder_finds_a_lone_match_anywhere)
+{
+    static const unsigned char word[] = "qZjKvXbPyGwM";
+    unsigned char hay[700];
+    for (size_t n = 1; n <= sizeof word - 1; n++) {
+        for (int caseless = 0; caseless < 2; caseless++) {
+            lit_needle lit;
+            ck_assert_int_eq(lit_init(&lit, word, n, caseless), 0);
+            memset(hay, '.', sizeof hay);
+            ck_assert_uint_eq(lit_find(&lit, hay, sizeof hay), sizeof hay);
+            for (size_t at = 0; at + n <= sizeof hay; at++) {
+                memset(hay, '.', sizeof hay);
+                memcpy(hay + at, word, n);
+                ck_assert_uint_eq(lit_find(&lit, hay, sizeof hay), at);
+            }
+            lit_release(&lit);
+        }
+    }
+}
+END_TEST
+
 static void expect_translation(const char *pattern, mms_search_syntax syntax, const char *want)
 {
     bytebuf out = {0};
@@ -436,6 +459,7 @@ int main(void)
     TCase *tc = tcase_create("search");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, literal_finder_matches_naive_search);
+    tcase_add_test(tc, literal_finder_finds_a_lone_match_anywhere);
     tcase_add_test(tc, grep_syntaxes_become_pcre);
     tcase_add_test(tc, required_literals);
     tcase_add_test(tc, matches_across_windows_found_once);
