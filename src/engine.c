@@ -2,10 +2,11 @@
  * engine.c - the single pass: every attached processor sees every window.
  *
  * Three ways to walk a mapped input, chosen per scan:
- * - split: when every processor is splittable and several threads are
- *   allowed, the input is cut into contiguous parts of whole windows, each
- *   part is walked in order by its own thread with its own processor
- *   states, and the parts are merged in input order;
+ * - parts (parts.c): when every processor is splittable and several
+ *   threads are allowed, the input is cut into contiguous parts of whole
+ *   windows that the threads take in input order, each walked by one thread
+ *   with its own processor states, and merged in input order as the scan
+ *   goes;
  * - lanes (lanes.c): when some processor needs the input in order and there
  *   are several processors and threads, each ordered processor walks the
  *   shared windows in order, and the splittable ones take each window as a
@@ -20,6 +21,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -28,7 +30,6 @@
 #include <unistd.h>
 
 #define MAX_WINDOW ((uint64_t)1 << 40)
-#define MAX_PARTS 64
 /* The largest window of a scan with lanes. */
 #define LANE_WINDOW ((uint64_t)4 << 20)
 
@@ -177,61 +178,6 @@ static unsigned engine_threads(const mms_engine *engine)
     return engine->threads ? engine->threads : mms_online_cpus();
 }
 
-/* How many parts a mapped input of size bytes is cut into: 1 unless every
- * processor is splittable. */
-static unsigned engine_parts(const mms_engine *engine, uint64_t size)
-{
-    for (size_t i = 0; i < engine->nprocs; i++)
-        if (!(engine->procs[i]->ops->flags & MMS_PROC_SPLITTABLE) ||
-            (engine->procs[i]->ops->flags & MMS_PROC_ORDERED))
-            return 1;
-    unsigned threads = engine_threads(engine);
-    uint64_t windows = (size + engine->window - 1) / engine->window;
-    uint64_t parts = threads < windows ? threads : windows;
-    return parts > MAX_PARTS ? MAX_PARTS : (parts ? (unsigned)parts : 1);
-}
-
-/* One part of a split scan, run on its own thread. */
-typedef struct part {
-    mms_walk_plan plan;
-    mms_feed feed;
-    bool *done;       /* nprocs entries, for the feed */
-    void *states[1];  /* really nprocs entries; see part_new() */
-} part;
-
-typedef struct part_run {
-    part *part;
-    mms_walk_counters counters;
-    mms_error err;
-    int rc;
-    pthread_t thread;
-    bool started;
-} part_run;
-
-/* Tells every processor that has asked (abi 2, part_end) that part p is
- * done, on the thread that fed it. */
-static void part_end(const part *p, bool failed)
-{
-    for (size_t i = 0; i < p->feed.nprocs; i++) {
-        const mms_processor_ops *ops = p->feed.procs[i]->ops;
-        if (ops->abi >= 2 && ops->part_end)
-            ops->part_end(p->states[i], failed);
-    }
-}
-
-static void *part_main(void *arg)
-{
-    part_run *run = arg;
-    mms_error_clear(&run->err);
-    run->rc = mms_walk_mapped(&run->part->plan, mms_feed_window, &run->part->feed, &run->counters,
-                              &run->err);
-    if (run->rc < 0)
-        atomic_store(run->part->feed.stop, true);
-    /* A part that stopped because another one failed is failing too. */
-    part_end(run->part, atomic_load(run->part->feed.stop));
-    return NULL;
-}
-
 static void counters_add(mms_scan_info *info, const mms_walk_counters *c)
 {
     info->map_calls += c->map_calls;
@@ -240,120 +186,15 @@ static void counters_add(mms_scan_info *info, const mms_walk_counters *c)
     info->bytes += c->bytes;
 }
 
-/* Frees the states a part made with split() (never the processors' own). */
-static void part_free(part *p, mms_processor *const *procs, size_t nprocs, bool own_states)
+/* Whether a mapped input of size bytes is cut into parts: every processor
+ * is splittable, and there are threads and windows for more than one. */
+static bool engine_splits(const mms_engine *engine, uint64_t size)
 {
-    if (!p)
-        return;
-    for (size_t i = 0; own_states && i < nprocs; i++)
-        if (p->states[i] && procs[i]->ops->destroy)
-            procs[i]->ops->destroy(p->states[i]);
-    free(p->done);
-    free(p);
-}
-
-static part *part_new(const mms_engine *engine, bool split_states)
-{
-    part *p = calloc(1, sizeof *p + engine->nprocs * sizeof p->states[0]);
-    if (!p)
-        return NULL;
-    p->done = calloc(engine->nprocs ? engine->nprocs : 1, sizeof *p->done);
-    if (!p->done) {
-        free(p);
-        return NULL;
-    }
-    for (size_t i = 0; i < engine->nprocs; i++) {
-        mms_processor *proc = engine->procs[i];
-        p->states[i] = split_states ? proc->ops->split(proc->self) : proc->self;
-        if (!p->states[i]) {
-            part_free(p, engine->procs, engine->nprocs, split_states);
-            return NULL;
-        }
-    }
-    return p;
-}
-
-/* Scans [0, size) of a mapped input with nparts threads, then merges. */
-static int scan_split(mms_engine *engine, const mms_walk_plan *base, unsigned nparts,
-                      mms_error *err)
-{
-    uint64_t windows = (base->end + engine->window - 1) / engine->window;
-    uint64_t per_part = (windows + nparts - 1) / nparts;
-    /* Parts are cut at whole windows, but each walks its part in smaller
-     * windows when there are more than two, so that all parts together map
-     * about two windows at a time, as an ordered scan does. */
-    uint64_t part_window = engine->window;
-    if (nparts > 2) {
-        size_t page = mms_page_size();
-        part_window = 2 * engine->window / nparts / page * page;
-        if (part_window < page)
-            part_window = page;
-    }
-    atomic_bool stop = false;
-    part_run runs[MAX_PARTS];
-    memset(runs, 0, sizeof runs);
-    int rc = 0;
-
-    for (unsigned i = 0; i < nparts && rc == 0; i++) {
-        runs[i].part = part_new(engine, i > 0);
-        if (!runs[i].part) {
-            rc = mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
-            break;
-        }
-        part *p = runs[i].part;
-        p->plan = *base;
-        p->plan.window = part_window;
-        p->plan.begin = i * per_part * engine->window;
-        p->plan.end = (i + 1) * per_part * engine->window;
-        if (p->plan.begin > base->end)
-            p->plan.begin = base->end;
-        if (p->plan.end > base->end)
-            p->plan.end = base->end;
-        p->feed = (mms_feed){.procs = engine->procs, .states = p->states,
-                         .overlaps = engine->overlaps, .nprocs = engine->nprocs,
-                         .done = p->done, .guarded = true, .stop = &stop,
-                         .progress = engine->progress ? engine : NULL};
-    }
-    for (unsigned i = 1; i < nparts && rc == 0; i++) {
-        if (pthread_create(&runs[i].thread, NULL, part_main, &runs[i]) != 0)
-            rc = mms_error_set(err, MMS_ETHREAD, errno, "cannot start a scan thread");
-        else
-            runs[i].started = true;
-    }
-    if (rc == 0) {
-        part_main(&runs[0]);
-    } else {
-        /* Parts that will never run are failed parts: the running ones may
-         * be waiting for them. */
-        atomic_store(&stop, true);
-        for (unsigned i = 0; i < nparts; i++)
-            if (runs[i].part && !runs[i].started)
-                part_end(runs[i].part, true);
-    }
-    for (unsigned i = 1; i < nparts; i++)
-        if (runs[i].started)
-            pthread_join(runs[i].thread, NULL);
-
-    /* The first failure in input order is the one that caused the others. */
-    for (unsigned i = 0; i < nparts && rc == 0; i++) {
-        if (runs[i].rc < 0) {
-            rc = runs[i].rc;
-            if (err)
-                *err = runs[i].err;
-        }
-    }
-    for (unsigned i = 0; i < nparts; i++)
-        counters_add(&engine->info, &runs[i].counters);
-
-    for (unsigned i = 1; i < nparts && rc == 0; i++) {
-        for (size_t k = 0; k < engine->nprocs && rc == 0; k++) {
-            mms_processor *proc = engine->procs[k];
-            rc = proc->ops->merge(proc->self, runs[i].part->states[k], err);
-        }
-    }
-    for (unsigned i = 0; i < nparts; i++)
-        part_free(runs[i].part, engine->procs, engine->nprocs, i > 0);
-    return rc;
+    for (size_t i = 0; i < engine->nprocs; i++)
+        if (!(engine->procs[i]->ops->flags & MMS_PROC_SPLITTABLE) ||
+            (engine->procs[i]->ops->flags & MMS_PROC_ORDERED))
+            return false;
+    return engine->nprocs > 0 && engine_threads(engine) > 1 && size > engine->window;
 }
 
 /*
@@ -393,9 +234,9 @@ static int scan_whole(mms_engine *engine, const mms_source *src, const mms_walk_
 /* Tells every processor that has asked (abi 3, spare_threads) how many of
  * the engine's threads stay idle during the coming scan: all but one when a
  * single processor is fed on one thread, else none. */
-static void offer_spare_threads(const mms_engine *engine, unsigned nparts)
+static void offer_spare_threads(const mms_engine *engine, bool split)
 {
-    unsigned spare = nparts == 1 && engine->nprocs == 1 ? engine_threads(engine) - 1 : 0;
+    unsigned spare = !split && engine->nprocs == 1 ? engine_threads(engine) - 1 : 0;
     for (size_t i = 0; i < engine->nprocs; i++) {
         const mms_processor_ops *ops = engine->procs[i]->ops;
         if (ops->abi >= 3 && ops->spare_threads)
@@ -459,15 +300,19 @@ static int scan_source(mms_engine *engine, mms_source *src, mms_error *err)
         .populate = engine->advice == MMS_ADVICE_AUTO,
         .prefetch_thread = engine->advice == MMS_ADVICE_AUTO,
     };
-    unsigned nparts = src->mode == MMS_INPUT_MAP && !decompress ? engine_parts(engine, src->size) : 1;
-    engine->info.parts = nparts;
-    offer_spare_threads(engine, nparts);
+    bool mapped = src->mode == MMS_INPUT_MAP && !decompress;
+    bool split = mapped && engine_splits(engine, src->size);
+    offer_spare_threads(engine, split);
     int rc = src->mode == MMS_INPUT_MAP ? mms_guard_install(err) : 0;
-    bool lanes = src->mode == MMS_INPUT_MAP && !decompress && nparts == 1 &&
-                 engine->nprocs > 1 && engine_threads(engine) > 1;
-    if (rc == 0 && nparts > 1) {
-        plan.prefetch_thread = false;
-        rc = scan_split(engine, &plan, nparts, err);
+    bool lanes = mapped && !split && engine->nprocs > 1 && engine_threads(engine) > 1;
+    if (rc == 0 && split) {
+        mms_walk_counters counters = {0};
+        uint64_t nparts = 1;
+        rc = mms_scan_parts(&plan, engine->procs, engine->overlaps, engine->nprocs,
+                            engine_threads(engine), engine->progress ? engine : NULL, &counters,
+                            &nparts, err);
+        engine->info.parts = nparts > UINT_MAX ? UINT_MAX : (unsigned)nparts;
+        counters_add(&engine->info, &counters);
     } else if (rc == 0 && lanes) {
         /* Some processor needs the input in order: lanes.  Threads read each
          * window one after the other: windows small enough that the ones in

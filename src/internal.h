@@ -170,10 +170,22 @@ typedef struct mms_feed {
  * MMS_WALK_STOP once all are done or when *stop is set. */
 int mms_feed_window(void *ctx, const mms_window *win, mms_error *err);
 
-/* ---- scans (engine.c, lanes.c) ---- */
+/* ---- scans (engine.c, parts.c, lanes.c) ---- */
 
 /* Adds bytes to the scan's progress and reports it (thread-safe). */
 void mms_engine_count_progress(mms_engine *engine, uint64_t bytes);
+
+/*
+ * Scans [plan->begin, plan->end) of a mapped input whose processors are all
+ * splittable, cut into parts of whole windows of plan->window that up to
+ * threads threads take in input order, walk (in smaller windows when there
+ * are more than two threads) and merge as the scan goes (see parts.c).  plan's prefetch_thread is ignored.  *nparts is set to the
+ * number of parts; progress (or NULL) counts every window fed.
+ */
+int mms_scan_parts(const mms_walk_plan *plan, mms_processor *const *procs,
+                   const size_t *overlaps, size_t nprocs, unsigned threads,
+                   mms_engine *progress, mms_walk_counters *counters, uint64_t *nparts,
+                   mms_error *err);
 
 /*
  * Scans [plan->begin, plan->end) of a mapped input with every processor in

@@ -1,7 +1,7 @@
 /*
  * check_xxh3.c - the project's XXH3 and XXH128 streams against libxxhash's
  * one-call hashes: every length up to past two blocks, cut every way, and
- * long inputs shared with a helper thread from every kind of start.
+ * inputs hashed in parts that start anywhere in a block, added in order.
  */
 #include "config.h"
 #include "internal.h"
@@ -25,25 +25,31 @@ static unsigned char *random_bytes(size_t len)
     return p;
 }
 
+/* Checks the digests of s, which was fed data[0 .. len), against
+ * libxxhash; first names the case. */
+static void check_digests(const xxh3_stream *s, const unsigned char *data, size_t len, size_t first)
+{
+    ck_assert_msg(xxh3_digest64(s) == XXH3_64bits(data, len), "XXH3 of %zu bytes, first cut %zu",
+                  len, first);
+    XXH128_hash_t want = XXH3_128bits(data, len), got = xxh3_digest128(s);
+    ck_assert_msg(got.low64 == want.low64 && got.high64 == want.high64,
+                  "XXH128 of %zu bytes, first cut %zu", len, first);
+}
+
 /* Hashes data fed in pieces of the given lengths (the last piece takes
  * what is left) and checks both digests against libxxhash. */
-static void check_cut(const unsigned char *data, size_t len, const size_t *pieces, size_t npieces,
-                      xxh3_share *share)
+static void check_cut(const unsigned char *data, size_t len, const size_t *pieces, size_t npieces)
 {
     xxh3_stream s;
     xxh3_reset(&s);
     size_t at = 0;
     for (size_t i = 0; i < npieces && at < len; i++) {
         size_t take = pieces[i] < len - at ? pieces[i] : len - at;
-        ck_assert_int_eq(xxh3_update(&s, data + at, take, share, NULL), 0);
+        xxh3_update(&s, data + at, take);
         at += take;
     }
-    ck_assert_int_eq(xxh3_update(&s, data + at, len - at, share, NULL), 0);
-    ck_assert_msg(xxh3_digest64(&s) == XXH3_64bits(data, len), "XXH3 of %zu bytes, first cut %zu",
-                  len, npieces ? pieces[0] : len);
-    XXH128_hash_t want = XXH3_128bits(data, len), got = xxh3_digest128(&s);
-    ck_assert_msg(got.low64 == want.low64 && got.high64 == want.high64,
-                  "XXH128 of %zu bytes, first cut %zu", len, npieces ? pieces[0] : len);
+    xxh3_update(&s, data + at, len - at);
+    check_digests(&s, data, len, npieces ? pieces[0] : len);
 }
 
 START_TEST(every_length_cut_every_way)
@@ -51,40 +57,73 @@ START_TEST(every_length_cut_every_way)
     const size_t most = 2 * 1024 + 300; /* past two blocks and the buffer */
     unsigned char *data = random_bytes(most);
     for (size_t len = 0; len <= most; len++) {
-        check_cut(data, len, NULL, 0, NULL);
+        check_cut(data, len, NULL, 0);
         /* two pieces, cut at every stripe edge and one byte either side */
         for (size_t cut = 1; cut < len; cut += cut % 64 == 1 ? 62 : 1)
-            check_cut(data, len, (size_t[]){cut}, 1, NULL);
+            check_cut(data, len, (size_t[]){cut}, 1);
         /* pieces of 1, 63, 64, 65, 255, 256 and 257 bytes */
         static const size_t steps[] = {1, 63, 64, 65, 255, 256, 257};
         for (size_t k = 0; k < sizeof steps / sizeof steps[0]; k++) {
             size_t pieces[4096];
             for (size_t i = 0; i < 4096; i++)
                 pieces[i] = steps[k];
-            check_cut(data, len, pieces, len / steps[k] + 1, NULL);
+            check_cut(data, len, pieces, len / steps[k] + 1);
         }
     }
     free(data);
 }
 END_TEST
 
-/* Long pieces shared with a helper: one round and a bit, rounds and a
- * partial piece, starting at a block edge, inside a block and inside the
- * buffer. */
-START_TEST(a_helper_gives_the_same_digests)
+/*
+ * Hashes data[0 .. len) as a stream up to first, then as parts that each
+ * start where the one before ends (of part bytes, the last takes the rest),
+ * each fed in pieces of piece bytes, added to the stream in order.
+ */
+static void check_parts(const unsigned char *data, size_t len, size_t first, size_t part,
+                        size_t piece)
 {
-    static const size_t lengths[] = {(1 << 20) + 1, (5 << 20) + 3, (33 << 20) + 1000,
-                                     (70 << 20) + 63};
-    static const size_t leads[] = {0, 1, 100, 1024, 5000, 300000};
-    unsigned char *data = random_bytes((70 << 20) + 63);
-    xxh3_share share;
-    ck_assert(xxh3_share_start(&share));
+    xxh3_stream s;
+    xxh3_reset(&s);
+    xxh3_update(&s, data, first);
+    xxh3_part p = {0};
+    for (size_t at = first; at < len;) {
+        size_t end = len - at > part ? at + part : len;
+        xxh3_part_start(&p, at);
+        for (; at < end; at += piece < end - at ? piece : end - at)
+            ck_assert(xxh3_part_update(&p, data + at, piece < end - at ? piece : end - at));
+        xxh3_add_part(&s, &p);
+    }
+    xxh3_part_release(&p);
+    check_digests(&s, data, len, first);
+}
+
+/* Parts starting at a block edge, inside a block, inside the first 240
+ * bytes and at 0; parts shorter than a block, of one block, of blocks and a
+ * bit; fed whole, a byte at a time and in pieces that cross block edges. */
+START_TEST(parts_added_in_order_give_the_same_digests)
+{
+    static const size_t lengths[] = {1, 200, 1024, 1025, 3000, 4096, 4097, 70000};
+    static const size_t firsts[] = {0, 1, 100, 240, 256, 1023, 1024, 1500};
+    static const size_t parts[] = {1, 64, 1000, 1024, 1025, 2048, 5000};
+    static const size_t pieces[] = {1, 700, 1024, 100000};
+    unsigned char *data = random_bytes(70000);
     for (size_t l = 0; l < sizeof lengths / sizeof lengths[0]; l++)
-        for (size_t k = 0; k < sizeof leads / sizeof leads[0]; k++) {
-            check_cut(data, lengths[l], (size_t[]){leads[k]}, 1, &share);
-            check_cut(data, lengths[l], (size_t[]){leads[k], lengths[l] / 2}, 2, &share);
-        }
-    xxh3_share_stop(&share);
+        for (size_t f = 0; f < sizeof firsts / sizeof firsts[0]; f++)
+            for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++)
+                for (size_t c = 0; c < sizeof pieces / sizeof pieces[0]; c++)
+                    if (firsts[f] <= lengths[l] && (pieces[c] > 1 || lengths[l] < 5000))
+                        check_parts(data, lengths[l], firsts[f], parts[k], pieces[c]);
+    free(data);
+}
+END_TEST
+
+/* A long part: its sums grow past their first allocation many times. */
+START_TEST(a_long_part_gives_the_same_digests)
+{
+    const size_t len = (9 << 20) + 77;
+    unsigned char *data = random_bytes(len);
+    check_parts(data, len, 3000, len, 1 << 20);
+    check_parts(data, len, 0, 4 << 20, 65536);
     free(data);
 }
 END_TEST
@@ -94,7 +133,8 @@ int main(void)
     Suite *suite = suite_create("xxh3");
     TCase *tc = tcase_create("xxh3");
     tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, a_helper_gives_the_same_digests);
+    tcase_add_test(tc, parts_added_in_order_give_the_same_digests);
+    tcase_add_test(tc, a_long_part_gives_the_same_digests);
     tcase_add_test(tc, every_length_cut_every_way);
     suite_add_tcase(suite, tc);
     return tu_run_suite(suite);

@@ -125,7 +125,7 @@ static int blocks_consume(blocks_state *s, const unsigned char *p, size_t len, m
         if (s->tail_len == 0)
             xxh_reset(&s->tail, s->algorithm);
         size_t take = len < size - s->tail_len ? len : (size_t)(size - s->tail_len);
-        xxh_update(&s->tail, p, take, NULL, NULL); /* alone: it cannot fail */
+        xxh_update(&s->tail, p, take);
         s->tail_len += take;
         s->end += take;
         p += take;

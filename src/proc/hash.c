@@ -1,7 +1,12 @@
 /*
- * hash.c - the hash processor: one xxHash digest of the whole input, fed
- * window by window in input order.  When the engine has a thread to spare,
- * XXH3 and XXH128 share each window with a helper thread of their own.
+ * hash.c - the hash processor: one xxHash digest of the whole input.
+ *
+ * XXH32 and XXH64 take the input in order.  XXH3 and XXH128 are
+ * splittable: a part after the first sums the blocks of its bytes on its
+ * own thread (see xxh3_stream.h), and merging adds those sums to the
+ * stream of the input before it.  The engine merges parts in input order
+ * as the scan goes, so a part holds the sums of a bounded stretch of input
+ * (1/16 of its bytes) for a short time.
  */
 #include "config.h"
 #include "internal.h"
@@ -11,13 +16,12 @@
 #include <stdlib.h>
 
 typedef struct hash_state {
-    xxh_stream stream;
+    xxh_stream stream;      /* self: the input so far */
     mms_hash_digest digest; /* of the last finished scan */
     bool finished;
-    unsigned spare_threads; /* the engine's offer for this scan */
-    xxh3_share share;       /* started on the first window it can share, kept
-                               until no thread is offered or the end */
-    bool share_failed;      /* it could not be: not tried again this scan */
+    bool is_part;           /* a split() state: part holds its bytes */
+    bool part_started;
+    xxh3_part part;
 } hash_state;
 
 const char *mms_hash_name(mms_hash_algorithm algorithm)
@@ -42,28 +46,46 @@ void mms_hash_to_hex(const mms_hash_digest *digest, bool little_endian, char *ou
     out[2 * digest->size] = '\0';
 }
 
-static bool can_share(mms_hash_algorithm algorithm)
-{
-    return algorithm == MMS_XXH3_64 || algorithm == MMS_XXH128;
-}
-
-/* Whether the share's thread is running. */
-static bool sharing(const hash_state *s)
-{
-    return s->share.sums != NULL;
-}
-
 static int hash_chunk(void *self, const mms_chunk *chunk, mms_error *err)
 {
     hash_state *s = self;
-    if (chunk->offset + chunk->overlap == 0) /* a new scan, maybe after a failed one */
-        xxh_reset(&s->stream, s->stream.algorithm);
+    const unsigned char *data = chunk->data + chunk->overlap;
     size_t len = chunk->len - chunk->overlap;
-    if (s->spare_threads > 0 && len >= XXH3_SHARE_MIN_LEN && !sharing(s) && !s->share_failed &&
-        can_share(s->stream.algorithm))
-        s->share_failed = !xxh3_share_start(&s->share);
-    return xxh_update(&s->stream, chunk->data + chunk->overlap, len,
-                      sharing(s) ? &s->share : NULL, err);
+    uint64_t offset = chunk->offset + chunk->overlap;
+    if (!s->is_part) {
+        if (offset == 0) /* a new scan, maybe after a failed one */
+            xxh_reset(&s->stream, s->stream.algorithm);
+        xxh_update(&s->stream, data, len);
+        return 0;
+    }
+    if (!s->part_started) {
+        xxh3_part_start(&s->part, offset);
+        s->part_started = true;
+    }
+    if (!xxh3_part_update(&s->part, data, len))
+        return mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
+    return 0;
+}
+
+static void *hash_split(const void *self)
+{
+    const hash_state *model = self;
+    hash_state *part = xxh_alloc(sizeof *part);
+    if (part) {
+        part->stream.algorithm = model->stream.algorithm;
+        part->is_part = true;
+    }
+    return part;
+}
+
+static int hash_merge(void *self, void *other, mms_error *err)
+{
+    (void)err;
+    hash_state *s = self;
+    const hash_state *part = other;
+    if (part->part_started)
+        xxh3_add_part(&s->stream.u.h3, &part->part);
+    return 0;
 }
 
 static int hash_finish(void *self, mms_error *err)
@@ -76,33 +98,39 @@ static int hash_finish(void *self, mms_error *err)
     return 0;
 }
 
-/* Called before every scan: the thread of earlier scans goes on when this
- * one may use it, and ends here otherwise. */
-static void hash_spare_threads(void *self, unsigned count)
-{
-    hash_state *s = self;
-    s->spare_threads = count;
-    s->share_failed = false;
-    if (count == 0)
-        xxh3_share_stop(&s->share);
-}
-
 static void hash_destroy(void *self)
 {
     hash_state *s = self;
-    xxh3_share_stop(&s->share);
+    xxh3_part_release(&s->part);
     free(s);
 }
 
-static const mms_processor_ops hash_ops = {
+/* XXH32 and XXH64: each stripe's result feeds the next one. */
+static const mms_processor_ops ordered_hash_ops = {
     .abi = MMS_PROCESSOR_ABI,
     .name = "hash",
     .flags = MMS_PROC_ORDERED,
     .chunk = hash_chunk,
     .finish = hash_finish,
     .destroy = hash_destroy,
-    .spare_threads = hash_spare_threads,
 };
+
+/* XXH3 and XXH128. */
+static const mms_processor_ops splittable_hash_ops = {
+    .abi = MMS_PROCESSOR_ABI,
+    .name = "hash",
+    .flags = MMS_PROC_SPLITTABLE,
+    .chunk = hash_chunk,
+    .split = hash_split,
+    .merge = hash_merge,
+    .finish = hash_finish,
+    .destroy = hash_destroy,
+};
+
+static bool splittable(mms_hash_algorithm algorithm)
+{
+    return algorithm == MMS_XXH3_64 || algorithm == MMS_XXH128;
+}
 
 int mms_hash_new(mms_processor **out, mms_hash_algorithm algorithm, mms_error *err)
 {
@@ -113,12 +141,13 @@ int mms_hash_new(mms_processor **out, mms_hash_algorithm algorithm, mms_error *e
     if (!state)
         return mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
     xxh_reset(&state->stream, algorithm);
-    return mms_processor_new(out, &hash_ops, state, err);
+    return mms_processor_new(out, splittable(algorithm) ? &splittable_hash_ops : &ordered_hash_ops,
+                             state, err);
 }
 
 int mms_hash_get_digest(const mms_processor *proc, mms_hash_digest *out)
 {
-    if (!proc || proc->ops != &hash_ops)
+    if (!proc || (proc->ops != &ordered_hash_ops && proc->ops != &splittable_hash_ops))
         return MMS_EINVAL;
     const hash_state *s = proc->self;
     if (!s->finished)

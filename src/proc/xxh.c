@@ -46,15 +46,14 @@ void xxh_reset(xxh_stream *s, mms_hash_algorithm algorithm)
     }
 }
 
-int xxh_update(xxh_stream *s, const void *data, size_t len, xxh3_share *share, mms_error *err)
+void xxh_update(xxh_stream *s, const void *data, size_t len)
 {
     switch (s->algorithm) {
     case MMS_XXH32:   XXH32_update(&s->u.h32, data, len); break;
     case MMS_XXH64:   XXH64_update(&s->u.h64, data, len); break;
     case MMS_XXH128:
-    case MMS_XXH3_64: return xxh3_update(&s->u.h3, data, len, share, err);
+    case MMS_XXH3_64: xxh3_update(&s->u.h3, data, len); break;
     }
-    return 0;
 }
 
 /* The canonical (big-endian) bytes of a hash value, as xxhsum prints them. */

@@ -31,10 +31,8 @@ void *xxh_alloc(size_t size);
 /* Starts a new hash with algorithm (which must be known). */
 void xxh_reset(xxh_stream *s, mms_hash_algorithm algorithm);
 
-/* Adds len bytes.  share may be NULL; given, XXH3 and XXH128 share long
- * pieces with its thread (see xxh3_stream.h), and MMS_ETRUNCATED comes
- * back if the data is a mapped file that shrinks meanwhile.  Else 0. */
-int xxh_update(xxh_stream *s, const void *data, size_t len, xxh3_share *share, mms_error *err);
+/* Adds len bytes. */
+void xxh_update(xxh_stream *s, const void *data, size_t len);
 
 /* The digest of the bytes added since the reset; s can take more bytes. */
 void xxh_digest(const xxh_stream *s, mms_hash_digest *out);

@@ -1,6 +1,6 @@
 /*
- * xxh3_stream.c - XXH3 and XXH128 streaming with block sums shared between
- * two threads (see xxh3_stream.h for why).
+ * xxh3_stream.c - XXH3 and XXH128 streaming, and parts of an input hashed
+ * on their own (see xxh3_stream.h for why).
  *
  * The long-input algorithm, as libxxhash computes it: eight 64-bit lanes
  * (the accumulators); each 64-byte stripe adds into them, keyed with the
@@ -15,21 +15,17 @@
  * baseline SSE2; the first reset picks one from the CPU (cpuid), so the
  * binary runs on any x86-64.  Other targets and compilers get one generic
  * build.
- *
- * Both threads of a shared piece read it under the SIGBUS guard, each its
- * own (the guard is per thread): a mapped file that shrinks meanwhile makes
- * the update fail, never the process.
  */
 #include "config.h"
 #include "proc/xxh3_stream.h"
 
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define STRIPES_PER_BLOCK 16
-#define BLOCK_LEN (XXH3_STRIPE_LEN * STRIPES_PER_BLOCK)
+#define BLOCK_LEN XXH3_BLOCK_LEN
+_Static_assert(BLOCK_LEN == XXH3_STRIPE_LEN * STRIPES_PER_BLOCK, "a block is 16 stripes");
 #define SECRET_LEN XXH3_SECRET_DEFAULT_SIZE /* 192 */
 #define SCRAMBLE_KEY (SECRET_LEN - XXH3_STRIPE_LEN)    /* 128 */
 #define LAST_STRIPE_KEY (SECRET_LEN - XXH3_STRIPE_LEN - 7) /* 121 */
@@ -49,14 +45,6 @@
 #define PRIME64_3 0x165667B19E3779F9ULL
 #define PRIME64_4 0x85EBCA77C2B2AE63ULL
 #define PRIME64_5 0x27D4EB2F165667C5ULL
-
-/* Blocks below which a helper is not worth waking (XXH3_SHARE_MIN_LEN);
- * blocks per round (the sums of one take 1 MiB); blocks per piece that a
- * thread claims at a time. */
-#define SHARE_MIN_BLOCKS (XXH3_SHARE_MIN_LEN / BLOCK_LEN)
-#define ROUND_BLOCKS 16384
-#define PIECE_BLOCKS 64
-#define PIECE_LEN (PIECE_BLOCKS * BLOCK_LEN)
 
 static unsigned char secret[SECRET_LEN];
 static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
@@ -199,177 +187,14 @@ void xxh3_reset(xxh3_stream *s)
     s->buffered = 0;
 }
 
-bool xxh3_share_start(xxh3_share *sh)
-{
-    mms_helper_start(&sh->helper);
-    sh->sums = malloc(2 * ROUND_BLOCKS * sizeof *sh->sums);
-    if (sh->helper.threaded && sh->sums)
-        return true;
-    xxh3_share_stop(sh);
-    return false;
-}
-
-void xxh3_share_stop(xxh3_share *sh)
-{
-    mms_helper_stop(&sh->helper);
-    free(sh->sums);
-    sh->sums = NULL;
-}
-
-/*
- * A round of blocks shared by two threads, cut into pieces that each
- * thread claims one at a time: the calling thread from the front, adding
- * them to the lanes as it goes, the helper from the back, summing them.
- * They meet wherever their speeds make them meet (a thread that the system
- * takes away for a while just claims fewer pieces), and the calling thread
- * then adds the helper's sums in order.
- */
-typedef struct shared_round {
-    const unsigned char *blocks;
-    size_t nblocks, npieces;
-    atomic_size_t claimed;      /* pieces claimed by either thread */
-    uint64_t (*sums)[8];        /* by block of the round */
-    bool truncated;             /* the helper's part hit a SIGBUS */
-} shared_round;
-
-static size_t piece_blocks(const shared_round *r, size_t piece)
-{
-    size_t first = piece * PIECE_BLOCKS;
-    return r->nblocks - first < PIECE_BLOCKS ? r->nblocks - first : PIECE_BLOCKS;
-}
-
-static bool claim(shared_round *r)
-{
-    return atomic_fetch_add_explicit(&r->claimed, 1, memory_order_relaxed) < r->npieces;
-}
-
-static int sum_pieces_from_back(void *arg, mms_error *err)
-{
-    (void)err;
-    shared_round *r = arg;
-    size_t piece = r->npieces;
-    while (claim(r)) {
-        piece--;
-        kernels.sum_blocks(r->sums + piece * PIECE_BLOCKS, r->blocks + piece * PIECE_LEN,
-                           piece_blocks(r, piece));
-    }
-    return 0;
-}
-
-/* The helper's job.  The engine's guard covers the calling thread only:
- * this thread has its own, so that a SIGBUS here (the file shrank) ends
- * the job rather than the process. */
-static void sum_pieces_job(void *arg)
-{
-    shared_round *r = arg;
-    if (mms_guard_run(r->blocks, r->nblocks * BLOCK_LEN, sum_pieces_from_back, r, NULL) ==
-        MMS_ETRUNCATED)
-        r->truncated = true;
-}
-
-/* The blocks of one long piece, as the calling thread works through them. */
-typedef struct shared_blocks {
-    xxh3_stream *s;
-    const unsigned char *p;
-    size_t nblocks;
-    xxh3_share *share;
-    shared_round rounds[2];   /* the round being added, the next one */
-    shared_round *handed;     /* a round the helper may be working on */
-} shared_blocks;
-
-/* Sets up round i of the first nblocks (at most ROUND_BLOCKS) at p and
- * hands the helper its end of it. */
-static void start_round(shared_blocks *b, unsigned i, const unsigned char *p, size_t nblocks)
-{
-    shared_round *r = &b->rounds[i];
-    r->blocks = p;
-    r->nblocks = nblocks < ROUND_BLOCKS ? nblocks : ROUND_BLOCKS;
-    r->npieces = (r->nblocks + PIECE_BLOCKS - 1) / PIECE_BLOCKS;
-    r->sums = b->share->sums + i * ROUND_BLOCKS;
-    r->truncated = false;
-    atomic_init(&r->claimed, 0);
-    b->handed = r;
-    mms_helper_run(&b->share->helper, sum_pieces_job, r);
-}
-
-/*
- * Adds the blocks round by round (the lanes at a block boundary).  The
- * helper starts on the next round before this thread adds the sums of the
- * last one, so it never waits for that.
- */
-static int add_rounds(void *arg, mms_error *err)
-{
-    shared_blocks *b = arg;
-    size_t left = b->nblocks;
-    start_round(b, 0, b->p, left);
-    for (unsigned i = 0; left > 0; i ^= 1) {
-        shared_round *r = &b->rounds[i];
-        size_t piece = 0;
-        for (; claim(r); piece++)
-            kernels.add_stripes(b->s->acc, &b->s->stripes, r->blocks + piece * PIECE_LEN,
-                                piece_blocks(r, piece) * STRIPES_PER_BLOCK);
-        mms_helper_wait(&b->share->helper);
-        b->handed = NULL;
-        if (r->truncated)
-            return mms_guard_truncated(err);
-        left -= r->nblocks;
-        if (left > 0)
-            start_round(b, i ^ 1, r->blocks + r->nblocks * BLOCK_LEN, left);
-        /* Every piece was claimed once: the helper summed those from here. */
-        size_t first_summed = piece == r->npieces ? r->nblocks : piece * PIECE_BLOCKS;
-        kernels.add_block_sums(b->s->acc, (const uint64_t(*)[8])r->sums + first_summed,
-                               r->nblocks - first_summed);
-    }
-    return 0;
-}
-
-/*
- * Adds nblocks whole blocks at p with the share's thread.  This thread's
- * part runs under a guard of its own too: after a SIGBUS in it, the helper
- * is stopped and waited for before the error goes up, as the rounds it
- * works on live here.
- */
-static int add_blocks_shared(xxh3_stream *s, const unsigned char *p, size_t nblocks,
-                             xxh3_share *share, mms_error *err)
-{
-    shared_blocks b = {.s = s, .p = p, .nblocks = nblocks, .share = share};
-    int rc = mms_guard_run(p, nblocks * BLOCK_LEN, add_rounds, &b, err);
-    if (b.handed) {
-        atomic_store(&b.handed->claimed, b.handed->npieces); /* no more pieces */
-        mms_helper_wait(&share->helper);
-    }
-    return rc;
-}
-
-/* Adds n stripes at p, all of which more input follows. */
-static int add_long(xxh3_stream *s, const unsigned char *p, size_t n, xxh3_share *share,
-                    mms_error *err)
-{
-    size_t to_boundary = (STRIPES_PER_BLOCK - s->stripes) % STRIPES_PER_BLOCK;
-    size_t head = n < to_boundary ? n : to_boundary;
-    kernels.add_stripes(s->acc, &s->stripes, p, head);
-    p += head * XXH3_STRIPE_LEN;
-    n -= head;
-    size_t nblocks = n / STRIPES_PER_BLOCK;
-    if (share && nblocks >= SHARE_MIN_BLOCKS) {
-        int rc = add_blocks_shared(s, p, nblocks, share, err);
-        if (rc < 0)
-            return rc;
-        p += nblocks * BLOCK_LEN;
-        n -= nblocks * STRIPES_PER_BLOCK;
-    }
-    kernels.add_stripes(s->acc, &s->stripes, p, n);
-    return 0;
-}
-
-int xxh3_update(xxh3_stream *s, const void *data, size_t len, xxh3_share *share, mms_error *err)
+void xxh3_update(xxh3_stream *s, const void *data, size_t len)
 {
     const unsigned char *p = data;
     s->total += len;
     if (s->buffered + len <= XXH3_BUFFER_LEN) {
         memcpy(s->buffer + s->buffered, p, len);
         s->buffered += len;
-        return 0;
+        return;
     }
     if (s->buffered > 0) {
         /* Complete the buffer and add it: the rest of p follows it. */
@@ -384,16 +209,113 @@ int xxh3_update(xxh3_stream *s, const void *data, size_t len, xxh3_share *share,
     if (len > XXH3_BUFFER_LEN) {
         /* Add every stripe of p that a byte follows; keep 1 to 64 bytes. */
         size_t n = (len - 1) / XXH3_STRIPE_LEN;
-        int rc = add_long(s, p, n, share, err);
-        if (rc < 0)
-            return rc;
+        kernels.add_stripes(s->acc, &s->stripes, p, n);
         p += n * XXH3_STRIPE_LEN;
         len -= n * XXH3_STRIPE_LEN;
         memcpy(s->last_added, p - XXH3_STRIPE_LEN, XXH3_STRIPE_LEN);
     }
     memcpy(s->buffer, p, len);
     s->buffered = len;
-    return 0;
+}
+
+void xxh3_part_start(xxh3_part *p, uint64_t start)
+{
+    pthread_once(&setup_once, setup);
+    p->start = start;
+    p->len = 0;
+    p->head_len = p->nsums = p->tail_len = 0;
+}
+
+/* Room for n more sums.  false: out of memory. */
+static bool reserve_sums(xxh3_part *p, size_t n)
+{
+    if (p->capacity - p->nsums >= n)
+        return true;
+    size_t capacity = p->capacity ? p->capacity : 256;
+    while (capacity - p->nsums < n)
+        capacity *= 2;
+    void *sums = realloc(p->sums, capacity * sizeof *p->sums);
+    if (!sums)
+        return false;
+    p->sums = sums;
+    p->capacity = capacity;
+    return true;
+}
+
+/* Sums the n whole blocks at data, a byte of the part following the last. */
+static bool sum_whole_blocks(xxh3_part *p, const unsigned char *data, size_t n)
+{
+    if (n == 0)
+        return true;
+    if (!reserve_sums(p, n))
+        return false;
+    kernels.sum_blocks(p->sums + p->nsums, data, n);
+    p->nsums += n;
+    memcpy(p->last_summed, data + n * BLOCK_LEN - XXH3_STRIPE_LEN, XXH3_STRIPE_LEN);
+    return true;
+}
+
+bool xxh3_part_update(xxh3_part *p, const void *data, size_t len)
+{
+    const unsigned char *in = data;
+    p->len += len;
+    /* The bytes before the part's first block edge. */
+    size_t head_want = (size_t)((BLOCK_LEN - p->start % BLOCK_LEN) % BLOCK_LEN);
+    if (p->head_len < head_want) {
+        size_t take = head_want - p->head_len < len ? head_want - p->head_len : len;
+        memcpy(p->head + p->head_len, in, take);
+        p->head_len += take;
+        in += take;
+        len -= take;
+    }
+    if (len == 0)
+        return true;
+    /* A full tail is summed once a byte follows it. */
+    if (p->tail_len > 0) {
+        size_t fill = BLOCK_LEN - p->tail_len;
+        fill = fill < len ? fill : len;
+        memcpy(p->tail + p->tail_len, in, fill);
+        p->tail_len += fill;
+        in += fill;
+        len -= fill;
+        if (len == 0)
+            return true;
+        if (!sum_whole_blocks(p, p->tail, 1))
+            return false;
+        p->tail_len = 0;
+    }
+    /* Every whole block that a byte follows; the rest (1 to 1024 bytes)
+     * waits in the tail. */
+    size_t n = (len - 1) / BLOCK_LEN;
+    if (!sum_whole_blocks(p, in, n))
+        return false;
+    memcpy(p->tail, in + n * BLOCK_LEN, len - n * BLOCK_LEN);
+    p->tail_len = len - n * BLOCK_LEN;
+    return true;
+}
+
+void xxh3_add_part(xxh3_stream *s, const xxh3_part *p)
+{
+    xxh3_update(s, p->head, p->head_len);
+    if (p->nsums > 0) {
+        /* s ends at a block edge: add the stripes it kept back (more input
+         * follows them now), then the sums, each with its scramble. */
+        if (s->buffered > 0) {
+            kernels.add_stripes(s->acc, &s->stripes, s->buffer, s->buffered / XXH3_STRIPE_LEN);
+            s->buffered = 0;
+        }
+        kernels.add_block_sums(s->acc, (const uint64_t(*)[8])p->sums, p->nsums);
+        s->total += (uint64_t)p->nsums * BLOCK_LEN;
+        memcpy(s->last_added, p->last_summed, XXH3_STRIPE_LEN);
+    }
+    xxh3_update(s, p->tail, p->tail_len);
+}
+
+void xxh3_part_release(xxh3_part *p)
+{
+    free(p->sums);
+    p->sums = NULL;
+    p->nsums = p->capacity = 0;
 }
 
 /* The lanes at the end of the input (more than SHORT_MAX bytes). */

@@ -1,15 +1,16 @@
 /*
  * xxh3_stream.h - XXH3 (64-bit) and XXH128 of an input given piece by
- * piece, able to share a long piece with a helper thread (private).
+ * piece, or in parts hashed on their own and added in order (private).
  *
  * The digests are libxxhash's (the tests compare them for every length and
  * many cuts); the streaming is the project's own because of one property of
  * XXH3: each 64-byte stripe of a 1 KiB block is added into the accumulators
  * independently of what they hold, and they are scrambled only between
  * blocks.  So the sum of a block can be computed on any thread and added in
- * order later.  A hash of hot data on one thread goes no faster than one
- * core reads memory; with the blocks of a long piece split between two
- * threads, it reads at the speed of two.
+ * order later: a part of the input (a part of a split scan) sums its
+ * blocks while the parts before it are still being read, and adding those
+ * sums to the stream of the input before it costs a small fraction of
+ * hashing them.
  */
 #ifndef MMSCAN_XXH3_STREAM_H
 #define MMSCAN_XXH3_STREAM_H
@@ -20,12 +21,10 @@
 #include <xxhash.h>
 
 #define XXH3_STRIPE_LEN 64
+#define XXH3_BLOCK_LEN 1024 /* 16 stripes, scrambled after */
 /* Bytes kept back: at least XXH3's 240-byte limit of short inputs, which
  * are hashed whole at the end. */
 #define XXH3_BUFFER_LEN 256
-/* Pieces shorter than this are hashed by the calling thread alone even
- * with a share: waking its thread costs about as much as hashing 256 KiB. */
-#define XXH3_SHARE_MIN_LEN ((size_t)1 << 20)
 
 typedef struct xxh3_stream {
     _Alignas(64) uint64_t acc[8]; /* one cache line, loaded and stored by vector code */
@@ -39,32 +38,45 @@ typedef struct xxh3_stream {
     unsigned char last_added[XXH3_STRIPE_LEN];
 } xxh3_stream;
 
-/* What a stream needs to share long pieces with a second thread: the
- * thread, and room for the block sums of two rounds. */
-typedef struct xxh3_share {
-    mms_helper helper;
-    uint64_t (*sums)[8];
-} xxh3_share;
-
-/* Starts the thread and allocates the room.  false (sh then holds
- * nothing) when either fails: the stream then works alone. */
-bool xxh3_share_start(xxh3_share *sh);
-
-/* Ends the thread and frees the room.  Accepts a share never started. */
-void xxh3_share_stop(xxh3_share *sh);
+/*
+ * A part of an input that starts at offset start: what it adds to the
+ * stream of the input before it, worked out without that stream.  The
+ * input's blocks start at multiples of 1 KiB; the part keeps the bytes
+ * before its first block edge (head), the sum of every whole block that a
+ * byte of the part follows (a block at the end of the input is hashed
+ * differently), and the bytes after the last block summed (tail).
+ */
+typedef struct xxh3_part {
+    uint64_t start, len;   /* where the part starts; bytes given so far */
+    unsigned char head[XXH3_BLOCK_LEN];
+    size_t head_len;
+    uint64_t (*sums)[8];   /* by block, in order */
+    size_t nsums, capacity;
+    unsigned char tail[XXH3_BLOCK_LEN];
+    size_t tail_len;
+    unsigned char last_summed[XXH3_STRIPE_LEN]; /* the last stripe of the last block summed */
+} xxh3_part;
 
 /* Starts a new hash (the same for XXH3 64-bit and XXH128). */
 void xxh3_reset(xxh3_stream *s);
 
-/*
- * Adds len bytes.  With a share (which may be NULL), its thread sums blocks
- * of a long piece while the calling thread adds others; the call returns
- * when both are done.  Both threads read data under the SIGBUS guard: if
- * it is a mapped file that shrinks meanwhile, the call returns
- * MMS_ETRUNCATED (s is then unusable until reset), else 0.
- */
-int xxh3_update(xxh3_stream *s, const void *data, size_t len, xxh3_share *share,
-                mms_error *err);
+/* Adds len bytes. */
+void xxh3_update(xxh3_stream *s, const void *data, size_t len);
+
+/* Starts a part of the input at offset start (any earlier state of p is
+ * dropped; p must be zeroed or released before its first start). */
+void xxh3_part_start(xxh3_part *p, uint64_t start);
+
+/* Adds the part's next len bytes.  false: out of memory (p is then
+ * unusable until started again). */
+bool xxh3_part_update(xxh3_part *p, const void *data, size_t len);
+
+/* Adds part p to s, which must hold the input just before it (s->total ==
+ * p->start).  p is left as it was. */
+void xxh3_add_part(xxh3_stream *s, const xxh3_part *p);
+
+/* Frees what p holds (not p itself). */
+void xxh3_part_release(xxh3_part *p);
 
 /* The digest of the bytes added so far; s can take more. */
 XXH64_hash_t xxh3_digest64(const xxh3_stream *s);

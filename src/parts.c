@@ -1,0 +1,356 @@
+/*
+ * parts.c - a scan whose processors are all splittable, cut into parts
+ * that several threads scan at once.
+ *
+ * The input is cut into parts of whole windows: one per thread when that
+ * makes them PART_MAX bytes or less, else parts of about PART_MAX (see
+ * plan_parts()).  Each
+ * thread takes the next part in input order, walks it (mapping its own
+ * windows), ends it, and merges every part that has ended right after the
+ * input merged so far.  So parts are made, fed and merged as the scan goes,
+ * and a thread takes no part while SLOTS_PER_THREAD parts per thread are
+ * made and not merged: few parts exist at once whatever the size of the
+ * input, and a part may hold something for every byte it saw (the XXH3
+ * hash keeps a sum per 1 KiB block until its merge).
+ *
+ * States are made one part ahead: part k+1's by split() when part k is
+ * taken, so split() runs in input order and a part is made before the part
+ * just before it is fed.  Every part made is fed, ended and (unless the
+ * scan fails) merged.  Once every processor has had a part done
+ * (MMS_PROC_DONE), no part after the last of those is made.
+ */
+#include "config.h"
+#include "internal.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The largest part when the input is larger than one per thread. */
+#define PART_MAX ((uint64_t)32 << 20)
+/* Parts that may exist at once, per thread. */
+#define SLOTS_PER_THREAD 2
+/* Threads beyond this many parts at once would only wait. */
+#define MAX_THREADS 64
+
+typedef struct part_slot {
+    void **states; /* one per processor: the processors' own for part 0 */
+    bool *done;    /* done[i]: states[i] returned MMS_PROC_DONE */
+    bool ended;
+} part_slot;
+
+typedef struct parts {
+    mms_walk_plan plan;           /* begin and end of the whole scan */
+    mms_processor *const *procs;
+    const size_t *overlaps;
+    size_t nprocs;
+    mms_engine *progress;
+    uint64_t part_len, nparts;
+    uint64_t made;                /* parts [0, made) have states */
+    uint64_t taken;               /* parts [0, taken) went to a thread */
+    uint64_t merged;              /* parts [0, merged) are merged into the first */
+    uint64_t make_limit;          /* no part from here on is made */
+    uint64_t *done_at;            /* per processor: its first part done, or UINT64_MAX */
+    bool merging;                 /* a thread is merging part "merged" */
+    part_slot *slots;             /* part k is in slots[k % nslots] */
+    size_t nslots;
+    atomic_bool stop;             /* a part, a split or a merge failed */
+    int rc;                       /* the failure of the earliest part */
+    uint64_t failed_part;
+    mms_error err;
+    mms_walk_counters counters;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+} parts;
+
+/* With the lock held: records a failure of part k; the earliest part's is
+ * the one reported, as it caused the others. */
+static void parts_fail(parts *p, uint64_t k, int rc, const mms_error *err)
+{
+    if (p->rc == 0 || k < p->failed_part) {
+        p->rc = rc;
+        p->failed_part = k;
+        p->err = *err;
+    }
+    atomic_store(&p->stop, true);
+}
+
+static void free_states(const parts *p, part_slot *slot)
+{
+    for (size_t i = 0; i < p->nprocs; i++) {
+        const mms_processor *proc = p->procs[i];
+        if (slot->states[i] && slot->states[i] != proc->self && proc->ops->destroy)
+            proc->ops->destroy(slot->states[i]);
+        slot->states[i] = NULL;
+    }
+}
+
+/* With the lock held: makes part k's states (the processors' own for part
+ * 0).  On failure none is left and the scan fails. */
+static void make_part(parts *p, uint64_t k)
+{
+    part_slot *slot = &p->slots[k % p->nslots];
+    memset(slot->done, 0, p->nprocs * sizeof *slot->done);
+    slot->ended = false;
+    for (size_t i = 0; i < p->nprocs; i++) {
+        mms_processor *proc = p->procs[i];
+        slot->states[i] = k == 0 ? proc->self : proc->ops->split(proc->self);
+        if (!slot->states[i]) {
+            free_states(p, slot);
+            mms_error err;
+            mms_error_set(&err, MMS_ENOMEM, ENOMEM, "out of memory");
+            parts_fail(p, k, MMS_ENOMEM, &err);
+            return;
+        }
+    }
+    p->made = k + 1;
+}
+
+/* Tells every processor that has asked (abi 2, part_end) that its part is
+ * over, on the thread that fed it. */
+static void end_part(const parts *p, const part_slot *slot, bool failed)
+{
+    for (size_t i = 0; i < p->nprocs; i++) {
+        const mms_processor_ops *ops = p->procs[i]->ops;
+        if (ops->abi >= 2 && ops->part_end)
+            ops->part_end(slot->states[i], failed);
+    }
+}
+
+/* With the lock held: part k ended with these states done.  Once every
+ * processor has had a part done, no part after the last of those is made:
+ * its processor wants no input past it. */
+static void note_done(parts *p, uint64_t k, const part_slot *slot)
+{
+    uint64_t last = 0;
+    for (size_t i = 0; i < p->nprocs; i++) {
+        if (slot->done[i] && k < p->done_at[i])
+            p->done_at[i] = k;
+        if (p->done_at[i] == UINT64_MAX)
+            return;
+        if (p->done_at[i] > last)
+            last = p->done_at[i];
+    }
+    if (last + 1 < p->make_limit)
+        p->make_limit = last + 1;
+}
+
+/* Whether part k exists or will: parts are made in order until the last
+ * one or the limit. */
+static bool part_exists(const parts *p, uint64_t k)
+{
+    return k < p->made || (k < p->nparts && k < p->make_limit);
+}
+
+/* Whether part k (made, not merged) may be merged: it has ended, and so
+ * has the part after it, if any, which may still read k's state to join
+ * what crosses the seam between them (see part_end in mmscan.h). */
+static bool mergeable(const parts *p, uint64_t k)
+{
+    return p->slots[k % p->nslots].ended &&
+           (!part_exists(p, k + 1) || (k + 1 < p->made && p->slots[(k + 1) % p->nslots].ended));
+}
+
+/* With the lock held, which it releases meanwhile: merges the parts that
+ * may be, in order, one thread at a time. */
+static void merge_ended(parts *p)
+{
+    while (!p->merging && !atomic_load(&p->stop) && p->merged < p->taken &&
+           mergeable(p, p->merged)) {
+        uint64_t k = p->merged;
+        part_slot *slot = &p->slots[k % p->nslots];
+        p->merging = true;
+        pthread_mutex_unlock(&p->lock);
+        int rc = 0;
+        mms_error err;
+        mms_error_clear(&err);
+        for (size_t i = 0; k > 0 && i < p->nprocs && rc == 0; i++) {
+            mms_processor *proc = p->procs[i];
+            rc = proc->ops->merge(proc->self, slot->states[i], &err);
+        }
+        free_states(p, slot);
+        pthread_mutex_lock(&p->lock);
+        p->merging = false;
+        p->merged = k + 1;
+        if (rc < 0)
+            parts_fail(p, k, rc, &err);
+        pthread_cond_broadcast(&p->changed);
+    }
+}
+
+/* With the lock held, which it releases meanwhile: feeds part k its
+ * windows, then ends it. */
+static void run_part(parts *p, uint64_t k)
+{
+    part_slot *slot = &p->slots[k % p->nslots];
+    mms_walk_plan plan = p->plan;
+    plan.begin = p->plan.begin + k * p->part_len;
+    if (p->plan.end - plan.begin > p->part_len)
+        plan.end = plan.begin + p->part_len;
+    mms_feed feed = {.procs = p->procs, .states = slot->states, .overlaps = p->overlaps,
+                     .nprocs = p->nprocs, .done = slot->done, .guarded = true,
+                     .stop = &p->stop, .progress = p->progress};
+    mms_walk_counters counters = {0};
+    mms_error err;
+    mms_error_clear(&err);
+    pthread_mutex_unlock(&p->lock);
+    int rc = mms_walk_mapped(&plan, mms_feed_window, &feed, &counters, &err);
+    if (rc < 0)
+        atomic_store(&p->stop, true);
+    /* On this thread, failed or not: a later part may wait inside chunk()
+     * to learn that this one is over. */
+    end_part(p, slot, atomic_load(&p->stop));
+    pthread_mutex_lock(&p->lock);
+    if (rc < 0)
+        parts_fail(p, k, rc, &err);
+    p->counters.map_calls += counters.map_calls;
+    p->counters.bytes_mapped += counters.bytes_mapped;
+    p->counters.chunks += counters.chunks;
+    p->counters.bytes += counters.bytes;
+    note_done(p, k, slot);
+    slot->ended = true;
+    merge_ended(p);
+    pthread_cond_broadcast(&p->changed);
+}
+
+/* Whether the next part may be taken now: it is made, and the part after
+ * it (when there is one to make) has a free slot. */
+static bool can_take(const parts *p)
+{
+    uint64_t k = p->taken;
+    bool makes_next = k + 1 < p->nparts && k + 1 < p->make_limit;
+    return k < p->made && (!makes_next || k + 2 <= p->merged + p->nslots);
+}
+
+/* Whether no part is left to take, nor will be. */
+static bool nothing_left(const parts *p)
+{
+    return atomic_load(&p->stop) || (p->taken == p->made && (p->made == p->nparts ||
+                                                             p->made >= p->make_limit));
+}
+
+static void *worker(void *arg)
+{
+    parts *p = arg;
+    pthread_mutex_lock(&p->lock);
+    for (;;) {
+        while (!nothing_left(p) && !can_take(p))
+            pthread_cond_wait(&p->changed, &p->lock);
+        if (nothing_left(p))
+            break;
+        uint64_t k = p->taken++;
+        if (k + 1 < p->nparts && k + 1 < p->make_limit)
+            make_part(p, k + 1);
+        run_part(p, k);
+    }
+    pthread_cond_broadcast(&p->changed);
+    pthread_mutex_unlock(&p->lock);
+    return NULL;
+}
+
+/* Cuts the input into parts of whole windows of plan.window: one per
+ * thread, or parts of at most PART_MAX bytes (one window when a window is
+ * larger) when that makes more.  A part is walked in the same windows, but
+ * with more than two threads in windows of 2 * window / threads (at least
+ * a page), so that all threads together map about two windows at a time,
+ * as an ordered scan does. */
+static void plan_parts(parts *p, unsigned threads)
+{
+    uint64_t window = p->plan.window;
+    uint64_t windows = (p->plan.end - p->plan.begin + window - 1) / window;
+    uint64_t per_part = (windows + threads - 1) / threads;
+    uint64_t most = PART_MAX / window > 0 ? PART_MAX / window : 1;
+    if (per_part > most)
+        per_part = most;
+    if (per_part == 0)
+        per_part = 1;
+    p->part_len = per_part * window;
+    p->nparts = (windows + per_part - 1) / per_part;
+    if (threads > 2) {
+        uint64_t page = mms_page_size();
+        uint64_t walk = 2 * window / threads / page * page;
+        p->plan.window = walk < page ? page : walk;
+    }
+}
+
+static bool alloc_slots(parts *p)
+{
+    p->slots = calloc(p->nslots, sizeof *p->slots);
+    p->done_at = malloc(p->nprocs * sizeof *p->done_at);
+    if (!p->slots || !p->done_at)
+        return false;
+    for (size_t i = 0; i < p->nprocs; i++)
+        p->done_at[i] = UINT64_MAX;
+    for (size_t j = 0; j < p->nslots; j++) {
+        p->slots[j].states = calloc(p->nprocs, sizeof *p->slots[j].states);
+        p->slots[j].done = calloc(p->nprocs, sizeof *p->slots[j].done);
+        if (!p->slots[j].states || !p->slots[j].done)
+            return false;
+    }
+    return true;
+}
+
+static void free_slots(parts *p)
+{
+    for (size_t j = 0; p->slots && j < p->nslots; j++) {
+        if (p->slots[j].states)
+            free_states(p, &p->slots[j]);
+        free(p->slots[j].states);
+        free(p->slots[j].done);
+    }
+    free(p->slots);
+    free(p->done_at);
+}
+
+int mms_scan_parts(const mms_walk_plan *plan, mms_processor *const *procs,
+                   const size_t *overlaps, size_t nprocs, unsigned threads,
+                   mms_engine *progress, mms_walk_counters *counters, uint64_t *nparts,
+                   mms_error *err)
+{
+    parts p = {.plan = *plan, .procs = procs, .overlaps = overlaps, .nprocs = nprocs,
+               .progress = progress, .make_limit = UINT64_MAX};
+    p.plan.prefetch_thread = false; /* each thread maps its own windows */
+    if (threads > MAX_THREADS)
+        threads = MAX_THREADS;
+    if (p.plan.end <= p.plan.begin)
+        return 0;
+    plan_parts(&p, threads);
+    if (threads > p.nparts)
+        threads = (unsigned)p.nparts;
+    *nparts = p.nparts;
+    p.nslots = (size_t)threads * SLOTS_PER_THREAD + 1;
+    atomic_init(&p.stop, false);
+    if (!alloc_slots(&p)) {
+        free_slots(&p);
+        return mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
+    }
+    pthread_mutex_init(&p.lock, NULL);
+    pthread_cond_init(&p.changed, NULL);
+    pthread_mutex_lock(&p.lock);
+    make_part(&p, 0);
+    pthread_mutex_unlock(&p.lock);
+
+    /* A thread that cannot be started leaves its parts to the others. */
+    pthread_t helpers[MAX_THREADS];
+    unsigned started = 0;
+    while (started + 1 < threads && pthread_create(&helpers[started], NULL, worker, &p) == 0)
+        started++;
+    worker(&p);
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(helpers[i], NULL);
+    /* Parts made but not fed, after a failure: failed parts. */
+    for (uint64_t k = p.taken; k < p.made; k++)
+        end_part(&p, &p.slots[k % p.nslots], true);
+
+    counters->map_calls += p.counters.map_calls;
+    counters->bytes_mapped += p.counters.bytes_mapped;
+    counters->chunks += p.counters.chunks;
+    counters->bytes += p.counters.bytes;
+    if (p.rc < 0 && err)
+        *err = p.err;
+    free_slots(&p);
+    pthread_cond_destroy(&p.changed);
+    pthread_mutex_destroy(&p.lock);
+    return p.rc;
+}
