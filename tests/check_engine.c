@@ -31,6 +31,8 @@ typedef struct recorder {
     bool check_bytes;          /* compare with tu_byte_at() */
     int truncate_fd;           /* >= 0: truncate it to 0 during the first chunk */
     uint64_t done_after;       /* > 0: return MMS_PROC_DONE after this many chunks */
+    uint64_t done_on;          /* > 0: return MMS_PROC_DONE on the chunk whose new bytes hold it */
+    bool is_part;              /* made by split() */
     uint64_t fail_after;       /* > 0: fail with MMS_EPROC after this many chunks */
     uint64_t fail_at;          /* > 0: fail with MMS_EPROC when new bytes begin here */
     bool one_thread;           /* a part: every chunk must come from one thread */
@@ -101,7 +103,8 @@ static int rec_chunk(void *self, const mms_chunk *c, mms_error *err)
             sink ^= c->data[i];
         (void)sink;
     }
-    r->done = r->done_after > 0 && r->chunks >= r->done_after;
+    r->done = (r->done_after > 0 && r->chunks >= r->done_after) ||
+              (r->done_on > 0 && new_begin <= r->done_on && r->done_on < c->offset + c->len);
     atomic_store(&r->busy, false);
     if ((r->fail_after > 0 && r->chunks >= r->fail_after) ||
         (r->fail_at > 0 && new_begin == r->fail_at))
@@ -109,6 +112,9 @@ static int rec_chunk(void *self, const mms_chunk *c, mms_error *err)
                              (unsigned long long)new_begin);
     return r->done ? MMS_PROC_DONE : 0;
 }
+
+/* split() states that exist, and the most that existed at once. */
+static atomic_uint live_parts, most_live_parts;
 
 static void *rec_split(const void *self)
 {
@@ -118,9 +124,23 @@ static void *rec_split(const void *self)
     r->check_bytes = model->check_bytes;
     r->truncate_fd = -1;
     r->done_after = model->done_after;
+    r->done_on = model->done_on;
     r->fail_at = model->fail_at;
     r->one_thread = true;
+    r->is_part = true;
+    unsigned now = atomic_fetch_add(&live_parts, 1) + 1;
+    for (unsigned most = atomic_load(&most_live_parts);
+         now > most && !atomic_compare_exchange_weak(&most_live_parts, &most, now);)
+        ;
     return r;
+}
+
+static void rec_destroy(void *self)
+{
+    recorder *r = self;
+    if (r->is_part)
+        atomic_fetch_sub(&live_parts, 1);
+    free(r);
 }
 
 static int rec_merge(void *self, void *other, mms_error *err)
@@ -175,7 +195,7 @@ static const mms_processor_ops ordered_recorder_ops = {
 static const mms_processor_ops split_recorder_ops = {
     .abi = MMS_PROCESSOR_ABI, .name = "recorder", .flags = MMS_PROC_SPLITTABLE,
     .overlap = rec_overlap, .chunk = rec_chunk, .split = rec_split, .merge = rec_merge,
-    .finish = rec_finish, .destroy = free, .part_end = rec_part_end,
+    .finish = rec_finish, .destroy = rec_destroy, .part_end = rec_part_end,
     .spare_threads = rec_spare_threads,
 };
 
@@ -407,6 +427,47 @@ START_TEST(done_processors_stop_the_scan)
     ck_assert_uint_eq(info.chunks, 2);
     ck_assert_uint_eq(info.map_calls, 2);
     ck_assert_uint_eq(info.bytes, 2 * 64 * KIB);
+}
+END_TEST
+
+/* A split scan of a large input takes its parts in order and merges them as
+ * it goes: every byte once, parts adjacent, and only a few parts at once,
+ * however many the input has.  Once a part is done, later parts are not
+ * read. */
+START_TEST(split_scans_stream_a_few_parts_at_a_time)
+{
+    tu_enter_temp_dir();
+    const uint64_t size = GIB + 12345;
+    tu_make_sparse("sparse", size);
+    for (unsigned threads = 2; threads <= 4; threads++) {
+        mms_engine *engine = engine_with(MIB, threads, MMS_ADVICE_AUTO);
+        mms_processor *proc = recorder_new(true, 100, false);
+        ck_assert_int_eq(mms_engine_add(engine, proc, NULL), 0);
+        atomic_store(&most_live_parts, 0);
+        mms_error err;
+        ck_assert_msg(mms_engine_scan_path(engine, "sparse", &err) == 0, "%s", err.message);
+        recorder *r = rec_of(proc);
+        ck_assert_msg(r->fault[0] == '\0', "%u threads: %s", threads, r->fault);
+        ck_assert_uint_eq(r->begin, 0);
+        ck_assert_uint_eq(r->end, size);
+        mms_scan_info info;
+        mms_engine_get_info(engine, &info);
+        ck_assert_uint_eq(info.bytes, size);
+        ck_assert_uint_ge(info.parts, size / (32 * MIB));
+        ck_assert_uint_eq(atomic_load(&live_parts), 0);
+        ck_assert_uint_le(atomic_load(&most_live_parts), 2 * threads + 1);
+        ck_assert_uint_ge(atomic_load(&most_live_parts), 1);
+
+        /* Done in the part that holds byte 100 MiB: parts made by then
+         * still go through, no others. */
+        r->done_on = 100 * MIB;
+        ck_assert_msg(mms_engine_scan_path(engine, "sparse", &err) == 0, "%s", err.message);
+        mms_engine_get_info(engine, &info);
+        ck_assert_uint_le(info.bytes, 100 * MIB + (2 * threads + 2) * 32 * MIB);
+        ck_assert_uint_eq(atomic_load(&live_parts), 0);
+        mms_engine_free(engine);
+        mms_processor_free(proc);
+    }
 }
 END_TEST
 
@@ -1175,6 +1236,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, a_done_pipe_is_read_no_further);
     tcase_add_test(tc, one_done_processor_of_two_does_not_stop_the_scan);
     tcase_add_test(tc, sparse_6g_past_4g_in_flat_memory);
+    tcase_add_test(tc, split_scans_stream_a_few_parts_at_a_time);
     tcase_add_test(tc, holes_read_as_zeros_without_the_page_cache);
     tcase_add_test(tc, a_file_cut_short_in_its_holes_is_an_error);
     suite_add_tcase(s, tc);
