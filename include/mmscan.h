@@ -166,13 +166,15 @@ typedef struct mms_chunk {
  * for every later part in input order, after that part's part_end(): self
  * always covers the input just before part.
  *
- * When every processor is splittable, the parts are a few large ones, one
- * per thread: all are made before any is fed, and merged at the end.  In
- * a scan with lanes (an ordered processor beside it), every window is a
- * part (of every splittable processor at once) and the parts are made,
- * fed and merged as the scan goes: a part is made before the part just
- * before it is fed, and merged once it and the part after it have ended,
- * so only a few parts exist at any time.
+ * Parts are made, fed and merged as the scan goes, in input order: a
+ * part is made before the part just before it is fed, and merged once it
+ * and the part after it have ended, so only a few parts exist at any time
+ * (at most two per thread and one more) and a part may keep something for
+ * every byte it sees.  When every processor is splittable, the parts are
+ * runs of whole windows: one per thread, or of about 32 MiB each when the
+ * input is larger; each thread takes the next part when it is done with
+ * one.  In a scan with lanes (an ordered processor beside it), every
+ * window is a part (of every splittable processor at once).
  */
 #define MMS_PROC_SPLITTABLE (1u << 1)
 /** The processor changes the bytes it is given (reserved for edits). */
@@ -182,12 +184,12 @@ typedef struct mms_chunk {
  * What chunk() returns when the processor needs no more input (grep -q
  * after its first match, say).  The engine then gives that state no more
  * chunks.  Once every processor attached is done, the engine stops reading
- * the input; in a scan cut into parts, once every state of one part is
- * done, it stops reading that part only (other parts go on).  In a scan
- * with lanes, a window's part that is done stops that window only; once
- * every lane is done and every splittable processor has had a part done,
- * no window after the last of those parts is read (its processor wants no
- * input past it; the windows mapped ahead by then still go through).  Nothing else
+ * the input.  In a scan cut into parts, once every state of one part is
+ * done, it stops reading that part only; once every splittable processor
+ * has had a part done (and, in a scan with lanes, every lane is done), no
+ * part after the last of those is read (its processor wants no input past
+ * it; the parts made by then still go through).  In a scan with lanes, a
+ * part is one window.  Nothing else
  * changes: part_end(), merge() and finish() are called as usual and the
  * scan succeeds; mms_scan_info then counts only what was read.  A
  * processor that never returns it sees no difference.  (The table's abi is
@@ -250,9 +252,9 @@ typedef struct mms_processor_ops {
      *  stream or decompressed), else 0.  (The engine's read-ahead thread,
      *  when there is one, runs either way.)
      *
-     *  A processor that can share the work of one chunk (the built-in XXH3
-     *  and XXH128 hash sums part of each window's blocks on a thread of
-     *  its own) may keep up to count threads of its own busy inside chunk();
+     *  A processor that can share the work of one chunk (an ordered one
+     *  whose windows hold independent pieces) may keep up to count threads
+     *  of its own busy inside chunk();
      *  chunk() still returns only when the chunk is done.  Two cautions:
      *  the engine turns a SIGBUS (a mapped file that shrinks under the
      *  scan) into MMS_ETRUNCATED only on the thread that calls chunk(), so
@@ -366,7 +368,7 @@ typedef struct mms_scan_info {
     uint64_t map_calls;    /**< mmap() calls made */
     uint64_t bytes_mapped; /**< sum of the lengths of all maps */
     uint64_t chunks;       /**< chunks given to each processor */
-    unsigned parts;        /**< contiguous parts scanned at once */
+    unsigned parts;        /**< contiguous parts the input was cut into (1: none) */
 } mms_scan_info;
 
 /** The default window: 64 MiB. */
@@ -384,10 +386,10 @@ MMS_API void mms_engine_free(mms_engine *engine);
 /**
  * Sets the window size: the new bytes each chunk brings (the last chunk may
  * bring fewer).  It is rounded up to a multiple of the page size.  Some
- * scans walk smaller windows: a scan cut into more than two parts takes
- * 2 * window / parts (at least a page) so that the memory of all parts
- * stays near two windows, and a scan with lanes at most 4 MiB.  A stream
- * is read into a buffer of one window.
+ * scans walk smaller windows: a scan cut into parts on more than two
+ * threads takes 2 * window / threads (at least a page) so that the memory
+ * of all threads stays near two windows, and a scan with lanes at most 4
+ * MiB.  A stream is read into a buffer of one window.
  * @return 0, or MMS_EINVAL if bytes is below one page or above 1 TiB; the
  *         setting is then unchanged.
  */
@@ -421,7 +423,8 @@ MMS_API void mms_engine_clear(mms_engine *engine);
  * Scans one input in one pass, feeding every attached processor, then calls
  * their finish().  With more than one thread allowed, a mapped file is
  * scanned on several threads: if every processor is splittable, contiguous
- * parts of it at once; otherwise, with several processors, each ordered
+ * parts of it at once, each thread taking the next part in input order
+ * (see MMS_PROC_SPLITTABLE); otherwise, with several processors, each ordered
  * processor is a lane that sees every window in order, and the splittable
  * ones take each window as a part of its own, on whichever thread is free
  * (each window, of at most 4 MiB, is mapped once and at most four are
@@ -703,8 +706,11 @@ MMS_API const char *mms_hash_name(mms_hash_algorithm algorithm);
 MMS_API void mms_hash_to_hex(const mms_hash_digest *digest, bool little_endian, char *out);
 
 /**
- * Makes a processor that hashes its whole input (ordered).  Each scan
- * starts a new digest; an empty input has a digest too.  A scan that fails
+ * Makes a processor that hashes its whole input.  XXH32 and XXH64 are
+ * ordered; XXH3 and XXH128 are splittable (a part after the first sums its
+ * 1 KiB blocks, which needs 64 bytes per block until its merge, and the
+ * merge adds the sums in order), so a scan hashes on every thread the
+ * engine allows.  Each scan starts a new digest; an empty input has a digest too.  A scan that fails
  * leaves a partial state that the next scan's first bytes discard: after a
  * failure, use a new processor if the next input may be empty.
  * @return 0, MMS_EINVAL (unknown algorithm) or MMS_ENOMEM.

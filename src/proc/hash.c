@@ -6,23 +6,38 @@
  * own thread (see xxh3_stream.h), and merging adds those sums to the
  * stream of the input before it.  The engine merges parts in input order
  * as the scan goes, so a part holds the sums of a bounded stretch of input
- * (1/16 of its bytes) for a short time.
+ * (1/16 of its bytes) for a short time.  Parts that are done go to a pool
+ * that split() takes from, sums and all: fresh memory for every part would
+ * cost a page fault and a zeroed page per 4 KiB of sums.
  */
 #include "config.h"
 #include "internal.h"
 #include "proc/xxh.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 
-typedef struct hash_state {
+/* Part states kept for reuse; parts beyond this many are freed. */
+#define POOL_MAX 16
+
+typedef struct hash_state hash_state;
+
+typedef struct part_pool {
+    pthread_mutex_t lock; /* split() and destroy() may run at once */
+    hash_state *parts[POOL_MAX];
+    size_t count;
+} part_pool;
+
+struct hash_state {
     xxh_stream stream;      /* self: the input so far */
     mms_hash_digest digest; /* of the last finished scan */
     bool finished;
     bool is_part;           /* a split() state: part holds its bytes */
     bool part_started;
     xxh3_part part;
-} hash_state;
+    part_pool *pool;        /* XXH3 and XXH128: self's, shared with its parts */
+};
 
 const char *mms_hash_name(mms_hash_algorithm algorithm)
 {
@@ -70,10 +85,18 @@ static int hash_chunk(void *self, const mms_chunk *chunk, mms_error *err)
 static void *hash_split(const void *self)
 {
     const hash_state *model = self;
-    hash_state *part = xxh_alloc(sizeof *part);
+    hash_state *part = NULL;
+    pthread_mutex_lock(&model->pool->lock);
+    if (model->pool->count > 0)
+        part = model->pool->parts[--model->pool->count];
+    pthread_mutex_unlock(&model->pool->lock);
+    if (!part)
+        part = xxh_alloc(sizeof *part);
     if (part) {
         part->stream.algorithm = model->stream.algorithm;
         part->is_part = true;
+        part->part_started = false;
+        part->pool = model->pool;
     }
     return part;
 }
@@ -98,11 +121,32 @@ static int hash_finish(void *self, mms_error *err)
     return 0;
 }
 
+static void free_state(hash_state *s)
+{
+    xxh3_part_release(&s->part);
+    free(s);
+}
+
 static void hash_destroy(void *self)
 {
     hash_state *s = self;
-    xxh3_part_release(&s->part);
-    free(s);
+    if (s->is_part) {
+        pthread_mutex_lock(&s->pool->lock);
+        bool kept = s->pool->count < POOL_MAX;
+        if (kept)
+            s->pool->parts[s->pool->count++] = s;
+        pthread_mutex_unlock(&s->pool->lock);
+        if (!kept)
+            free_state(s);
+        return;
+    }
+    if (s->pool) {
+        for (size_t i = 0; i < s->pool->count; i++)
+            free_state(s->pool->parts[i]);
+        pthread_mutex_destroy(&s->pool->lock);
+        free(s->pool);
+    }
+    free_state(s);
 }
 
 /* XXH32 and XXH64: each stripe's result feeds the next one. */
@@ -138,8 +182,16 @@ int mms_hash_new(mms_processor **out, mms_hash_algorithm algorithm, mms_error *e
     if (!xxh_known(algorithm))
         return mms_error_set(err, MMS_EINVAL, 0, "unknown hash algorithm %d", (int)algorithm);
     hash_state *state = xxh_alloc(sizeof *state);
-    if (!state)
+    part_pool *pool = splittable(algorithm) ? calloc(1, sizeof *pool) : NULL;
+    if (!state || (splittable(algorithm) && !pool)) {
+        free(state);
+        free(pool);
         return mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
+    }
+    if (pool) {
+        pthread_mutex_init(&pool->lock, NULL);
+        state->pool = pool;
+    }
     xxh_reset(&state->stream, algorithm);
     return mms_processor_new(out, splittable(algorithm) ? &splittable_hash_ops : &ordered_hash_ops,
                              state, err);
