@@ -35,7 +35,8 @@ static const char scan_help[] =
     "\"hash\":{\"xxh3\":\"...\"}, \"grep\":[{\"pattern\":..., \"count\":...}],\n"
     "\"stats\":{...}} with the parts asked for.\n"
     "\n"
-    "Without a hash or a grep, the scan of one file uses every thread.\n"
+    "The scan of one file uses every thread; an xxh32 or xxh64 hash takes the\n"
+    "windows in order, one thread at a time, beside the rest.\n"
     "\n";
 
 enum {

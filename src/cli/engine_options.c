@@ -22,11 +22,10 @@ static const struct {
      "                        hint only; none: no hint\n"},
     {CLI_HELP_THREADS,
      "      --threads N       threads per file (default: one per CPU): parts of it\n"
-     "                        for work that can be split (beside a hash, one part\n"
+     "                        for work that can be split (all but compression and\n"
+     "                        XXH32 and XXH64 hashes; beside such a hash, one part\n"
      "                        per window while the hash sees every window in\n"
-     "                        order), or for an XXH3 or XXH128 hash alone,\n"
-     "                        a second thread that hashes part of each window;\n"
-     "                        1 scans in order on one thread\n"},
+     "                        order); 1 scans in order on one thread\n"},
     {CLI_HELP_ZSTD,
      "      --zstd[=WHEN]     scan the content of zstd-compressed input instead of\n"
      "                        its bytes: always (the default WHEN), auto (inputs\n"

@@ -31,8 +31,8 @@ for window in 4K 1M 64M; do
     done
 done
 
-# Windows of 4 MiB or more: XXH3 and XXH128 share them with a second thread
-# (mapped, read from a pipe, or one thread only for comparison).
+# XXH3 and XXH128 in parts of whole windows on two threads (mapped; read
+# from a pipe, or on one thread, for comparison).
 random_file 41943041 large
 for h in 2 3; do
     for window in 8M 64M; do
@@ -86,6 +86,8 @@ truncate -s 5G sparse
 printf 'far away\n' | dd of=sparse bs=1 seek=4831838200 conv=notrunc status=none
 same_output "sparse 5 GiB, XXH3" "$MMSCAN hash -H3 sparse" "xxhsum -H3 sparse"
 same_output "sparse 5 GiB, XXH64, 1M windows" "$MMSCAN hash --window 1M sparse" "xxhsum sparse"
+same_output "sparse 5 GiB, XXH128, 1M windows, 3 threads (many parts)" \
+    "$MMSCAN hash -H2 --window 1M --threads 3 sparse" "xxhsum -H2 sparse"
 
 # Errors: one line each, the other files still hashed, exit 2.
 "$MMSCAN" hash abc missing r17 >out.txt 2>err.txt
