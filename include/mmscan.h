@@ -171,9 +171,9 @@ typedef struct mms_chunk {
  * and the part after it have ended, so only a few parts exist at any time
  * (at most two per thread and one more) and a part may keep something for
  * every byte it sees.  When every processor is splittable, the parts are
- * runs of whole windows: one per thread, or of about 32 MiB each when the
- * input is larger; each thread takes the next part when it is done with
- * one.  In a scan with lanes (an ordered processor beside it), every
+ * runs of whole windows: one per thread, or of about 32 MiB each (one
+ * window each when windows are larger) when the input is larger; each
+ * thread takes the next part when it is done with one.  In a scan with lanes (an ordered processor beside it), every
  * window is a part (of every splittable processor at once).
  */
 #define MMS_PROC_SPLITTABLE (1u << 1)
@@ -222,7 +222,9 @@ typedef struct mms_processor_ops {
      *  wants no more input (see MMS_PROC_DONE). */
     int (*chunk)(void *self, const mms_chunk *chunk, mms_error *err);
     /** SPLITTABLE only: a new, empty state with self's settings, or NULL
-     *  when out of memory. */
+     *  when out of memory.  It may run while other states of the processor,
+     *  self included, are fed or merged on other threads: it may read only
+     *  settings that chunk(), merge() and finish() leave alone. */
     void *(*split)(const void *self);
     /** SPLITTABLE only: folds the results of part, which covers the input
      *  right after what self covers, into self.  part is destroyed after. */
@@ -709,8 +711,9 @@ MMS_API void mms_hash_to_hex(const mms_hash_digest *digest, bool little_endian, 
  * Makes a processor that hashes its whole input.  XXH32 and XXH64 are
  * ordered; XXH3 and XXH128 are splittable (a part after the first sums its
  * 1 KiB blocks, which needs 64 bytes per block until its merge, and the
- * merge adds the sums in order), so a scan hashes on every thread the
- * engine allows.  Each scan starts a new digest; an empty input has a digest too.  A scan that fails
+ * merge adds the sums in order), so a mapped input of more than one window
+ * is hashed on every thread the engine allows (a stream or a decompressed
+ * input on one).  Each scan starts a new digest; an empty input has a digest too.  A scan that fails
  * leaves a partial state that the next scan's first bytes discard: after a
  * failure, use a new processor if the next input may be empty.
  * @return 0, MMS_EINVAL (unknown algorithm) or MMS_ENOMEM.

@@ -3,21 +3,25 @@
  * that several threads scan at once.
  *
  * The input is cut into parts of whole windows: one per thread when that
- * makes them PART_MAX bytes or less, else parts of about PART_MAX (see
- * plan_parts()).  Each
- * thread takes the next part in input order, walks it (mapping its own
- * windows), ends it, and merges every part that has ended right after the
- * input merged so far.  So parts are made, fed and merged as the scan goes,
- * and a thread takes no part while SLOTS_PER_THREAD parts per thread are
- * made and not merged: few parts exist at once whatever the size of the
- * input, and a part may hold something for every byte it saw (the XXH3
- * hash keeps a sum per 1 KiB block until its merge).
+ * makes them PART_MAX bytes or less, else parts of about PART_MAX, or of
+ * one window when windows are larger (see cut_parts()).  Each thread takes
+ * the next part in input order, walks it (mapping its own windows), ends
+ * it, and merges the parts that may be, in input order.  So parts are
+ * made, fed and merged as the scan goes, and a thread takes no part while
+ * SLOTS_PER_THREAD parts per thread are made and not merged: few parts
+ * exist at once whatever the size of the input, and a part may hold
+ * something for every byte it saw (the XXH3 hash keeps a sum per 1 KiB
+ * block until its merge).
  *
  * States are made one part ahead: part k+1's by split() when part k is
  * taken, so split() runs in input order and a part is made before the part
- * just before it is fed.  Every part made is fed, ended and (unless the
- * scan fails) merged.  Once every processor has had a part done
- * (MMS_PROC_DONE), no part after the last of those is made.
+ * just before it is fed; split() may then run while other parts, the first
+ * one included, are fed or merged on other threads.  Every part made is
+ * ended: fed first, unless the scan failed before a thread took it (it
+ * then ends as failed).  Unless the scan fails, a part is merged once it
+ * and the part after it have ended (the later part may still read the
+ * earlier one's state until it ends).  Once every processor has had a part
+ * done (MMS_PROC_DONE), no part after the last of those is made.
  */
 #include "config.h"
 #include "internal.h"
@@ -123,10 +127,11 @@ static void end_part(const parts *p, const part_slot *slot, bool failed)
  * its processor wants no input past it. */
 static void note_done(parts *p, uint64_t k, const part_slot *slot)
 {
-    uint64_t last = 0;
-    for (size_t i = 0; i < p->nprocs; i++) {
+    for (size_t i = 0; i < p->nprocs; i++)
         if (slot->done[i] && k < p->done_at[i])
             p->done_at[i] = k;
+    uint64_t last = 0;
+    for (size_t i = 0; i < p->nprocs; i++) {
         if (p->done_at[i] == UINT64_MAX)
             return;
         if (p->done_at[i] > last)
@@ -251,11 +256,8 @@ static void *worker(void *arg)
 
 /* Cuts the input into parts of whole windows of plan.window: one per
  * thread, or parts of at most PART_MAX bytes (one window when a window is
- * larger) when that makes more.  A part is walked in the same windows, but
- * with more than two threads in windows of 2 * window / threads (at least
- * a page), so that all threads together map about two windows at a time,
- * as an ordered scan does. */
-static void plan_parts(parts *p, unsigned threads)
+ * larger) when that makes more. */
+static void cut_parts(parts *p, unsigned threads)
 {
     uint64_t window = p->plan.window;
     uint64_t windows = (p->plan.end - p->plan.begin + window - 1) / window;
@@ -267,9 +269,17 @@ static void plan_parts(parts *p, unsigned threads)
         per_part = 1;
     p->part_len = per_part * window;
     p->nparts = (windows + per_part - 1) / per_part;
+}
+
+/* The parts are walked in the same windows, but with more than two threads
+ * at work in windows of 2 * window / threads (at least a page), so that all
+ * threads together map about two windows at a time, as an ordered scan
+ * does. */
+static void set_walk_window(parts *p, unsigned threads)
+{
     if (threads > 2) {
         uint64_t page = mms_page_size();
-        uint64_t walk = 2 * window / threads / page * page;
+        uint64_t walk = 2 * p->plan.window / threads / page * page;
         p->plan.window = walk < page ? page : walk;
     }
 }
@@ -311,13 +321,15 @@ int mms_scan_parts(const mms_walk_plan *plan, mms_processor *const *procs,
     parts p = {.plan = *plan, .procs = procs, .overlaps = overlaps, .nprocs = nprocs,
                .progress = progress, .make_limit = UINT64_MAX};
     p.plan.prefetch_thread = false; /* each thread maps its own windows */
+    *nparts = 0;
     if (threads > MAX_THREADS)
         threads = MAX_THREADS;
     if (p.plan.end <= p.plan.begin)
         return 0;
-    plan_parts(&p, threads);
+    cut_parts(&p, threads);
     if (threads > p.nparts)
         threads = (unsigned)p.nparts;
+    set_walk_window(&p, threads);
     *nparts = p.nparts;
     p.nslots = (size_t)threads * SLOTS_PER_THREAD + 1;
     atomic_init(&p.stop, false);

@@ -471,6 +471,34 @@ START_TEST(split_scans_stream_a_few_parts_at_a_time)
 }
 END_TEST
 
+/* Two processors done in different parts: the scan reads up to the later
+ * one's part (and the parts made by then), whichever was attached first. */
+START_TEST(split_scans_stop_after_every_processor_is_done)
+{
+    tu_enter_temp_dir();
+    tu_make_sparse("sparse", GIB);
+    for (int later_first = 0; later_first <= 1; later_first++) {
+        mms_engine *engine = engine_with(MIB, 2, MMS_ADVICE_AUTO);
+        mms_processor *early = recorder_new(true, 0, false), *late = recorder_new(true, 0, false);
+        rec_of(early)->done_on = 40 * MIB;
+        rec_of(late)->done_on = 170 * MIB;
+        ck_assert_int_eq(mms_engine_add(engine, later_first ? late : early, NULL), 0);
+        ck_assert_int_eq(mms_engine_add(engine, later_first ? early : late, NULL), 0);
+        mms_error err;
+        ck_assert_msg(mms_engine_scan_path(engine, "sparse", &err) == 0, "%s", err.message);
+        mms_scan_info info;
+        mms_engine_get_info(engine, &info);
+        ck_assert_uint_ge(info.bytes, 170 * MIB);
+        ck_assert_msg(info.bytes <= 170 * MIB + 6 * 32 * MIB, "%s first: read %llu MiB",
+                      later_first ? "the later" : "the earlier",
+                      (unsigned long long)(info.bytes / MIB));
+        mms_engine_free(engine);
+        mms_processor_free(early);
+        mms_processor_free(late);
+    }
+}
+END_TEST
+
 /* Beside a lane, the splittable processors are done window by window: once
  * the lane and every one of them are done, no more windows are mapped. */
 START_TEST(done_lanes_and_parts_stop_the_scan)
@@ -632,11 +660,12 @@ static void check_offer(bool splittable, size_t nprocs, unsigned threads, bool p
                       "%s x%zu, %u threads%s: offered %u, want %u",
                       splittable ? "splittable" : "ordered", nprocs, threads,
                       pipe ? ", pipe" : "", rec_of(procs[i])->spare, want);
-        mms_processor_free(procs[i]);
     }
     if (cat)
         pclose(cat);
     mms_engine_free(engine);
+    for (size_t i = 0; i < nprocs; i++)
+        mms_processor_free(procs[i]);
 }
 
 /* A lone processor fed on one thread is offered the engine's other
@@ -1237,6 +1266,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, one_done_processor_of_two_does_not_stop_the_scan);
     tcase_add_test(tc, sparse_6g_past_4g_in_flat_memory);
     tcase_add_test(tc, split_scans_stream_a_few_parts_at_a_time);
+    tcase_add_test(tc, split_scans_stop_after_every_processor_is_done);
     tcase_add_test(tc, holes_read_as_zeros_without_the_page_cache);
     tcase_add_test(tc, a_file_cut_short_in_its_holes_is_an_error);
     suite_add_tcase(s, tc);

@@ -7,8 +7,9 @@
  * stream of the input before it.  The engine merges parts in input order
  * as the scan goes, so a part holds the sums of a bounded stretch of input
  * (1/16 of its bytes) for a short time.  Parts that are done go to a pool
- * that split() takes from, sums and all: fresh memory for every part would
- * cost a page fault and a zeroed page per 4 KiB of sums.
+ * that split() takes from, sums and all, until the scan finishes: fresh
+ * memory for every part would cost a page fault and a zeroed page per 4 KiB
+ * of sums.
  */
 #include "config.h"
 #include "internal.h"
@@ -30,6 +31,7 @@ typedef struct part_pool {
 } part_pool;
 
 struct hash_state {
+    mms_hash_algorithm algorithm; /* set once: split() reads it while self is fed */
     xxh_stream stream;      /* self: the input so far */
     mms_hash_digest digest; /* of the last finished scan */
     bool finished;
@@ -61,6 +63,23 @@ void mms_hash_to_hex(const mms_hash_digest *digest, bool little_endian, char *ou
     out[2 * digest->size] = '\0';
 }
 
+static void free_state(hash_state *s)
+{
+    xxh3_part_release(&s->part);
+    free(s);
+}
+
+/* Frees the part states kept for reuse (a pool of an ordered hash is NULL). */
+static void empty_pool(part_pool *pool)
+{
+    if (!pool)
+        return;
+    pthread_mutex_lock(&pool->lock);
+    while (pool->count > 0)
+        free_state(pool->parts[--pool->count]);
+    pthread_mutex_unlock(&pool->lock);
+}
+
 static int hash_chunk(void *self, const mms_chunk *chunk, mms_error *err)
 {
     hash_state *s = self;
@@ -69,7 +88,7 @@ static int hash_chunk(void *self, const mms_chunk *chunk, mms_error *err)
     uint64_t offset = chunk->offset + chunk->overlap;
     if (!s->is_part) {
         if (offset == 0) /* a new scan, maybe after a failed one */
-            xxh_reset(&s->stream, s->stream.algorithm);
+            xxh_reset(&s->stream, s->algorithm);
         xxh_update(&s->stream, data, len);
         return 0;
     }
@@ -93,7 +112,7 @@ static void *hash_split(const void *self)
     if (!part)
         part = xxh_alloc(sizeof *part);
     if (part) {
-        part->stream.algorithm = model->stream.algorithm;
+        part->algorithm = model->algorithm;
         part->is_part = true;
         part->part_started = false;
         part->pool = model->pool;
@@ -117,15 +136,11 @@ static int hash_finish(void *self, mms_error *err)
     hash_state *s = self;
     xxh_digest(&s->stream, &s->digest);
     s->finished = true;
-    xxh_reset(&s->stream, s->stream.algorithm); /* the next scan hashes a new input */
+    xxh_reset(&s->stream, s->algorithm); /* the next scan hashes a new input */
+    empty_pool(s->pool);
     return 0;
 }
 
-static void free_state(hash_state *s)
-{
-    xxh3_part_release(&s->part);
-    free(s);
-}
 
 static void hash_destroy(void *self)
 {
@@ -141,8 +156,7 @@ static void hash_destroy(void *self)
         return;
     }
     if (s->pool) {
-        for (size_t i = 0; i < s->pool->count; i++)
-            free_state(s->pool->parts[i]);
+        empty_pool(s->pool);
         pthread_mutex_destroy(&s->pool->lock);
         free(s->pool);
     }
@@ -192,6 +206,7 @@ int mms_hash_new(mms_processor **out, mms_hash_algorithm algorithm, mms_error *e
         pthread_mutex_init(&pool->lock, NULL);
         state->pool = pool;
     }
+    state->algorithm = algorithm;
     xxh_reset(&state->stream, algorithm);
     return mms_processor_new(out, splittable(algorithm) ? &splittable_hash_ops : &ordered_hash_ops,
                              state, err);
