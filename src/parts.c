@@ -35,7 +35,7 @@
 #define PART_MAX ((uint64_t)32 << 20)
 /* Parts that may exist at once, per thread. */
 #define SLOTS_PER_THREAD 2
-/* Threads beyond this many parts at once would only wait. */
+/* The most threads a split scan starts. */
 #define MAX_THREADS 64
 
 typedef struct part_slot {
@@ -63,7 +63,7 @@ typedef struct parts {
     int rc;                       /* the failure of the earliest part */
     uint64_t failed_part;
     mms_error err;
-    mms_walk_counters counters;
+    mms_walk_counters *counters;  /* the caller's: every part's walk adds to them */
     pthread_mutex_t lock;
     pthread_cond_t changed;
 } parts;
@@ -141,11 +141,17 @@ static void note_done(parts *p, uint64_t k, const part_slot *slot)
         p->make_limit = last + 1;
 }
 
-/* Whether part k exists or will: parts are made in order until the last
- * one or the limit. */
+/* Whether part k, not made yet, is to be made: parts are made in order
+ * until the last one or the limit. */
+static bool to_make(const parts *p, uint64_t k)
+{
+    return k < p->nparts && k < p->make_limit;
+}
+
+/* Whether part k exists or will. */
 static bool part_exists(const parts *p, uint64_t k)
 {
-    return k < p->made || (k < p->nparts && k < p->make_limit);
+    return k < p->made || to_make(p, k);
 }
 
 /* Whether part k (made, not merged) may be merged: it has ended, and so
@@ -209,10 +215,10 @@ static void run_part(parts *p, uint64_t k)
     pthread_mutex_lock(&p->lock);
     if (rc < 0)
         parts_fail(p, k, rc, &err);
-    p->counters.map_calls += counters.map_calls;
-    p->counters.bytes_mapped += counters.bytes_mapped;
-    p->counters.chunks += counters.chunks;
-    p->counters.bytes += counters.bytes;
+    p->counters->map_calls += counters.map_calls;
+    p->counters->bytes_mapped += counters.bytes_mapped;
+    p->counters->chunks += counters.chunks;
+    p->counters->bytes += counters.bytes;
     note_done(p, k, slot);
     slot->ended = true;
     merge_ended(p);
@@ -224,15 +230,13 @@ static void run_part(parts *p, uint64_t k)
 static bool can_take(const parts *p)
 {
     uint64_t k = p->taken;
-    bool makes_next = k + 1 < p->nparts && k + 1 < p->make_limit;
-    return k < p->made && (!makes_next || k + 2 <= p->merged + p->nslots);
+    return k < p->made && (!to_make(p, k + 1) || k + 2 <= p->merged + p->nslots);
 }
 
 /* Whether no part is left to take, nor will be. */
 static bool nothing_left(const parts *p)
 {
-    return atomic_load(&p->stop) || (p->taken == p->made && (p->made == p->nparts ||
-                                                             p->made >= p->make_limit));
+    return atomic_load(&p->stop) || (p->taken == p->made && !to_make(p, p->made));
 }
 
 static void *worker(void *arg)
@@ -245,7 +249,7 @@ static void *worker(void *arg)
         if (nothing_left(p))
             break;
         uint64_t k = p->taken++;
-        if (k + 1 < p->nparts && k + 1 < p->make_limit)
+        if (to_make(p, k + 1))
             make_part(p, k + 1);
         run_part(p, k);
     }
@@ -319,7 +323,7 @@ int mms_scan_parts(const mms_walk_plan *plan, mms_processor *const *procs,
                    mms_error *err)
 {
     parts p = {.plan = *plan, .procs = procs, .overlaps = overlaps, .nprocs = nprocs,
-               .progress = progress, .make_limit = UINT64_MAX};
+               .progress = progress, .make_limit = UINT64_MAX, .counters = counters};
     p.plan.prefetch_thread = false; /* each thread maps its own windows */
     *nparts = 0;
     if (threads > MAX_THREADS)
@@ -355,10 +359,6 @@ int mms_scan_parts(const mms_walk_plan *plan, mms_processor *const *procs,
     for (uint64_t k = p.taken; k < p.made; k++)
         end_part(&p, &p.slots[k % p.nslots], true);
 
-    counters->map_calls += p.counters.map_calls;
-    counters->bytes_mapped += p.counters.bytes_mapped;
-    counters->chunks += p.counters.chunks;
-    counters->bytes += p.counters.bytes;
     if (p.rc < 0 && err)
         *err = p.err;
     free_slots(&p);
