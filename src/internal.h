@@ -170,6 +170,33 @@ typedef struct mms_feed {
  * MMS_WALK_STOP once all are done or when *stop is set. */
 int mms_feed_window(void *ctx, const mms_window *win, mms_error *err);
 
+/* ---- the states of one part of a split scan (part_states.c) ---- */
+
+/* Makes states[0 .. n): the processors' own for the first part of a scan
+ * (first), split() ones after it.  0, or MMS_ENOMEM with none left. */
+int mms_part_states_make(mms_processor *const *procs, size_t n, bool first, void **states,
+                         mms_error *err);
+
+/* Tells every processor that has asked (abi 2, part_end) that its part is
+ * over; on the thread that fed the part, unless it was never fed. */
+void mms_part_states_end(mms_processor *const *procs, size_t n, void *const *states,
+                         bool failed);
+
+/* Merges a later part into the processors' own states; 0 or the first
+ * failure. */
+int mms_part_states_merge(mms_processor *const *procs, size_t n, void *const *states,
+                          mms_error *err);
+
+/* Destroys the split() states (never a processor's own); empties states. */
+void mms_part_states_free(mms_processor *const *procs, size_t n, void **states);
+
+/* Part k ended with done[i] set for the processors done in it; done_at[i]
+ * keeps each one's first such part (UINT64_MAX: none yet).  Returns how
+ * many parts are wanted: one past the last done_at once every processor
+ * has one (a part after it adds nothing its processor wants), else
+ * UINT64_MAX. */
+uint64_t mms_part_states_note_done(uint64_t *done_at, size_t n, const bool *done, uint64_t k);
+
 /* ---- scans (engine.c, parts.c, lanes.c) ---- */
 
 /* Adds bytes to the scan's progress and reports it (thread-safe). */

@@ -63,6 +63,7 @@ typedef struct lanes {
     size_t nsplit;
     uint64_t *done_at;     /* done_at[j]: the first window whose part of split_procs[j]
                               returned MMS_PROC_DONE (UINT64_MAX: none yet) */
+    uint64_t parts_wanted; /* windows whose parts matter (UINT64_MAX: all) */
     uint64_t next_part;    /* the first window whose part no thread has taken */
     uint64_t ended;        /* the parts of windows [0, ended) have ended */
     uint64_t merged;       /* the parts of windows [1, merged) are merged into self */
@@ -84,43 +85,6 @@ static void lanes_fail(lanes *l, int rc, const mms_error *err)
     atomic_store(&l->stop, true);
 }
 
-/* Frees the split() states in part (never a processor's own) and
- * empties it. */
-static void free_part(const lanes *l, void **part)
-{
-    for (size_t j = 0; j < l->nsplit; j++) {
-        if (part[j] && part[j] != l->split_procs[j]->self && l->split_procs[j]->ops->destroy)
-            l->split_procs[j]->ops->destroy(part[j]);
-        part[j] = NULL;
-    }
-}
-
-/* Makes the group's states for window k in part: the processors' own for
- * the first window, split() ones after it.  On failure none is left. */
-static int make_part(lanes *l, uint64_t k, void **part, mms_error *err)
-{
-    for (size_t j = 0; j < l->nsplit; j++) {
-        mms_processor *proc = l->split_procs[j];
-        part[j] = k == 0 ? proc->self : proc->ops->split(proc->self);
-        if (!part[j]) {
-            free_part(l, part);
-            return mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
-        }
-    }
-    return 0;
-}
-
-/* Tells every processor of the group that has asked (abi 2, part_end)
- * that its part of a window is over. */
-static void end_part(const lanes *l, const slot *s, bool failed)
-{
-    for (size_t j = 0; j < l->nsplit; j++) {
-        const mms_processor_ops *ops = l->split_procs[j]->ops;
-        if (ops->abi >= 2 && ops->part_end)
-            ops->part_end(s->part[j], failed);
-    }
-}
-
 /* With the lock held, which it releases meanwhile: maps the next window
  * and makes its part.  Mapping is one thread's at a time, so split() is
  * called in input order. */
@@ -138,7 +102,7 @@ static void map_next(lanes *l)
     if (rc == 0) {
         l->counters->chunks++;
         l->counters->bytes += win.chunk.len - win.chunk.overlap;
-        rc = make_part(l, k, s->part, &err);
+        rc = mms_part_states_make(l->split_procs, l->nsplit, k == 0, s->part, &err);
         if (rc < 0)
             mms_window_unmap(&win);
     }
@@ -195,12 +159,8 @@ static void merge_next(lanes *l)
     pthread_mutex_unlock(&l->lock);
     mms_error err;
     mms_error_clear(&err);
-    int rc = 0;
-    for (size_t j = 0; j < l->nsplit && rc == 0; j++) {
-        mms_processor *proc = l->split_procs[j];
-        rc = proc->ops->merge(proc->self, s->part[j], &err);
-    }
-    free_part(l, s->part);
+    int rc = mms_part_states_merge(l->split_procs, l->nsplit, s->part, &err);
+    mms_part_states_free(l->split_procs, l->nsplit, s->part);
     pthread_mutex_lock(&l->lock);
     l->merging = false;
     if (rc < 0) {
@@ -241,19 +201,12 @@ static bool pick_job(const lanes *l, size_t *lane)
 
 /* With the lock held: once no lane wants more windows and every processor
  * of the group is done at some window, the windows after the last of those
- * are not needed (a part after the one that was done adds nothing its
- * processor wants): no more are mapped. */
+ * are not needed: no more are mapped. */
 static void trim_windows(lanes *l)
 {
-    if (l->active > 0 || l->nsplit == 0)
+    if (l->active > 0 || l->nsplit == 0 || l->parts_wanted == UINT64_MAX)
         return;
-    uint64_t needed = 0;
-    for (size_t j = 0; j < l->nsplit; j++) {
-        if (l->done_at[j] == UINT64_MAX)
-            return;
-        if (l->done_at[j] + 1 > needed)
-            needed = l->done_at[j] + 1;
-    }
+    uint64_t needed = l->parts_wanted;
     if (needed < l->mapped)
         needed = l->mapped; /* the windows mapped already go through as usual */
     if (needed < l->nwindows)
@@ -292,7 +245,7 @@ static void run_job(lanes *l, bool *done, size_t lane)
     /* A part ends on the thread that fed it, failed or not: a later part
      * may be waiting inside chunk() to learn it. */
     if (part)
-        end_part(l, s, rc < 0 || atomic_load(&l->stop));
+        mms_part_states_end(l->split_procs, l->nsplit, s->part, rc < 0 || atomic_load(&l->stop));
 
     pthread_mutex_lock(&l->lock);
     if (part) {
@@ -310,9 +263,7 @@ static void run_job(lanes *l, bool *done, size_t lane)
         return; /* the windows are unmapped at the end */
     if (part) {
         s->pending--;
-        for (size_t j = 0; j < l->nsplit; j++)
-            if (done[j] && k < l->done_at[j])
-                l->done_at[j] = k;
+        l->parts_wanted = mms_part_states_note_done(l->done_at, l->nsplit, done, k);
     } else {
         bool finished = done[0] || k + 1 == l->nwindows;
         l->next[lane] = finished ? UINT64_MAX : k + 1;
@@ -369,11 +320,11 @@ static void lanes_clean_up(lanes *l)
         slot *s = &l->slots[k % IN_FLIGHT];
         bool unmerged = l->nsplit > 0 && (k == 0 || k >= l->merged);
         if (unmerged && !s->part_ended) {
-            end_part(l, s, true);
+            mms_part_states_end(l->split_procs, l->nsplit, s->part, true);
             s->part_ended = true;
         }
         if (unmerged)
-            free_part(l, s->part);
+            mms_part_states_free(l->split_procs, l->nsplit, s->part);
         mms_window_unmap(&s->win);
     }
 }
@@ -407,7 +358,7 @@ int mms_scan_lanes(const mms_walk_plan *plan, mms_processor *const *procs,
         threads = (unsigned)(nprocs + IN_FLIGHT);
     lanes l = {.plan = plan, .counters = counters, .progress = progress,
                .nwindows = (plan->end - plan->begin + plan->window - 1) / plan->window,
-               .merged = 1};
+               .merged = 1, .parts_wanted = UINT64_MAX};
     l.lane_procs = calloc(2 * nprocs, sizeof *l.lane_procs);
     l.lane_overlaps = calloc(2 * nprocs, sizeof *l.lane_overlaps);
     l.next = calloc(nprocs, sizeof *l.next);

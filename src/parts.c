@@ -80,16 +80,6 @@ static void parts_fail(parts *p, uint64_t k, int rc, const mms_error *err)
     atomic_store(&p->stop, true);
 }
 
-static void free_states(const parts *p, part_slot *slot)
-{
-    for (size_t i = 0; i < p->nprocs; i++) {
-        const mms_processor *proc = p->procs[i];
-        if (slot->states[i] && slot->states[i] != proc->self && proc->ops->destroy)
-            proc->ops->destroy(slot->states[i]);
-        slot->states[i] = NULL;
-    }
-}
-
 /* With the lock held: makes part k's states (the processors' own for part
  * 0).  On failure none is left and the scan fails. */
 static void make_part(parts *p, uint64_t k)
@@ -97,48 +87,12 @@ static void make_part(parts *p, uint64_t k)
     part_slot *slot = &p->slots[k % p->nslots];
     memset(slot->done, 0, p->nprocs * sizeof *slot->done);
     slot->ended = false;
-    for (size_t i = 0; i < p->nprocs; i++) {
-        mms_processor *proc = p->procs[i];
-        slot->states[i] = k == 0 ? proc->self : proc->ops->split(proc->self);
-        if (!slot->states[i]) {
-            free_states(p, slot);
-            mms_error err;
-            mms_error_set(&err, MMS_ENOMEM, ENOMEM, "out of memory");
-            parts_fail(p, k, MMS_ENOMEM, &err);
-            return;
-        }
-    }
-    p->made = k + 1;
-}
-
-/* Tells every processor that has asked (abi 2, part_end) that its part is
- * over, on the thread that fed it. */
-static void end_part(const parts *p, const part_slot *slot, bool failed)
-{
-    for (size_t i = 0; i < p->nprocs; i++) {
-        const mms_processor_ops *ops = p->procs[i]->ops;
-        if (ops->abi >= 2 && ops->part_end)
-            ops->part_end(slot->states[i], failed);
-    }
-}
-
-/* With the lock held: part k ended with these states done.  Once every
- * processor has had a part done, no part after the last of those is made:
- * its processor wants no input past it. */
-static void note_done(parts *p, uint64_t k, const part_slot *slot)
-{
-    for (size_t i = 0; i < p->nprocs; i++)
-        if (slot->done[i] && k < p->done_at[i])
-            p->done_at[i] = k;
-    uint64_t last = 0;
-    for (size_t i = 0; i < p->nprocs; i++) {
-        if (p->done_at[i] == UINT64_MAX)
-            return;
-        if (p->done_at[i] > last)
-            last = p->done_at[i];
-    }
-    if (last + 1 < p->make_limit)
-        p->make_limit = last + 1;
+    mms_error err;
+    int rc = mms_part_states_make(p->procs, p->nprocs, k == 0, slot->states, &err);
+    if (rc < 0)
+        parts_fail(p, k, rc, &err);
+    else
+        p->made = k + 1;
 }
 
 /* Whether part k, not made yet, is to be made: parts are made in order
@@ -173,14 +127,10 @@ static void merge_ended(parts *p)
         part_slot *slot = &p->slots[k % p->nslots];
         p->merging = true;
         pthread_mutex_unlock(&p->lock);
-        int rc = 0;
         mms_error err;
         mms_error_clear(&err);
-        for (size_t i = 0; k > 0 && i < p->nprocs && rc == 0; i++) {
-            mms_processor *proc = p->procs[i];
-            rc = proc->ops->merge(proc->self, slot->states[i], &err);
-        }
-        free_states(p, slot);
+        int rc = k > 0 ? mms_part_states_merge(p->procs, p->nprocs, slot->states, &err) : 0;
+        mms_part_states_free(p->procs, p->nprocs, slot->states);
         pthread_mutex_lock(&p->lock);
         p->merging = false;
         p->merged = k + 1;
@@ -211,7 +161,7 @@ static void run_part(parts *p, uint64_t k)
         atomic_store(&p->stop, true);
     /* On this thread, failed or not: a later part may wait inside chunk()
      * to learn that this one is over. */
-    end_part(p, slot, atomic_load(&p->stop));
+    mms_part_states_end(p->procs, p->nprocs, slot->states, atomic_load(&p->stop));
     pthread_mutex_lock(&p->lock);
     if (rc < 0)
         parts_fail(p, k, rc, &err);
@@ -219,7 +169,9 @@ static void run_part(parts *p, uint64_t k)
     p->counters->bytes_mapped += counters.bytes_mapped;
     p->counters->chunks += counters.chunks;
     p->counters->bytes += counters.bytes;
-    note_done(p, k, slot);
+    uint64_t wanted = mms_part_states_note_done(p->done_at, p->nprocs, slot->done, k);
+    if (wanted < p->make_limit)
+        p->make_limit = wanted; /* no part after the last one that was done */
     slot->ended = true;
     merge_ended(p);
     pthread_cond_broadcast(&p->changed);
@@ -309,7 +261,7 @@ static void free_slots(parts *p)
 {
     for (size_t j = 0; p->slots && j < p->nslots; j++) {
         if (p->slots[j].states)
-            free_states(p, &p->slots[j]);
+            mms_part_states_free(p->procs, p->nprocs, p->slots[j].states);
         free(p->slots[j].states);
         free(p->slots[j].done);
     }
@@ -357,7 +309,7 @@ int mms_scan_parts(const mms_walk_plan *plan, mms_processor *const *procs,
         pthread_join(helpers[i], NULL);
     /* Parts made but not fed, after a failure: failed parts. */
     for (uint64_t k = p.taken; k < p.made; k++)
-        end_part(&p, &p.slots[k % p.nslots], true);
+        mms_part_states_end(procs, nprocs, p.slots[k % p.nslots].states, true);
 
     if (p.rc < 0 && err)
         *err = p.err;

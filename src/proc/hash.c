@@ -31,7 +31,6 @@ typedef struct part_pool {
 } part_pool;
 
 struct hash_state {
-    mms_hash_algorithm algorithm; /* set once: split() reads it while self is fed */
     xxh_stream stream;      /* self: the input so far */
     mms_hash_digest digest; /* of the last finished scan */
     bool finished;
@@ -88,7 +87,7 @@ static int hash_chunk(void *self, const mms_chunk *chunk, mms_error *err)
     uint64_t offset = chunk->offset + chunk->overlap;
     if (!s->is_part) {
         if (offset == 0) /* a new scan, maybe after a failed one */
-            xxh_reset(&s->stream, s->algorithm);
+            xxh_reset(&s->stream, s->stream.algorithm);
         xxh_update(&s->stream, data, len);
         return 0;
     }
@@ -112,7 +111,6 @@ static void *hash_split(const void *self)
     if (!part)
         part = xxh_alloc(sizeof *part);
     if (part) {
-        part->algorithm = model->algorithm;
         part->is_part = true;
         part->part_started = false;
         part->pool = model->pool;
@@ -136,11 +134,10 @@ static int hash_finish(void *self, mms_error *err)
     hash_state *s = self;
     xxh_digest(&s->stream, &s->digest);
     s->finished = true;
-    xxh_reset(&s->stream, s->algorithm); /* the next scan hashes a new input */
+    xxh_reset(&s->stream, s->stream.algorithm); /* the next scan hashes a new input */
     empty_pool(s->pool);
     return 0;
 }
-
 
 static void hash_destroy(void *self)
 {
@@ -206,7 +203,6 @@ int mms_hash_new(mms_processor **out, mms_hash_algorithm algorithm, mms_error *e
         pthread_mutex_init(&pool->lock, NULL);
         state->pool = pool;
     }
-    state->algorithm = algorithm;
     xxh_reset(&state->stream, algorithm);
     return mms_processor_new(out, splittable(algorithm) ? &splittable_hash_ops : &ordered_hash_ops,
                              state, err);

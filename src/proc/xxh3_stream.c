@@ -222,7 +222,6 @@ void xxh3_part_start(xxh3_part *p, uint64_t start)
 {
     pthread_once(&setup_once, setup);
     p->start = start;
-    p->len = 0;
     p->head_len = p->nsums = p->tail_len = 0;
 }
 
@@ -255,29 +254,30 @@ static bool sum_whole_blocks(xxh3_part *p, const unsigned char *data, size_t n)
     return true;
 }
 
+/* Moves bytes from *in (*len of them) to buf (holding *held) until it
+ * holds want or *in is used up. */
+static void fill(unsigned char *buf, size_t *held, size_t want, const unsigned char **in,
+                 size_t *len)
+{
+    size_t take = want - *held < *len ? want - *held : *len;
+    memcpy(buf + *held, *in, take);
+    *held += take;
+    *in += take;
+    *len -= take;
+}
+
 bool xxh3_part_update(xxh3_part *p, const void *data, size_t len)
 {
     const unsigned char *in = data;
-    p->len += len;
     /* The bytes before the part's first block edge. */
     size_t head_want = (size_t)((BLOCK_LEN - p->start % BLOCK_LEN) % BLOCK_LEN);
-    if (p->head_len < head_want) {
-        size_t take = head_want - p->head_len < len ? head_want - p->head_len : len;
-        memcpy(p->head + p->head_len, in, take);
-        p->head_len += take;
-        in += take;
-        len -= take;
-    }
+    if (p->head_len < head_want)
+        fill(p->head, &p->head_len, head_want, &in, &len);
     if (len == 0)
         return true;
     /* A full tail is summed once a byte follows it. */
     if (p->tail_len > 0) {
-        size_t fill = BLOCK_LEN - p->tail_len;
-        fill = fill < len ? fill : len;
-        memcpy(p->tail + p->tail_len, in, fill);
-        p->tail_len += fill;
-        in += fill;
-        len -= fill;
+        fill(p->tail, &p->tail_len, BLOCK_LEN, &in, &len);
         if (len == 0)
             return true;
         if (!sum_whole_blocks(p, p->tail, 1))

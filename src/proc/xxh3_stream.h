@@ -47,7 +47,7 @@ typedef struct xxh3_stream {
  * differently), and the bytes after the last block summed (tail).
  */
 typedef struct xxh3_part {
-    uint64_t start, len;   /* where the part starts; bytes given so far */
+    uint64_t start;        /* where the part starts in the input */
     unsigned char head[XXH3_BLOCK_LEN];
     size_t head_len;
     uint64_t (*sums)[8];   /* by block, in order */
