@@ -109,6 +109,63 @@ START_TEST(every_byte_value_between_letters)
 }
 END_TEST
 
+/* Text: words of 1 to 40 letters between runs of white space, so that
+ * words and white space cross block and run edges. */
+static void fill_text(unsigned char *p, size_t len, unsigned seed)
+{
+    static const char space[] = " \n\t\r\v\f";
+    srand(seed);
+    for (size_t i = 0; i < len;) {
+        for (int n = 1 + rand() % 40; n > 0 && i < len; n--)
+            p[i++] = (unsigned char)('!' + rand() % ('~' - '!' + 1));
+        for (int n = 1 + rand() % 3; n > 0 && i < len; n--)
+            p[i++] = (unsigned char)space[rand() % (sizeof space - 1)];
+    }
+}
+
+/* Counts data in two calls cut at cut, and checks the counts. */
+static void check_in_two_calls(const unsigned char *data, size_t len, size_t cut)
+{
+    mms_wc_counts want = reference_counts(data, len);
+    uint64_t lines = 0;
+    wc_words words = {0, false};
+    wc_count_lines_words(data, cut, &lines, &words);
+    wc_count_lines_words(data + cut, len - cut, &lines, &words);
+    ck_assert_msg(lines == want.lines && words.count == want.words,
+                  "%zu bytes cut at %zu: %llu lines %llu words, want %llu %llu", len, cut,
+                  (unsigned long long)lines, (unsigned long long)words.count,
+                  (unsigned long long)want.lines, (unsigned long long)want.words);
+}
+
+/* Text with no transparent byte is counted from its printable bytes
+ * alone; one transparent byte anywhere (here inside a word, where it joins
+ * two halves into one word) has the run counted again the exact way. */
+START_TEST(text_and_one_transparent_byte_anywhere)
+{
+    static const unsigned char transparent[] = {0, 1, 8, 0x0e, 0x1f, 0x7f, 0x80, 0xc3, 0xff};
+    const size_t len = 3 * 127 * 64 + 37; /* three runs of the vector kernel and a partial block */
+    unsigned char *text = malloc(len), *data = malloc(len);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_ptr_nonnull(data);
+    for (unsigned seed = 1; seed <= 3; seed++) {
+        fill_text(text, len, seed);
+        for (size_t cut = 0; cut <= len; cut += 1 + cut / 8)
+            check_in_two_calls(text, len, cut);
+        for (size_t at = 1, k = 0; at + 1 < len; at += 1 + at % 61, k++) {
+            memcpy(data, text, len);
+            data[at - 1] = data[at + 1] = 'x';
+            data[at] = transparent[k % sizeof transparent];
+            check_in_two_calls(data, len, 0);
+            check_in_two_calls(data, len, at);
+            check_in_two_calls(data, len, at + 1);
+            check_in_two_calls(data, len, (at + len) / 2);
+        }
+    }
+    free(text);
+    free(data);
+}
+END_TEST
+
 static mms_wc_counts scan_counts(const char *path, uint64_t window, unsigned threads, unsigned what)
 {
     mms_engine *engine;
@@ -216,6 +273,7 @@ int main(void)
     tcase_add_test(tc, kernel_matches_reference_at_every_length_and_alignment);
     tcase_add_test(tc, every_byte_value_between_letters);
     tcase_add_test(tc, dense_newlines_in_long_inputs);
+    tcase_add_test(tc, text_and_one_transparent_byte_anywhere);
     tcase_add_test(tc, any_windows_and_threads_give_the_same_counts);
     tcase_add_test(tc, known_answers);
     tcase_add_test(tc, counts_of_several_scans_add_up);

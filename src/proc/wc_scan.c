@@ -8,6 +8,13 @@
  * + carry-in computes every position's carry at once, like a binary adder,
  * so runs of transparent bytes need no byte-by-byte loop.
  *
+ * Most text has no transparent byte at all: every byte is white space or
+ * printable, and a word starts at each printable byte after a white space
+ * one.  The AVX2 version counts runs of blocks that way, from the
+ * printable mask alone, and counts a run again the exact way when one of
+ * its bytes was transparent after all (and the rest of that call too: the
+ * data holds such bytes).
+ *
  * An AVX2 version is chosen at run time when the CPU has it; SSE2 (always
  * present on x86-64) or plain C otherwise.
  */
@@ -28,28 +35,34 @@ typedef struct block_masks {
 } block_masks;
 
 #ifdef HAVE_X86_VECTORS
-/* The space and print masks of 32 bytes; their newlines are added to the
- * byte counters in *newlines (one at most per byte and call). */
-static inline __attribute__((always_inline, target("avx2"))) void
-classify32_avx2(const unsigned char *p, uint64_t *space, uint64_t *print, __m256i *newlines)
+/* 0xff for each white space byte of v, 0 for the others. */
+static inline __attribute__((always_inline, target("avx2"))) __m256i space_bytes_avx2(__m256i v)
 {
-    /* White space by table: a byte is space when the table entry at its
-     * low four bits is the byte itself.  Entry 0 is ' ', entries 9 to 13
-     * are '\t' to '\r', the others a value no byte there can equal; a byte
-     * of 0x80 or more looks up 0, which only 0 equals, and 0 is not >= 0x80. */
+    /* A byte is space when the table entry at its low four bits is the
+     * byte itself.  Entry 0 is ' ', entries 9 to 13 are '\t' to '\r', the
+     * others a value no byte there can equal; a byte of 0x80 or more looks
+     * up 0, which only 0 equals, and 0 is not >= 0x80. */
     const __m256i spaces = _mm256_setr_epi8(' ', -1, -1, -1, -1, -1, -1, -1, -1, '\t', '\n', '\v',
                                             '\f', '\r', -1, -1, ' ', -1, -1, -1, -1, -1, -1, -1,
                                             -1, '\t', '\n', '\v', '\f', '\r', -1, -1);
-    const __m256i nl = _mm256_set1_epi8('\n');
-    /* Printable by one signed compare: adding 95 moves 0x21-0x7e to
-     * -128..-35 and every other byte to -34 or above. */
+    return _mm256_cmpeq_epi8(_mm256_shuffle_epi8(spaces, v), v);
+}
+
+/* 0xff for each printable byte of v, 0 for the others. */
+static inline __attribute__((always_inline, target("avx2"))) __m256i print_bytes_avx2(__m256i v)
+{
+    /* One signed compare: adding 95 moves 0x21-0x7e to -128..-35 and every
+     * other byte to -34 or above. */
     const __m256i to_print = _mm256_set1_epi8(95), print_limit = _mm256_set1_epi8(-34);
-    __m256i v = _mm256_loadu_si256((const __m256i *)p);
-    *space = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_shuffle_epi8(spaces, v), v));
-    *print = (uint32_t)_mm256_movemask_epi8(
-        _mm256_cmpgt_epi8(print_limit, _mm256_add_epi8(v, to_print)));
-    /* cmpeq gives -1 per match: subtracting it counts up. */
-    *newlines = _mm256_sub_epi8(*newlines, _mm256_cmpeq_epi8(v, nl));
+    return _mm256_cmpgt_epi8(print_limit, _mm256_add_epi8(v, to_print));
+}
+
+/* Adds the newlines of v to the byte counters *newlines (cmpeq gives -1
+ * per match: subtracting it counts up). */
+static inline __attribute__((always_inline, target("avx2"))) void count_newlines_avx2(__m256i v,
+                                                                                    __m256i *newlines)
+{
+    *newlines = _mm256_sub_epi8(*newlines, _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n')));
 }
 
 /* The sum of the 32 byte counters of counts. */
@@ -159,6 +172,7 @@ typedef struct block_counts {
     wc_words words;
 #ifdef HAVE_X86_VECTORS
     __m256i newlines; /* AVX2: byte counters, up to 2 a block */
+    __m256i text;     /* AVX2 text blocks: 0xff where no byte was transparent */
 #endif
 } block_counts;
 
@@ -182,25 +196,81 @@ count_blocks(const unsigned char *data, size_t len, block_fn count, block_counts
 }
 
 #ifdef HAVE_X86_VECTORS
+/* The 32-bit mask of the bytes of v that are 0xff. */
+static inline __attribute__((always_inline, target("avx2"))) uint64_t mask32_avx2(__m256i v)
+{
+    return (uint32_t)_mm256_movemask_epi8(v);
+}
+
 static inline __attribute__((always_inline, target("avx2"))) void
 count_block_avx2(const unsigned char *p, block_counts *c)
 {
-    uint64_t space[2], print[2];
-    classify32_avx2(p, &space[0], &print[0], &c->newlines);
-    classify32_avx2(p + 32, &space[1], &print[1], &c->newlines);
-    count_words(space[0] | space[1] << 32, print[0] | print[1] << 32, &c->words);
+    __m256i v0 = _mm256_loadu_si256((const __m256i *)p);
+    __m256i v1 = _mm256_loadu_si256((const __m256i *)(p + 32));
+    count_newlines_avx2(v0, &c->newlines);
+    count_newlines_avx2(v1, &c->newlines);
+    uint64_t space = mask32_avx2(space_bytes_avx2(v0)) | mask32_avx2(space_bytes_avx2(v1)) << 32;
+    uint64_t print = mask32_avx2(print_bytes_avx2(v0)) | mask32_avx2(print_bytes_avx2(v1)) << 32;
+    count_words(space, print, &c->words);
 }
 
-/* Newlines go to byte counters, not masks: runs of 127 blocks, each run's
- * counters summed before any can pass 255. */
+/* A block of text: a word starts at each printable byte that follows a
+ * non-printable one, white space here.  c->text keeps, in each byte, 0xff
+ * while every byte seen at that place was white space or printable. */
+static inline __attribute__((always_inline, target("avx2"))) void
+count_text_block_avx2(const unsigned char *p, block_counts *c)
+{
+    __m256i v0 = _mm256_loadu_si256((const __m256i *)p);
+    __m256i v1 = _mm256_loadu_si256((const __m256i *)(p + 32));
+    count_newlines_avx2(v0, &c->newlines);
+    count_newlines_avx2(v1, &c->newlines);
+    __m256i print0 = print_bytes_avx2(v0), print1 = print_bytes_avx2(v1);
+    __m256i text0 = _mm256_or_si256(print0, space_bytes_avx2(v0));
+    __m256i text1 = _mm256_or_si256(print1, space_bytes_avx2(v1));
+    c->text = _mm256_and_si256(c->text, _mm256_and_si256(text0, text1));
+    uint64_t print = mask32_avx2(print0) | mask32_avx2(print1) << 32;
+    c->words.count += (uint64_t)__builtin_popcountll(print & ~(print << 1 | c->words.in_word));
+    c->words.in_word = print >> 63;
+}
+
+/* Blocks a run counts its newlines in byte counters for: each block adds
+ * up to 2 to a counter, so the counters are summed before any passes 255. */
+#define RUN_BLOCKS 127
+
+/* Counts a run of at most RUN_BLOCKS blocks, the last one maybe partial.
+ * As text (whole blocks only; a partial one pads with NUL bytes, which are
+ * transparent): false when a byte was not white space or printable, with c
+ * then not to be used. */
+static inline __attribute__((always_inline, target("avx2,popcnt"))) bool
+count_run_avx2(const unsigned char *p, size_t len, bool as_text, block_counts *c)
+{
+    c->newlines = _mm256_setzero_si256();
+    if (as_text) {
+        c->text = _mm256_set1_epi8(-1);
+        count_blocks(p, len / 64 * 64, count_text_block_avx2, c);
+        if (!_mm256_testc_si256(c->text, _mm256_set1_epi8(-1)))
+            return false;
+        p += len / 64 * 64;
+        len %= 64;
+    }
+    count_blocks(p, len, count_block_avx2, c);
+    c->lines += sum_bytes_avx2(c->newlines);
+    return true;
+}
+
 __attribute__((target("avx2,popcnt"))) static void
 count_all_avx2(const unsigned char *data, size_t len, uint64_t *lines, wc_words *words)
 {
     block_counts c = {.words = *words};
-    for (size_t i = 0; i < len; i += 127 * 64) {
-        c.newlines = _mm256_setzero_si256();
-        count_blocks(data + i, len - i < 127 * 64 ? len - i : 127 * 64, count_block_avx2, &c);
-        c.lines += sum_bytes_avx2(c.newlines);
+    bool as_text = true;
+    for (size_t i = 0; i < len; i += RUN_BLOCKS * 64) {
+        size_t run = len - i < RUN_BLOCKS * 64 ? len - i : RUN_BLOCKS * 64;
+        block_counts before = c;
+        if (!count_run_avx2(data + i, run, as_text, &c)) {
+            c = before;
+            as_text = false;
+            count_run_avx2(data + i, run, false, &c);
+        }
     }
     *lines += c.lines;
     *words = c.words;
