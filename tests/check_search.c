@@ -77,6 +77,44 @@ START_TEST(literal_finder_finds_a_lone_match_anywhere)
 }
 END_TEST
 
+/* Filler full of the needle's bytes, never in a match's order, so that
+ * the probed bytes agree on many false candidates; one match at every
+ * position, with the rarer probed byte first or last in the needle (the
+ * search loads up to the further of the two). */
+START_TEST(literal_finder_where_the_rarer_byte_is_common)
+{
+    static const struct {
+        const char *needle, *filler;
+    } cases[] = {
+        {"xq", "qx.q x.qq"},       /* the rarer byte last */
+        {"qx", "xq.x q.xx"},       /* the rarer byte first */
+        {"zoo", "zo.zzoz.o"},      /* both probes on the same byte value */
+        {"kQjx", "kQj.Qjx.kQjQ"}, /* caseless: Q and q are the same byte */
+    };
+    unsigned char hay[4096 + 5];
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const unsigned char *needle = (const unsigned char *)cases[k].needle;
+        size_t n = strlen(cases[k].needle), fill = strlen(cases[k].filler);
+        for (int caseless = 0; caseless < 2; caseless++) {
+            lit_needle lit;
+            ck_assert_int_eq(lit_init(&lit, needle, n, caseless), 0);
+            for (size_t at = 0; at + n <= sizeof hay; at += 1 + at / 512) {
+                for (size_t i = 0; i < sizeof hay; i++)
+                    hay[i] = (unsigned char)cases[k].filler[i % fill];
+                ck_assert_uint_eq(lit_find(&lit, hay, sizeof hay),
+                                  naive_find(hay, sizeof hay, needle, n, caseless));
+                memcpy(hay + at, needle, n);
+                size_t want = naive_find(hay, sizeof hay, needle, n, caseless);
+                ck_assert_msg(lit_find(&lit, hay, sizeof hay) == want,
+                              "needle %s at %zu: found at %zu, want %zu", cases[k].needle, at,
+                              lit_find(&lit, hay, sizeof hay), want);
+            }
+            lit_release(&lit);
+        }
+    }
+}
+END_TEST
+
 static void expect_translation(const char *pattern, mms_search_syntax syntax, const char *want)
 {
     bytebuf out = {0};
@@ -463,6 +501,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, literal_finder_matches_naive_search);
     tcase_add_test(tc, literal_finder_finds_a_lone_match_anywhere);
+    tcase_add_test(tc, literal_finder_where_the_rarer_byte_is_common);
     tcase_add_test(tc, grep_syntaxes_become_pcre);
     tcase_add_test(tc, required_literals);
     tcase_add_test(tc, matches_across_windows_found_once);

@@ -72,8 +72,8 @@ int lit_init(lit_needle *needle, const unsigned char *bytes, size_t len, bool ca
         if (i != rarest && (second == rarest ||
                             probe_score(needle, rarest, i) < probe_score(needle, rarest, second)))
             second = i;
-    needle->probe[0] = rarest < second ? rarest : second;
-    needle->probe[1] = rarest < second ? second : rarest;
+    needle->probe[0] = rarest;
+    needle->probe[1] = second;
     return 0;
 }
 
@@ -167,11 +167,12 @@ find_avx2(const lit_needle *needle, const unsigned char *hay, size_t len, bool c
     const __m256i lo1 = _mm256_set1_epi8((char)b1), hi1 = _mm256_set1_epi8((char)other_case(b1));
     const unsigned char *p0 = hay + needle->probe[0], *p1 = hay + needle->probe[1];
 #define PROBE(at) probe_avx2(p0 + (at), p1 + (at), lo0, hi0, lo1, hi1, caseless)
+    const size_t further = needle->probe[0] > needle->probe[1] ? needle->probe[0] : needle->probe[1];
     size_t i = 0;
     /* 128 positions a step, tested together: most text has no candidate,
      * and one test of four results costs less than four.  Loads end at
-     * i + probe[1] + 128 <= len, so every lane is inside hay. */
-    for (; i + needle->probe[1] + 128 <= len; i += 128) {
+     * i + further + 128 <= len, so every lane is inside hay. */
+    for (; i + further + 128 <= len; i += 128) {
         __builtin_prefetch(p0 + i + MMS_PREFETCH_AHEAD);
         __builtin_prefetch(p0 + i + MMS_PREFETCH_AHEAD + 64);
         __m256i c0 = PROBE(i), c1 = PROBE(i + 32), c2 = PROBE(i + 64), c3 = PROBE(i + 96);
@@ -186,7 +187,7 @@ find_avx2(const lit_needle *needle, const unsigned char *hay, size_t len, bool c
                 return at;
         }
     }
-    for (; i + needle->probe[1] + 32 <= len; i += 32) {
+    for (; i + further + 32 <= len; i += 32) {
         uint32_t mask = (uint32_t)_mm256_movemask_epi8(PROBE(i));
         if (mask) {
             size_t at = verify(needle, hay, len, i, mask);

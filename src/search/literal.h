@@ -16,7 +16,7 @@ typedef struct lit_needle {
     unsigned char *bytes; /* lower-cased when caseless */
     size_t len;           /* at least 1 */
     bool caseless;        /* ASCII letters match either case */
-    size_t probe[2];      /* offsets in the needle of the two probed bytes */
+    size_t probe[2];      /* offsets in the needle of the probed bytes, the rarer first */
 } lit_needle;
 
 /* Prepares a needle of len >= 1 bytes.  Returns 0, or -1 when out of memory. */
