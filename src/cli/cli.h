@@ -121,6 +121,10 @@ int cli_bad_option(const char *cmd, char **argv);
  * (standard input) when there are none; *count receives how many. */
 char **cli_operands(int argc, char **argv, int *count);
 
+/* mms_engine_scan_path(), after a warning on stderr when an edit of the
+ * file is under way or was cut short (its journal is there). */
+int cli_scan_path(const char *cmd, mms_engine *engine, const char *path, mms_error *err);
+
 /* ---- output files (output_path.c) ---- */
 
 /* Where a command writes: standard output, or a temporary file that

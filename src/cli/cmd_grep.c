@@ -203,7 +203,7 @@ static int64_t grep_input(mms_engine *engine, const mms_pattern *pattern, const 
     if (rc == 0)
         rc = mms_engine_add(engine, proc, &err);
     if (rc == 0)
-        rc = mms_engine_scan_path(engine, path, &err);
+        rc = cli_scan_path("grep", engine, path, &err);
     mms_engine_clear(engine);
     if (rc < 0) {
         cli_error_path("grep", path, &err);

@@ -90,7 +90,7 @@ int hash_input(mms_engine *engine, mms_hash_algorithm algorithm, const char *pat
     if (rc == 0)
         rc = mms_engine_add(engine, proc, err);
     if (rc == 0)
-        rc = mms_engine_scan_path(engine, path, err);
+        rc = cli_scan_path("hash", engine, path, err);
     if (rc == 0)
         rc = mms_hash_get_digest(proc, out);
     mms_engine_clear(engine);

@@ -199,7 +199,7 @@ static int scan_one(void *ctx, mms_engine *engine, const char *path, FILE *out)
     mms_error err;
     int rc = attach(s, engine, &procs, &err);
     if (rc == 0)
-        rc = mms_engine_scan_path(engine, path, &err);
+        rc = cli_scan_path("scan", engine, path, &err);
     mms_engine_clear(engine);
     if (rc < 0)
         cli_error_path("scan", path, &err);

@@ -45,7 +45,7 @@ static int stats_one(void *ctx, mms_engine *engine, const char *path, FILE *out)
     if (rc == 0)
         rc = mms_engine_add(engine, proc, &err);
     if (rc == 0)
-        rc = mms_engine_scan_path(engine, path, &err);
+        rc = cli_scan_path("stats", engine, path, &err);
     mms_engine_clear(engine);
     if (rc == 0)
         mms_stats_get(proc, &stats);

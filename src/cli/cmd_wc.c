@@ -35,7 +35,7 @@ static bool count_input(mms_engine *engine, const wc_columns *cols, const char *
     mms_processor *proc = NULL;
     bool ok = mms_wc_new(&proc, processor_flags(cols), &err) == 0 &&
               mms_engine_add(engine, proc, &err) == 0 &&
-              mms_engine_scan_path(engine, path, &err) == 0 &&
+              cli_scan_path("wc", engine, path, &err) == 0 &&
               mms_wc_get_counts(proc, out) == 0;
     *counted = ok;
     if (!ok) {

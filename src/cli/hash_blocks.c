@@ -50,7 +50,7 @@ static mms_processor *manifest_of(mms_engine *engine, const hash_settings *s, co
     mms_error err;
     mms_processor *proc = NULL;
     if (mms_blocks_new(&proc, s->algorithm, s->block_size, &err) < 0 ||
-        mms_engine_add(engine, proc, &err) < 0 || mms_engine_scan_path(engine, path, &err) < 0) {
+        mms_engine_add(engine, proc, &err) < 0 || cli_scan_path("hash", engine, path, &err) < 0) {
         cli_error_path("hash", path, &err);
         mms_processor_free(proc);
         proc = NULL;

@@ -11,6 +11,7 @@ static void vreport(const char *cmd, const char *fmt, va_list ap)
     char message[8192];
     vsnprintf(message, sizeof message, fmt, ap);
     fflush(stdout); /* keep stdout and stderr in order on a shared terminal */
+    flockfile(stderr); /* one line, whatever other threads print (--jobs) */
     fprintf(stderr, "mmscan: %s: ", cmd);
     /* One line whatever a file name holds: control bytes as C escapes. */
     for (const unsigned char *p = (const unsigned char *)message; *p; p++) {
@@ -22,6 +23,7 @@ static void vreport(const char *cmd, const char *fmt, va_list ap)
             fputc(*p, stderr);
     }
     fputc('\n', stderr);
+    funlockfile(stderr);
 }
 
 void cli_error(const char *cmd, const char *fmt, ...)

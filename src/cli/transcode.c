@@ -102,7 +102,7 @@ static int transcode_one(const cli_transcode *t, mms_engine *engine, const char 
     mms_processor *proc = NULL;
     bool ok = t->make(t->ctx, out.fd, &st, &proc, &err) == 0 &&
               mms_engine_add(engine, proc, &err) == 0 &&
-              mms_engine_scan_path(engine, input, &err) == 0;
+              cli_scan_path(t->cmd, engine, input, &err) == 0;
     if (!ok)
         cli_error_path(t->cmd, input, &err);
     mms_engine_clear(engine);

@@ -93,10 +93,25 @@ rm -f "$long"
 # A dry run refuses a file with an unfinished edit.
 cp orig.txt data.txt
 MMSCAN_TEST_KILL_AT=25 "$MMSCAN" replace --window 128K -F foo FOO data.txt >/dev/null 2>&1
+# Every read of a file with an unfinished edit warns, in one line, that its
+# bytes may be half-edited; the results are printed as always.
+for cmd in "wc" "hash" "grep -c foo" "stats" "scan --wc --hash xxh3" "hash --blocks 64K" \
+    "compress -o data.zst"; do
+    rm -f data.zst
+    # shellcheck disable=SC2086 # the command's words
+    expect_status "$cmd after a crash" 0 "$MMSCAN" $cmd data.txt
+    expect_stderr_line "$cmd after a crash" "warning: 'data.txt': an edit of it is under way or was cut short (journal '.data.txt.mmscan-undo')"
+    [ "$cmd" = "${cmd#compress}" ] && ! [ -s out.txt ] && fail "$cmd after a crash: no results"
+done
+rm -f data.zst
+"$MMSCAN" wc <data.txt >/dev/null 2>err.txt
+[ -s err.txt ] && fail "wc of standard input warned: $(cat err.txt)"
 expect_status "dry run after a crash" 2 "$MMSCAN" replace --dry-run -F foo FOO data.txt
 expect_stderr_line "dry run after a crash" "recover it first"
 "$MMSCAN" recover data.txt >/dev/null
 [ "$(hash_of data.txt)" = "$ORIG" ] || fail "dry run after a crash: recover"
+expect_status "hash after recover" 0 "$MMSCAN" hash data.txt
+[ -s err.txt ] && fail "hash after recover warned: $(cat err.txt)"
 
 # kill -9 at arbitrary moments of a longer edit (4K maps: many syncs).
 for delay in 0.05 0.1 0.2 0.3 0.5; do
