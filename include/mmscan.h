@@ -370,7 +370,9 @@ typedef struct mms_scan_info {
     uint64_t map_calls;    /**< mmap() calls made */
     uint64_t bytes_mapped; /**< sum of the lengths of all maps */
     uint64_t chunks;       /**< chunks given to each processor */
-    unsigned parts;        /**< contiguous parts the input was cut into (1: none) */
+    /** Contiguous parts the input was cut into for the splittable
+     *  processors (1: none): in a scan with lanes, a part per window. */
+    unsigned parts;
 } mms_scan_info;
 
 /** The default window: 64 MiB. */

@@ -305,14 +305,12 @@ static int scan_source(mms_engine *engine, mms_source *src, mms_error *err)
     offer_spare_threads(engine, split);
     int rc = src->mode == MMS_INPUT_MAP ? mms_guard_install(err) : 0;
     bool lanes = mapped && !split && engine->nprocs > 1 && engine_threads(engine) > 1;
+    mms_walk_counters counters = {0};
+    uint64_t nparts = 1;
     if (rc == 0 && split) {
-        mms_walk_counters counters = {0};
-        uint64_t nparts = 1;
         rc = mms_scan_parts(&plan, engine->procs, engine->overlaps, engine->nprocs,
                             engine_threads(engine), engine->progress ? engine : NULL, &counters,
                             &nparts, err);
-        engine->info.parts = nparts > UINT_MAX ? UINT_MAX : (unsigned)nparts;
-        counters_add(&engine->info, &counters);
     } else if (rc == 0 && lanes) {
         /* Some processor needs the input in order: lanes.  Threads read each
          * window one after the other: windows small enough that the ones in
@@ -320,14 +318,14 @@ static int scan_source(mms_engine *engine, mms_source *src, mms_error *err)
          * the first come from there, not from memory. */
         if (plan.window > LANE_WINDOW)
             plan.window = LANE_WINDOW;
-        mms_walk_counters counters = {0};
         rc = mms_scan_lanes(&plan, engine->procs, engine->overlaps, engine->nprocs,
                             engine_threads(engine), engine->progress ? engine : NULL, &counters,
-                            err);
-        counters_add(&engine->info, &counters);
+                            &nparts, err);
     } else if (rc == 0) {
         rc = scan_whole(engine, src, &plan, decompress, err);
     }
+    engine->info.parts = nparts > UINT_MAX ? UINT_MAX : (unsigned)nparts;
+    counters_add(&engine->info, &counters);
     if (caller_offset >= 0)
         lseek(src->fd, caller_offset, SEEK_SET);
     if (rc == 0 && src->mode == MMS_INPUT_MAP)

@@ -206,8 +206,9 @@ void mms_engine_count_progress(mms_engine *engine, uint64_t bytes);
  * Scans [plan->begin, plan->end) of a mapped input whose processors are all
  * splittable, cut into parts of whole windows of plan->window that up to
  * threads threads take in input order, walk (in smaller windows when there
- * are more than two threads) and merge as the scan goes (see parts.c).  plan's prefetch_thread is ignored.  *nparts is set to the
- * number of parts; progress (or NULL) counts every window fed.
+ * are more than two threads) and merge as the scan goes (see parts.c).
+ * plan's prefetch_thread is ignored.  *nparts is set to the number of
+ * parts; progress (or NULL) counts every window fed.
  */
 int mms_scan_parts(const mms_walk_plan *plan, mms_processor *const *procs,
                    const size_t *overlaps, size_t nprocs, unsigned threads,
@@ -215,15 +216,19 @@ int mms_scan_parts(const mms_walk_plan *plan, mms_processor *const *procs,
                    mms_error *err);
 
 /*
- * Scans [plan->begin, plan->end) of a mapped input with every processor in
- * a lane of its own: each lane feeds its processor's own state every
- * window in order, lanes run on up to threads threads at once, and each
- * window is mapped once and unmapped when every lane is past it.  plan's
- * prefetch_thread is ignored.  progress (or NULL) counts released windows.
+ * Scans [plan->begin, plan->end) of a mapped input in lanes (see lanes.c):
+ * each processor that needs the input in order is a lane fed its own state
+ * every window in order; the splittable ones share a part per window.
+ * Lanes and parts run on up to threads threads at once, and each window is
+ * mapped once and unmapped when every lane is past it and its part merged.
+ * plan's prefetch_thread is ignored.  *nparts is set to the number of
+ * parts (1 without splittable processors); progress (or NULL) counts
+ * released windows.
  */
 int mms_scan_lanes(const mms_walk_plan *plan, mms_processor *const *procs,
                    const size_t *overlaps, size_t nprocs, unsigned threads,
-                   mms_engine *progress, mms_walk_counters *counters, mms_error *err);
+                   mms_engine *progress, mms_walk_counters *counters, uint64_t *nparts,
+                   mms_error *err);
 
 /* ---- streamed input (stream.c) ---- */
 

@@ -348,8 +348,10 @@ static void sort_processors(lanes *l, mms_processor *const *procs, const size_t 
 
 int mms_scan_lanes(const mms_walk_plan *plan, mms_processor *const *procs,
                    const size_t *overlaps, size_t nprocs, unsigned threads,
-                   mms_engine *progress, mms_walk_counters *counters, mms_error *err)
+                   mms_engine *progress, mms_walk_counters *counters, uint64_t *nparts,
+                   mms_error *err)
 {
+    *nparts = 1;
     if (plan->begin >= plan->end || nprocs == 0)
         return 0;
     /* More threads than lanes plus windows in flight would have nothing
@@ -376,6 +378,8 @@ int mms_scan_lanes(const mms_walk_plan *plan, mms_processor *const *procs,
     l.split_procs = l.lane_procs + nprocs;
     l.split_overlaps = l.lane_overlaps + nprocs;
     sort_processors(&l, procs, overlaps, nprocs);
+    if (l.nsplit > 0)
+        *nparts = l.nwindows; /* a part per window */
     for (size_t j = 0; j < nprocs; j++)
         l.done_at[j] = UINT64_MAX;
     for (size_t i = 0; i < IN_FLIGHT; i++)
