@@ -13,24 +13,12 @@
 /* Bytes fed to each processor in turn: about what a core's L2 cache holds. */
 #define FEED_SLICE ((size_t)256 << 10)
 
-/* One processor's call on one chunk, as the guard runs it. */
-typedef struct chunk_call {
-    const mms_processor_ops *ops;
-    void *state;
-    const mms_chunk *chunk;
-} chunk_call;
-
-static int run_chunk_call(void *arg, mms_error *err)
-{
-    const chunk_call *call = arg;
-    return call->ops->chunk(call->state, call->chunk, err);
-}
-
 /* Feeds processor i the new bytes [from, to) of win (offsets into the
  * window's new bytes), preceded by as much of the overlap it asked for as
- * the map holds. */
+ * the map holds.  *at receives the chunk's offset in the input before the
+ * call, for an error report. */
 static int feed_one(mms_feed *f, size_t i, const mms_window *win, size_t from, size_t to,
-                    mms_error *err)
+                    uint64_t *at, mms_error *err)
 {
     size_t before = win->chunk.overlap + from; /* bytes of the map before the new ones */
     size_t overlap = f->overlaps[i] < before ? f->overlaps[i] : before;
@@ -40,11 +28,8 @@ static int feed_one(mms_feed *f, size_t i, const mms_window *win, size_t from, s
         .offset = win->chunk.offset + win->chunk.overlap + from - overlap,
         .overlap = overlap,
     };
-    chunk_call call = {f->procs[i]->ops, f->states[i], &chunk};
-    int rc = f->guarded ? mms_guard_run(win->map, win->map_len, run_chunk_call, &call, err)
-                        : run_chunk_call(&call, err);
-    if (rc == MMS_ETRUNCATED && err)
-        err->offset = chunk.offset;
+    *at = chunk.offset;
+    int rc = f->procs[i]->ops->chunk(f->states[i], &chunk, err);
     if (rc == MMS_PROC_DONE) {
         f->done[i] = true;
         f->ndone++;
@@ -52,12 +37,18 @@ static int feed_one(mms_feed *f, size_t i, const mms_window *win, size_t from, s
     return rc < 0 ? rc : 0;
 }
 
-int mms_feed_window(void *ctx, const mms_window *win, mms_error *err)
+/* One window through the processors, as the guard runs it. */
+typedef struct window_call {
+    mms_feed *f;
+    const mms_window *win;
+    uint64_t at; /* the offset of the chunk being fed */
+} window_call;
+
+static int feed_slices(void *arg, mms_error *err)
 {
-    mms_feed *f = ctx;
-    if (f->stop && atomic_load_explicit(f->stop, memory_order_relaxed))
-        return MMS_WALK_STOP; /* another walk failed; its error is the one reported */
-    size_t fresh = win->chunk.len - win->chunk.overlap;
+    window_call *call = arg;
+    mms_feed *f = call->f;
+    size_t fresh = call->win->chunk.len - call->win->chunk.overlap;
     /* With several processors, each slice goes through all of them while it
      * is in the cache, so that the window is read from memory once.  (A
      * lane scan's windows are small and read by another thread at about
@@ -66,11 +57,29 @@ int mms_feed_window(void *ctx, const mms_window *win, mms_error *err)
     for (size_t from = 0; from < fresh && f->ndone < f->nprocs; from += slice) {
         size_t to = fresh - from < slice ? fresh : from + slice;
         for (size_t i = 0; i < f->nprocs; i++) {
-            int rc = f->done[i] ? 0 : feed_one(f, i, win, from, to, err);
+            int rc = f->done[i] ? 0 : feed_one(f, i, call->win, from, to, &call->at, err);
             if (rc < 0)
                 return rc;
         }
     }
+    return 0;
+}
+
+int mms_feed_window(void *ctx, const mms_window *win, mms_error *err)
+{
+    mms_feed *f = ctx;
+    if (f->stop && atomic_load_explicit(f->stop, memory_order_relaxed))
+        return MMS_WALK_STOP; /* another walk failed; its error is the one reported */
+    /* One guard for the whole window: arming one saves the signal mask, a
+     * system call, too slow to make for every slice and processor. */
+    window_call call = {f, win, win->chunk.offset};
+    int rc = f->guarded ? mms_guard_run(win->map, win->map_len, feed_slices, &call, err)
+                        : feed_slices(&call, err);
+    if (rc == MMS_ETRUNCATED && err)
+        err->offset = call.at;
+    if (rc < 0)
+        return rc;
+    size_t fresh = win->chunk.len - win->chunk.overlap;
     if (f->progress)
         mms_engine_count_progress(f->progress, fresh);
     return f->nprocs > 0 && f->ndone == f->nprocs ? MMS_WALK_STOP : 0;

@@ -2,14 +2,14 @@
  * guard.c - turning a SIGBUS inside a mapped window into MMS_ETRUNCATED.
  *
  * Reading a page of a MAP_SHARED mapping that lies past the end of the file
- * (the file was truncated after it was mapped) raises SIGBUS.  Around each
- * processor call the engine arms a thread-local jump buffer together with
- * the address range of the window; the handler jumps back only when the
- * fault is inside that range on the armed thread.  Guarded calls nest (a
- * processor reading a mapped input may write a mapped output under a guard
- * of its own): the handler jumps to the innermost frame whose range holds
- * the address.  Any other SIGBUS goes to the handler that was installed
- * before ours, or gets the default action.
+ * (the file was truncated after it was mapped) raises SIGBUS.  Around the
+ * processor calls on each window the engine arms a thread-local jump
+ * buffer together with the address range of the window; the handler jumps
+ * back only when the fault is inside that range on the armed thread.
+ * Guarded calls nest (a processor reading a mapped input may write a
+ * mapped output under a guard of its own): the handler jumps to the
+ * innermost frame whose range holds the address.  Any other SIGBUS goes to
+ * the handler that was installed before ours, or gets the default action.
  */
 #include "config.h"
 #include "internal.h"

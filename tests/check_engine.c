@@ -30,6 +30,7 @@ typedef struct recorder {
     size_t want_overlap;
     bool check_bytes;          /* compare with tu_byte_at() */
     int truncate_fd;           /* >= 0: truncate it to 0 during the first chunk */
+    uint64_t truncate_from;    /* ... whose new bytes begin here or later */
     uint64_t done_after;       /* > 0: return MMS_PROC_DONE after this many chunks */
     uint64_t done_on;          /* > 0: return MMS_PROC_DONE on the chunk whose new bytes hold it */
     bool is_part;              /* made by split() */
@@ -86,7 +87,7 @@ static int rec_chunk(void *self, const mms_chunk *c, mms_error *err)
     }
     r->end = c->offset + c->len;
     r->chunks++;
-    if (r->truncate_fd >= 0) {
+    if (r->truncate_fd >= 0 && new_begin >= r->truncate_from) {
         ck_assert_int_eq(ftruncate(r->truncate_fd, 0), 0);
         r->truncate_fd = -1;
     }
@@ -823,6 +824,26 @@ START_TEST(truncated_during_scan_is_an_error_not_a_crash)
             mms_engine_free(engine);
             mms_processor_free(proc);
         }
+    }
+    /* Two processors on one thread, fed a slice at a time under one guard
+     * per window: the error names the chunk that was being read. */
+    for (size_t from = 0; from <= 3 * window / 2; from += window / 2) {
+        tu_write_pattern("data", 0, 8 * window);
+        int fd = open("data", O_RDWR);
+        ck_assert_int_ge(fd, 0);
+        mms_engine *engine = engine_with(window, 1, MMS_ADVICE_NONE);
+        mms_processor *first = recorder_new(false, 0, false), *cutter = recorder_new(false, 0, false);
+        rec_of(cutter)->truncate_fd = fd;
+        rec_of(cutter)->truncate_from = from;
+        ck_assert_int_eq(mms_engine_add(engine, first, NULL), 0);
+        ck_assert_int_eq(mms_engine_add(engine, cutter, NULL), 0);
+        mms_error err;
+        ck_assert_int_eq(mms_engine_scan_path(engine, "data", &err), MMS_ETRUNCATED);
+        ck_assert_uint_eq(err.offset, from);
+        close(fd);
+        mms_engine_free(engine);
+        mms_processor_free(first);
+        mms_processor_free(cutter);
     }
     /* Lanes: an ordered processor that truncates, a splittable one beside it. */
     tu_write_pattern("data", 0, 8 * window);
