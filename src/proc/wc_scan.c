@@ -202,15 +202,23 @@ static inline __attribute__((always_inline, target("avx2"))) uint64_t mask32_avx
     return (uint32_t)_mm256_movemask_epi8(v);
 }
 
+/* The 64-byte block at p as two vectors, its newlines counted into c. */
+static inline __attribute__((always_inline, target("avx2"))) void
+load_block_avx2(const unsigned char *p, __m256i v[2], block_counts *c)
+{
+    v[0] = _mm256_loadu_si256((const __m256i *)p);
+    v[1] = _mm256_loadu_si256((const __m256i *)(p + 32));
+    count_newlines_avx2(v[0], &c->newlines);
+    count_newlines_avx2(v[1], &c->newlines);
+}
+
 static inline __attribute__((always_inline, target("avx2"))) void
 count_block_avx2(const unsigned char *p, block_counts *c)
 {
-    __m256i v0 = _mm256_loadu_si256((const __m256i *)p);
-    __m256i v1 = _mm256_loadu_si256((const __m256i *)(p + 32));
-    count_newlines_avx2(v0, &c->newlines);
-    count_newlines_avx2(v1, &c->newlines);
-    uint64_t space = mask32_avx2(space_bytes_avx2(v0)) | mask32_avx2(space_bytes_avx2(v1)) << 32;
-    uint64_t print = mask32_avx2(print_bytes_avx2(v0)) | mask32_avx2(print_bytes_avx2(v1)) << 32;
+    __m256i v[2];
+    load_block_avx2(p, v, c);
+    uint64_t space = mask32_avx2(space_bytes_avx2(v[0])) | mask32_avx2(space_bytes_avx2(v[1])) << 32;
+    uint64_t print = mask32_avx2(print_bytes_avx2(v[0])) | mask32_avx2(print_bytes_avx2(v[1])) << 32;
     count_words(space, print, &c->words);
 }
 
@@ -220,13 +228,11 @@ count_block_avx2(const unsigned char *p, block_counts *c)
 static inline __attribute__((always_inline, target("avx2"))) void
 count_text_block_avx2(const unsigned char *p, block_counts *c)
 {
-    __m256i v0 = _mm256_loadu_si256((const __m256i *)p);
-    __m256i v1 = _mm256_loadu_si256((const __m256i *)(p + 32));
-    count_newlines_avx2(v0, &c->newlines);
-    count_newlines_avx2(v1, &c->newlines);
-    __m256i print0 = print_bytes_avx2(v0), print1 = print_bytes_avx2(v1);
-    __m256i text0 = _mm256_or_si256(print0, space_bytes_avx2(v0));
-    __m256i text1 = _mm256_or_si256(print1, space_bytes_avx2(v1));
+    __m256i v[2];
+    load_block_avx2(p, v, c);
+    __m256i print0 = print_bytes_avx2(v[0]), print1 = print_bytes_avx2(v[1]);
+    __m256i text0 = _mm256_or_si256(print0, space_bytes_avx2(v[0]));
+    __m256i text1 = _mm256_or_si256(print1, space_bytes_avx2(v[1]));
     c->text = _mm256_and_si256(c->text, _mm256_and_si256(text0, text1));
     uint64_t print = mask32_avx2(print0) | mask32_avx2(print1) << 32;
     c->words.count += (uint64_t)__builtin_popcountll(print & ~(print << 1 | c->words.in_word));
