@@ -371,7 +371,9 @@ typedef struct mms_scan_info {
     uint64_t bytes_mapped; /**< sum of the lengths of all maps */
     uint64_t chunks;       /**< chunks given to each processor */
     /** Contiguous parts the input was cut into for the splittable
-     *  processors (1: none): in a scan with lanes, a part per window. */
+     *  processors (1: none): in a scan with lanes, a part per window.  The
+     *  parts planned: a scan that stops early (MMS_PROC_DONE, an error)
+     *  reads fewer. */
     unsigned parts;
 } mms_scan_info;
 

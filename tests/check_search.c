@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -88,7 +89,7 @@ START_TEST(literal_finder_where_the_rarer_byte_is_common)
     } cases[] = {
         {"xq", "qx.q x.qq"},       /* the rarer byte last */
         {"qx", "xq.x q.xx"},       /* the rarer byte first */
-        {"zoo", "zo.zzoz.o"},      /* both probes on the same byte value */
+        {"zoo", "zo.zzoz.o"},      /* the second probe on a repeated byte */
         {"kQjx", "kQj.Qjx.kQjQ"}, /* caseless: Q and q are the same byte */
     };
     unsigned char hay[4096 + 5];
@@ -112,6 +113,39 @@ START_TEST(literal_finder_where_the_rarer_byte_is_common)
             lit_release(&lit);
         }
     }
+}
+END_TEST
+
+/* Haystacks that end where an unreadable page begins, at every length up
+ * to a few vector steps: a load past the end is a crash, whichever of the
+ * needle's probed bytes is further in. */
+START_TEST(literal_finder_reads_nothing_past_the_haystack)
+{
+    static const char *const needles[] = {"xq", "qx", "zoo", "kQjx", "a"};
+    const size_t page = (size_t)mms_page_size();
+    unsigned char *pages = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+                                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ck_assert_ptr_ne(pages, MAP_FAILED);
+    ck_assert_int_eq(mprotect(pages + page, page, PROT_NONE), 0);
+    for (size_t k = 0; k < sizeof needles / sizeof needles[0]; k++) {
+        const unsigned char *needle = (const unsigned char *)needles[k];
+        size_t n = strlen(needles[k]);
+        for (int caseless = 0; caseless < 2; caseless++) {
+            lit_needle lit;
+            ck_assert_int_eq(lit_init(&lit, needle, n, caseless), 0);
+            for (size_t len = 0; len <= 300; len++) {
+                unsigned char *hay = pages + page - len;
+                memset(hay, '.', len);
+                ck_assert_uint_eq(lit_find(&lit, hay, len), len);
+                if (len >= n) {
+                    memcpy(hay + len - n, needle, n); /* a match at the very end */
+                    ck_assert_uint_eq(lit_find(&lit, hay, len), len - n);
+                }
+            }
+            lit_release(&lit);
+        }
+    }
+    munmap(pages, 2 * page);
 }
 END_TEST
 
@@ -505,6 +539,7 @@ int main(void)
     tcase_add_test(tc, literal_finder_matches_naive_search);
     tcase_add_test(tc, literal_finder_finds_a_lone_match_anywhere);
     tcase_add_test(tc, literal_finder_where_the_rarer_byte_is_common);
+    tcase_add_test(tc, literal_finder_reads_nothing_past_the_haystack);
     tcase_add_test(tc, grep_syntaxes_become_pcre);
     tcase_add_test(tc, required_literals);
     tcase_add_test(tc, matches_across_windows_found_once);

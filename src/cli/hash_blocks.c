@@ -52,8 +52,9 @@ static mms_processor *manifest_of(mms_engine *engine, const hash_settings *s, co
     if (mms_blocks_new(&proc, s->algorithm, s->block_size, &err) < 0 ||
         mms_engine_add(engine, proc, &err) < 0 || cli_scan_path("hash", engine, path, &err) < 0) {
         cli_error_path("hash", path, &err);
+        mms_engine_clear(engine); /* before the processor it holds is freed */
         mms_processor_free(proc);
-        proc = NULL;
+        return NULL;
     }
     mms_engine_clear(engine);
     return proc;

@@ -18,10 +18,13 @@ char **cli_operands(int argc, char **argv, int *count)
 }
 
 /* Warns when the journal of an edit of path is there: an edit is under
- * way or was cut short, and the bytes a scan reads may be half-edited. */
+ * way or was cut short, and the bytes a scan reads may be half-edited.
+ * The journal is beside the file itself, not beside a symbolic link to it. */
 static void warn_if_edit_pending(const char *cmd, const char *path)
 {
-    char *journal = mms_edit_journal_path(path);
+    char *real = realpath(path, NULL);
+    char *journal = mms_edit_journal_path(real ? real : path);
+    free(real);
     struct stat st;
     if (journal && lstat(journal, &st) == 0) {
         const char *name = strrchr(journal, '/');

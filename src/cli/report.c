@@ -6,7 +6,8 @@
 #include <stdarg.h>
 #include <string.h>
 
-static void vreport(const char *cmd, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void vreport(const char *cmd, const char *fmt,
+                                                          va_list ap)
 {
     char message[8192];
     vsnprintf(message, sizeof message, fmt, ap);

@@ -104,6 +104,10 @@ for cmd in "wc" "hash" "grep -c foo" "stats" "scan --wc --hash xxh3" "hash --blo
     [ "$cmd" = "${cmd#compress}" ] && ! [ -s out.txt ] && fail "$cmd after a crash: no results"
 done
 rm -f data.zst
+ln -sf data.txt link.txt # the journal is beside the file, not the link
+expect_status "wc through a symbolic link after a crash" 0 "$MMSCAN" wc link.txt
+expect_stderr_line "wc through a symbolic link after a crash" "(journal '.data.txt.mmscan-undo')"
+rm -f link.txt
 "$MMSCAN" wc <data.txt >/dev/null 2>err.txt
 [ -s err.txt ] && fail "wc of standard input warned: $(cat err.txt)"
 expect_status "dry run after a crash" 2 "$MMSCAN" replace --dry-run -F foo FOO data.txt
