@@ -376,7 +376,7 @@ int cmd_gen(int argc, char **argv)
     mms_gen *gen = NULL;
     opterr = 0;
     int opt;
-    while ((opt = getopt_long(argc, argv, "+s:k:f", long_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "s:k:f", long_options, NULL)) != -1) {
         if (opt == CLI_OPT_HELP) {
             fputs(gen_help, stdout);
             status = CLI_OK;

@@ -187,7 +187,7 @@ int cmd_hash(int argc, char **argv)
     bool check = false;
     opterr = 0;
     int opt;
-    while ((opt = getopt_long(argc, argv, "+H:cqw", long_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "H:cqw", long_options, NULL)) != -1) {
         if (opt == CLI_OPT_HELP) {
             fputs(hash_help, stdout);
             cli_print_engine_help(CLI_HELP_ENGINE);

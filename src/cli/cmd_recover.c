@@ -64,7 +64,7 @@ static int parse_options(const char *cmd, const char *help, int argc, char **arg
     edit_settings_init(&s);
     opterr = 0;
     int opt;
-    while ((opt = getopt_long(argc, argv, "+", long_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
         if (opt == CLI_OPT_HELP) {
             fputs(help, stdout);
             return -1;

@@ -17,6 +17,8 @@ static const char replace_help[] =
     "Matches are found first with a read-only scan (leftmost, then longest, not\n"
     "overlapping, never across a newline, as 'mmscan grep -o' finds them); then\n"
     "only the pages that hold them are written.  Each FILE is edited on its own.\n"
+    "Options may come anywhere; after --, none: a PATTERN or REPLACEMENT that\n"
+    "starts with '-' goes after -- (mmscan replace -F -- -1 +1 FILE).\n"
     "\n"
     "  -G, --basic-regexp    PATTERN is a POSIX basic regular expression (default)\n"
     "  -E, --extended-regexp\n"
@@ -78,7 +80,7 @@ static int parse_options(int argc, char **argv, replace_settings *s)
     };
     opterr = 0;
     int opt, rc = CLI_OK;
-    while (rc == CLI_OK && (opt = getopt_long(argc, argv, "+GEFiwxm:", long_options, NULL)) != -1) {
+    while (rc == CLI_OK && (opt = getopt_long(argc, argv, "GEFiwxm:", long_options, NULL)) != -1) {
         switch (opt) {
         case 'G': s->spec.syntax = MMS_SEARCH_BASIC; break;
         case 'E': s->spec.syntax = MMS_SEARCH_EXTENDED; break;

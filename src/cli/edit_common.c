@@ -82,7 +82,7 @@ int edit_parse_options(const char *cmd, const char *help, int argc, char **argv,
     *done = true;
     opterr = 0;
     int opt;
-    while ((opt = getopt_long(argc, argv, "+", long_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
         if (opt == CLI_OPT_HELP) {
             fputs(help, stdout);
             fputs(edit_options_help, stdout);

@@ -181,5 +181,23 @@ EOF
 [ "$(xxhsum -H3 <sparse.bin | cut -d' ' -f1)" = "$(xxhsum -H3 <want_sparse.bin | cut -d' ' -f1)" ] ||
     fail "edits past 4 GiB: the file differs from the expected one"
 [ "$(stat -c %s sparse.bin)" = 4296015872 ] || fail "sparse: the size changed"
+rm -f sparse.bin want_sparse.bin
+
+# Options anywhere on the line, as in grep: never taken for a PATTERN,
+# REPLACEMENT or FILE (an -i there once became the replacement text).
+printf 'xy Xy xY\n' >opts.txt
+expect_status "replace, -i after PATTERN" 0 "$MMSCAN" replace -F xy -i zz opts.txt
+[ "$(cat opts.txt)" = "zz zz zz" ] || fail "replace, -i after PATTERN: $(cat opts.txt)"
+printf 'foo foo\n' >opts.txt
+expect_status "replace, --dry-run after FILE" 0 "$MMSCAN" replace -F foo bar opts.txt --dry-run
+[ "$(cat opts.txt)" = "foo foo" ] || fail "replace, --dry-run after FILE: the file changed"
+expect_status "replace, -m after FILE" 0 "$MMSCAN" replace -F foo bar opts.txt -m 1
+[ "$(cat opts.txt)" = "bar foo" ] || fail "replace, -m after FILE: $(cat opts.txt)"
+printf 'a -1 b\n' >opts.txt
+expect_status "replace, a PATTERN like an option" 2 "$MMSCAN" replace -F -1 +1 opts.txt
+expect_status "replace, a PATTERN after --" 0 "$MMSCAN" replace -F -- -1 +1 opts.txt
+[ "$(cat opts.txt)" = "a +1 b" ] || fail "replace, a PATTERN after --: $(cat opts.txt)"
+expect_status "fill, --dry-run after the operands" 0 "$MMSCAN" fill opts.txt 0 1 0x41 --dry-run
+[ "$(cat opts.txt)" = "a +1 b" ] || fail "fill, --dry-run after the operands: the file changed"
 
 finish

@@ -120,5 +120,9 @@ expect_stderr_line "-c with --blocks" "-c and --blocks do not go together"
 expect_status "--help" 0 "$MMSCAN" hash --help
 grep -q -- '--ignore-missing' out.txt || fail "--help lacks --ignore-missing"
 grep -q -- '--window SIZE' out.txt || fail "--help lacks the shared options"
+# Options anywhere on the line, as xxhsum takes them.
+"$MMSCAN" hash -H3 abc >want.txt
+expect_status "-H3 after FILE" 0 "$MMSCAN" hash abc -H3
+cmp -s out.txt want.txt || fail "-H3 after FILE: $(cat out.txt), want $(cat want.txt)"
 
 finish
