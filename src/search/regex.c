@@ -24,8 +24,11 @@
 
 /* Hyperscan takes lengths as unsigned int: longer runs are cut at lines. */
 #define HS_MAX_RUN ((size_t)1 << 30)
-/* Working space of PCRE2's DFA matcher, in ints (its default is 1000). */
+/* Working space of PCRE2's DFA matcher, in ints (its default is 1000):
+ * what a worker starts with, doubled whenever a match needs more (a set of
+ * a few hundred patterns does), up to the most it may take. */
 #define DFA_WORKSPACE 4096
+#define DFA_WORKSPACE_MOST ((size_t)1 << 24)
 
 struct regex_set {
     hs_database_t *hs; /* NULL when Hyperscan refused a pattern */
@@ -39,7 +42,8 @@ struct regex_worker {
     hs_stream_t *stream;       /* the line being given in pieces, if any */
     bool stream_matched;
     pcre2_match_data *match;
-    int dfa_workspace[DFA_WORKSPACE];
+    int *dfa_workspace;
+    size_t dfa_workspace_size; /* in ints */
 };
 
 static hs_database_t *compile_hyperscan(const char *const *patterns, size_t count, bool caseless,
@@ -137,7 +141,9 @@ regex_worker *regex_worker_new(const regex_set *set)
         return NULL;
     worker->set = set;
     worker->match = pcre2_match_data_create_from_pattern(set->pcre, NULL);
-    if (!worker->match || (set->hs && hs_alloc_scratch(set->hs, &worker->scratch) != HS_SUCCESS) ||
+    worker->dfa_workspace = malloc(DFA_WORKSPACE * sizeof *worker->dfa_workspace);
+    worker->dfa_workspace_size = DFA_WORKSPACE;
+    if (!worker->match || !worker->dfa_workspace || (set->hs && hs_alloc_scratch(set->hs, &worker->scratch) != HS_SUCCESS) ||
         (set->hs_stream && hs_alloc_scratch(set->hs_stream, &worker->scratch) != HS_SUCCESS)) {
         regex_worker_free(worker);
         return NULL;
@@ -153,6 +159,7 @@ void regex_worker_free(regex_worker *worker)
         hs_close_stream(worker->stream, worker->scratch, NULL, NULL);
     hs_free_scratch(worker->scratch);
     pcre2_match_data_free(worker->match);
+    free(worker->dfa_workspace);
     free(worker);
 }
 
@@ -211,12 +218,31 @@ bool regex_find_line(regex_worker *worker, const unsigned char *buf, size_t len,
     return *hit < len;
 }
 
+/* Doubles the DFA matcher's working space; false when it may not grow. */
+static bool grow_dfa_workspace(regex_worker *worker)
+{
+    if (worker->dfa_workspace_size >= DFA_WORKSPACE_MOST)
+        return false;
+    int *bigger = realloc(worker->dfa_workspace,
+                          2 * worker->dfa_workspace_size * sizeof *worker->dfa_workspace);
+    if (!bigger)
+        return false;
+    worker->dfa_workspace = bigger;
+    worker->dfa_workspace_size *= 2;
+    return true;
+}
+
 bool regex_next_match(regex_worker *worker, const unsigned char *line, size_t len, size_t pos,
                       size_t *start, size_t *end)
 {
-    int rc = pcre2_dfa_match(worker->set->pcre, line, len, pos, 0, worker->match, NULL,
-                             worker->dfa_workspace, DFA_WORKSPACE);
-    if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) /* e.g. a back-reference */
+    int rc;
+    do
+        rc = pcre2_dfa_match(worker->set->pcre, line, len, pos, 0, worker->match, NULL,
+                             worker->dfa_workspace, worker->dfa_workspace_size);
+    while (rc == PCRE2_ERROR_DFA_WSSIZE && grow_dfa_workspace(worker));
+    /* What the DFA matcher lacks (a back-reference), or the most working
+     * space not enough: the backtracking matcher, leftmost-first. */
+    if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
         rc = pcre2_match(worker->set->pcre, line, len, pos, 0, worker->match, NULL);
     if (rc < 0)
         return false;

@@ -58,6 +58,11 @@ check "-w regex" -w -E "'[a-z]+ta'" -o small.txt
 check "-x regex" -x -E "'[a-z ]+'" -c small.txt
 check "high bytes" -c "\"$(printf '\310')\"" small.txt
 check "-f file" -f patterns.txt small.txt
+# Hundreds of patterns, some prefixes of others: the longest of the
+# leftmost matches needs more than the DFA matcher's first working space.
+{ printf 'a\nal\nalp\nalpha\nbe\nbeta\n'; seq -f 'zq%g' 1 400; } >many_patterns.txt
+check "-o with hundreds of strings" -o -F -f many_patterns.txt small.txt
+check "-o with hundreds of EREs" -o -E -f many_patterns.txt small.txt
 # -q wins over -l and -L, which win over -c, in any order.
 for opts in "-l -c" "-c -l" "-q -l" "-l -q" "-L -c" "-c -L" "-l -L" "-L -l" "-c -q"; do
     check "output options $opts" "$opts" gamma small.txt empty.txt
