@@ -166,8 +166,9 @@ typedef struct cli_transcode {
     bool refuse_terminal; /* compressed output: never to a terminal without -f */
     /* The output name of an input without -o (malloc'ed), or NULL after a message. */
     char *(*default_name)(const char *cmd, const char *input);
-    /* Makes the processor that writes the output of an input (st: its stat) to fd. */
-    int (*make)(void *ctx, int fd, const struct stat *st, mms_processor **proc, mms_error *err);
+    /* Makes the processor that writes the output of an input to fd;
+     * input_size: how many bytes a scan of it reads, or MMS_SIZE_UNKNOWN. */
+    int (*make)(void *ctx, int fd, uint64_t input_size, mms_processor **proc, mms_error *err);
     void *ctx;
 } cli_transcode;
 

@@ -95,14 +95,14 @@ typedef struct compress_job {
     bool sizes_known;  /* the input is read as it is (no --zstd): its size is the content's */
 } compress_job;
 
-static int make_compressor(void *ctx, int fd, const struct stat *st, mms_processor **proc,
+static int make_compressor(void *ctx, int fd, uint64_t input_size, mms_processor **proc,
                            mms_error *err)
 {
     const compress_job *job = ctx;
     int rc = mms_zstd_compress_new(proc, fd, &job->opts, err);
     /* A file's size goes into the frame header, as zstd writes it. */
-    if (rc == 0 && job->sizes_known && S_ISREG(st->st_mode))
-        rc = mms_zstd_compress_set_size(*proc, (uint64_t)st->st_size);
+    if (rc == 0 && job->sizes_known && input_size != MMS_SIZE_UNKNOWN)
+        rc = mms_zstd_compress_set_size(*proc, input_size);
     return rc;
 }
 

@@ -45,10 +45,10 @@ static char *decompressed_name(const char *cmd, const char *input)
     return name;
 }
 
-static int make_decompressor(void *ctx, int fd, const struct stat *st, mms_processor **proc,
+static int make_decompressor(void *ctx, int fd, uint64_t input_size, mms_processor **proc,
                              mms_error *err)
 {
-    (void)st;
+    (void)input_size;
     return mms_zstd_decompress_new(proc, fd, ctx, err);
 }
 

@@ -8,8 +8,10 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 /* The mode of a new output: the input's permissions, as zstd keeps them. */
@@ -57,6 +59,27 @@ static bool output_name(const cli_transcode *t, const char *input, const char **
     return *owned != NULL;
 }
 
+/* How many bytes a scan of input reads, when its stat says so: a regular
+ * file that can be mapped.  Files of /proc and /sys, which cannot, say 0
+ * or a page whatever they hold: MMS_SIZE_UNKNOWN. */
+static uint64_t input_size(const char *input, const struct stat *st)
+{
+    if (!S_ISREG(st->st_mode))
+        return MMS_SIZE_UNKNOWN;
+    if (strncmp(input, "shm:", 4) == 0) /* shared memory objects map */
+        return (uint64_t)st->st_size;
+    bool is_stdin = strcmp(input, "-") == 0;
+    int fd = is_stdin ? STDIN_FILENO : open(input, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return MMS_SIZE_UNKNOWN; /* the scan reports why */
+    void *probe = mmap(NULL, 1, PROT_READ, MAP_SHARED, fd, 0);
+    if (probe != MAP_FAILED)
+        munmap(probe, 1);
+    if (!is_stdin)
+        close(fd);
+    return probe != MAP_FAILED ? (uint64_t)st->st_size : MMS_SIZE_UNKNOWN;
+}
+
 /* Whether fd is a terminal that this command must not write to. */
 static bool refused_terminal(const cli_transcode *t, int fd)
 {
@@ -100,7 +123,7 @@ static int transcode_one(const cli_transcode *t, mms_engine *engine, const char 
         return status;
     }
     mms_processor *proc = NULL;
-    bool ok = t->make(t->ctx, out.fd, &st, &proc, &err) == 0 &&
+    bool ok = t->make(t->ctx, out.fd, input_size(input, &st), &proc, &err) == 0 &&
               mms_engine_add(engine, proc, &err) == 0 &&
               cli_scan_path(t->cmd, engine, input, &err) == 0;
     if (!ok)
