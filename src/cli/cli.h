@@ -156,6 +156,11 @@ int cli_output_commit(const char *cmd, cli_output *out, bool force);
 /* Closes and removes the temporary file (after a failure). */
 void cli_output_abandon(cli_output *out);
 
+/* Until called again (NULL: nothing), path is a file to remove if a signal
+ * (SIGINT, SIGTERM, SIGHUP) ends the command: an output being written
+ * under its own name.  path must stay valid that long. */
+void cli_remove_on_signal(char *path);
+
 /* ---- one output per input (transcode.c) ---- */
 
 typedef struct cli_transcode {

@@ -51,7 +51,8 @@ static const char gen_help[] =
     "\n"
     "Output:\n"
     "  -f, --force             replace OUTPUT if it exists\n"
-    "      --keep-partial      after a failure, keep what was written (a file as\n"
+    "      --keep-partial      after a failure or a signal (SIGINT, SIGTERM,\n"
+    "                          SIGHUP), keep what was written (a file as\n"
     "                          OUTPUT.partial; a file is always written under that\n"
     "                          name and renamed when complete)\n"
     "      --mode MODE         octal permissions of a new OUTPUT, less the umask\n"
@@ -327,6 +328,30 @@ static int write_manifest(const mms_gen *gen, FILE *out, const char *path, const
     return CLI_OK;
 }
 
+/* The file mms_gen_write() writes output as until it is complete, to be
+ * removed if a signal ends the command: OUTPUT.partial, or the object of
+ * shm:NAME itself, a file of /dev/shm on Linux.  NULL for a name the
+ * library refuses (it then writes nothing), for one that is there already
+ * (not ours to remove), or when out of memory. */
+static char *name_while_written(const char *output)
+{
+    char *name = NULL;
+    const char *object = output + 4;
+    if (strncmp(output, "shm:", 4) != 0) {
+        if (asprintf(&name, "%s%s", output, MMS_GEN_PARTIAL_SUFFIX) < 0)
+            name = NULL;
+    } else if (*object && !strchr(object, '/') && strcmp(object, ".") != 0 &&
+               strcmp(object, "..") != 0 && asprintf(&name, "/dev/shm/%s", object) < 0) {
+        name = NULL;
+    }
+    struct stat st;
+    if (name && lstat(name, &st) == 0) {
+        free(name);
+        name = NULL;
+    }
+    return name;
+}
+
 /* "'PATH': MESSAGE", with what to do about an existing output, or where a
  * partial output was kept. */
 static void report_write_error(const char *path, unsigned flags, const mms_error *err)
@@ -419,7 +444,13 @@ int cmd_gen(int argc, char **argv)
     if (req.manifest && !manifest)
         goto done;
     mms_error err;
-    if (mms_gen_write(gen, output, req.flags, req.mode, &err) < 0) {
+    /* Interrupted, gen leaves nothing half-written (unless --keep-partial). */
+    char *partial = req.flags & MMS_GEN_KEEP_PARTIAL ? NULL : name_while_written(output);
+    cli_remove_on_signal(partial);
+    int written = mms_gen_write(gen, output, req.flags, req.mode, &err);
+    cli_remove_on_signal(NULL);
+    free(partial);
+    if (written < 0) {
         report_write_error(output, req.flags, &err);
         drop_manifest(manifest, req.manifest, manifest_created);
         goto done;

@@ -43,6 +43,12 @@ static void watch_signals(void)
     }
 }
 
+void cli_remove_on_signal(char *path)
+{
+    watch_signals();
+    pending_temp = path;
+}
+
 /* Whether path is, or links to, a device or a FIFO: written in place. */
 static bool is_device(const char *path, bool block_too)
 {

@@ -195,4 +195,26 @@ expect_status "gen --help" 0 "$MMSCAN" gen --help
 grep -q -- '--needle-at OFFSET' out.txt || fail "gen --help lacks --needle-at"
 expect_status "shm --help" 0 "$MMSCAN" shm --help
 
+# A gen ended by a signal leaves nothing half-written, unless --keep-partial.
+# (SIGTERM: a shell starts background jobs with SIGINT ignored.)  1 TiB of
+# islands takes minutes: the signal comes long before the end.
+stop_gen() { # stop_gen NAME_WHILE_WRITTEN ARGS...: gen ARGS, SIGTERM once NAME shows
+    while_written=$1
+    shift
+    "$MMSCAN" gen -s 1T -k sparse "$@" 2>/dev/null &
+    pid=$!
+    n=0
+    while [ ! -e "$while_written" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+    sleep 0.2
+    kill -TERM "$pid"
+    wait "$pid" || true
+}
+stop_gen stopped.bin.partial stopped.bin
+[ ! -e stopped.bin.partial ] && [ ! -e stopped.bin ] || fail "gen stopped: a file is left: $(ls stopped.bin*)"
+stop_gen /dev/shm/mmscan-test-stopped-$$ shm:mmscan-test-stopped-$$
+[ ! -e /dev/shm/mmscan-test-stopped-$$ ] || fail "gen stopped: the shared memory object is left"
+stop_gen stopped.bin.partial --keep-partial stopped.bin
+[ -e stopped.bin.partial ] || fail "gen --keep-partial stopped: nothing kept"
+rm -f stopped.bin.partial /dev/shm/mmscan-test-stopped-$$
+
 finish
