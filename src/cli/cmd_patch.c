@@ -37,6 +37,8 @@ static const char patch_help[] =
 
 typedef struct patch_source {
     const char *name;      /* PATCHFILE as given */
+    char *text;      /* the whole patch, NUL-terminated */
+    size_t text_len;
     unsigned char *bytes, *expected;
     size_t capacity;
 } patch_source;
@@ -106,33 +108,56 @@ static int parse_line(patch_source *p, size_t line_no, char *line, mms_edits *ed
     return CLI_OK;
 }
 
-static int read_patch(void *ctx, const char *path, mms_edit_file *file, mms_edits *edits)
+/* Reads the whole patch into p->text before FILE is opened: a patch piped
+ * from a dry run of the same file ('mmscan replace --dry-run ... FILE |
+ * mmscan patch FILE -') is complete only once that run has ended and let
+ * go of the file's lock. */
+static int read_text(patch_source *p)
 {
-    (void)path;
-    (void)file;
-    patch_source *p = ctx;
     FILE *in = strcmp(p->name, "-") == 0 ? stdin : fopen(p->name, "r");
     if (!in) {
         cli_error("patch", "'%s': %s", p->name, strerror(errno));
         return CLI_ERROR;
     }
-    char *line = NULL;
-    size_t cap = 0, line_no = 0;
+    FILE *text = open_memstream(&p->text, &p->text_len);
+    char piece[65536];
+    size_t n;
+    int read_errno = 0;
+    bool stored = text != NULL;
+    while (stored && (n = fread(piece, 1, sizeof piece, in)) > 0)
+        stored = fwrite(piece, 1, n, text) == n;
+    if (ferror(in))
+        read_errno = errno;
+    if (text && fclose(text) != 0)
+        stored = false;
+    if (in != stdin)
+        fclose(in);
+    if (read_errno || !stored) {
+        cli_error("patch", "'%s': %s", p->name, strerror(read_errno ? read_errno : ENOMEM));
+        return CLI_ERROR;
+    }
+    return CLI_OK;
+}
+
+static int read_patch(void *ctx, const char *path, mms_edit_file *file, mms_edits *edits)
+{
+    (void)path;
+    (void)file;
+    patch_source *p = ctx;
     int status = CLI_OK;
-    while (status == CLI_OK && getline(&line, &cap, in) >= 0) {
+    size_t line_no = 0;
+    for (char *line = p->text, *end = p->text + p->text_len; status == CLI_OK && line < end;) {
+        char *newline = memchr(line, '\n', (size_t)(end - line));
+        char *next = newline ? newline + 1 : end;
+        if (newline)
+            *newline = '\0'; /* the text ends with a NUL byte too (open_memstream) */
         line_no++;
         char *hash = strchr(line, '#');
         if (hash)
             *hash = '\0';
         status = parse_line(p, line_no, line, edits);
+        line = next;
     }
-    if (status == CLI_OK && ferror(in)) {
-        cli_error("patch", "'%s': %s", p->name, strerror(errno));
-        status = CLI_ERROR;
-    }
-    free(line);
-    if (in != stdin)
-        fclose(in);
     return status;
 }
 
@@ -146,7 +171,10 @@ int cmd_patch(int argc, char **argv)
     if (argc - optind != 2)
         return cli_usage_error("patch", "FILE and PATCHFILE are needed");
     patch_source p = {.name = argv[optind + 1]};
-    status = edit_run("patch", argv[optind], &s, read_patch, &p);
+    status = read_text(&p);
+    if (status == CLI_OK)
+        status = edit_run("patch", argv[optind], &s, read_patch, &p);
+    free(p.text);
     free(p.bytes);
     free(p.expected);
     return status;

@@ -101,6 +101,15 @@ no_journal "replace --dry-run" data.txt
     fail "replace --dry-run: first line $(head -n 1 out.txt)"
 [ "$(grep -vc '^#' out.txt)" = 4286 ] || fail "replace --dry-run: $(grep -vc '^#' out.txt) lines"
 mv out.txt changes.patch
+# A dry run piped into patch: patch reads the whole patch before it takes
+# the file's lock, which the dry run holds until it ends.
+for round in 1 2 3; do
+    cp data.txt piped.txt
+    "$MMSCAN" replace --dry-run -F needle NEEDLE piped.txt | "$MMSCAN" patch piped.txt - >/dev/null 2>err.txt ||
+        fail "dry run piped into patch, round $round: $(cat err.txt)"
+    same_file "dry run piped into patch, round $round" piped.txt want.txt
+done
+rm -f piped.txt
 expect_status "patch from a dry run" 0 "$MMSCAN" patch data.txt changes.patch
 same_file "patch from a dry run" data.txt want.txt
 h0=$(xxhsum -H3 data.txt)
