@@ -18,7 +18,7 @@ const char edit_options_help[] =
     "Edit options:\n"
     "      --dry-run         print what would change and change nothing: one line\n"
     "                        'OFFSET NEWHEX --verify OLDHEX' per edit (a patch that\n"
-    "                        'mmscan patch' applies), '# ...' for edits over 64 bytes\n"
+    "                        'mmscan patch' applies), '# ...' for edits over 64 KiB\n"
     "      --keep-undo FILE  keep the undo journal as FILE (new, on the same file\n"
     "                        system); 'mmscan undo FILE' restores the original later\n"
     "      --follow-symlinks edit the file a symbolic link points to (refused\n"
@@ -146,8 +146,9 @@ int edit_parse_offset(const char *cmd, const char *what, const char *arg, uint64
     return CLI_OK;
 }
 
-/* Longer edits are listed as a comment, not as a patch line. */
-#define LISTED_BYTES 64
+/* Edits up to one piece of mms_edit_preview() are patch lines; longer ones
+ * (a fill of gigabytes, say) are listed as a comment. */
+#define LISTED_BYTES 65536
 #define SHOWN_BYTES 16
 
 static void print_hex(const unsigned char *p, size_t n)

@@ -117,7 +117,16 @@ expect_status "patch --dry-run, verify fails" 2 "$MMSCAN" patch --dry-run data.t
 expect_stderr_line "patch --dry-run, verify fails" "not the expected 0x6e"
 expect_status "fill --dry-run" 0 "$MMSCAN" fill --dry-run data.txt 10 100 0
 [ "$(xxhsum -H3 data.txt)" = "$h0" ] || fail "fill --dry-run changed the file"
-grep -q '^# 10: 100 bytes, ' out.txt || fail "fill --dry-run: $(cat out.txt)"
+grep -q "^10 $(printf '%0200d' 0) --verify " out.txt || fail "fill --dry-run: $(cat out.txt)"
+cp out.txt fill.patch
+expect_status "fill --dry-run, over 64 KiB" 0 "$MMSCAN" fill --dry-run data.txt 10 65537 0
+grep -q '^# 10: 65537 bytes, ' out.txt || fail "fill --dry-run, over 64 KiB: $(head -c 200 out.txt)"
+cp data.txt filled.txt
+expect_status "patch from a fill dry run" 0 "$MMSCAN" patch filled.txt fill.patch
+cp data.txt filled2.txt
+expect_status "fill" 0 "$MMSCAN" fill filled2.txt 10 100 0
+same_file "patch from a fill dry run" filled.txt filled2.txt
+rm -f filled.txt filled2.txt fill.patch
 
 # ---- patch ----
 awk 'BEGIN { for (i = 0; i < 20000; i++) printf "%c", 32 + i % 90 }' >p.bin
