@@ -38,7 +38,8 @@ int cli_finish_stdout(const char *cmd, int status);
 
 /* ---- JSON (json.c) ---- */
 
-/* Writes text as a JSON string, quotes included (bytes above 0x7f as is). */
+/* Writes text as a JSON string, quotes included: UTF-8 characters as they
+ * are, a byte that is not part of one (a name need not be UTF-8) as U+FFFD. */
 void cli_json_string(FILE *out, const char *text);
 
 /* ---- the options every scanning command takes (engine_options.c) ---- */

@@ -45,6 +45,18 @@ for f in text.txt nonl.txt; do
     jq -c .stats one.json | cmp -s - stats.json || fail "json $f: stats differ from mmscan stats"
 done
 
+# JSON text is UTF-8 whatever a file name holds: a byte that is not part of
+# a UTF-8 character becomes U+FFFD; UTF-8 names stay as they are.
+bad=$(printf 'bad\377\376\303.txt') good=$(printf 'caf\303\251 \360\237\215\265.txt')
+cp nonl.txt "$bad"
+cp nonl.txt "$good"
+"$MMSCAN" scan --json --wc "$bad" "$good" >names.json || fail "json names: exit status $?"
+iconv -f UTF-8 -t UTF-8 names.json >/dev/null 2>&1 || fail "json names: not UTF-8: $(cat names.json)"
+fffd=$(printf '\357\277\275')
+[ "$(jq -r .file names.json | head -n 1)" = "bad$fffd$fffd$fffd.txt" ] || fail "json names: $(head -n 1 names.json)"
+[ "$(jq -r .file names.json | tail -n 1)" = "$good" ] || fail "json names: $(tail -n 1 names.json)"
+rm -f "$bad" "$good" names.json
+
 # Several threads when nothing needs order; several files at once.
 same_output "--threads 3 --window 4K" "$MMSCAN scan --wc --stats --threads 3 --window 4K text.txt" \
     "$MMSCAN scan --wc --stats text.txt"
