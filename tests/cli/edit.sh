@@ -112,9 +112,18 @@ done
 rm -f piped.txt
 expect_status "patch from a dry run" 0 "$MMSCAN" patch data.txt changes.patch
 same_file "patch from a dry run" data.txt want.txt
+# Applied again, its --verify bytes are gone but the new ones are there.
+expect_status "patch applied again" 0 "$MMSCAN" patch data.txt changes.patch
+grep -q "0 edits changed 0 bytes on 0 pages, 4286 already in place" out.txt ||
+    fail "patch applied again: $(cat out.txt) $(cat err.txt)"
+same_file "patch applied again" data.txt want.txt
+# A byte that is neither the expected one nor the new one refuses it all.
+"$MMSCAN" fill data.txt 2 1 0x7a >/dev/null
 h0=$(xxhsum -H3 data.txt)
 expect_status "patch --dry-run, verify fails" 2 "$MMSCAN" patch --dry-run data.txt changes.patch
-expect_stderr_line "patch --dry-run, verify fails" "not the expected 0x6e"
+expect_stderr_line "patch --dry-run, verify fails" "the byte at offset 2 is 0x7a, not the expected 0x6e"
+expect_status "patch, verify fails" 2 "$MMSCAN" patch data.txt changes.patch
+[ "$(xxhsum -H3 data.txt)" = "$h0" ] || fail "patch, verify fails: the file changed"
 expect_status "fill --dry-run" 0 "$MMSCAN" fill --dry-run data.txt 10 100 0
 [ "$(xxhsum -H3 data.txt)" = "$h0" ] || fail "fill --dry-run changed the file"
 grep -q "^10 $(printf '%0200d' 0) --verify " out.txt || fail "fill --dry-run: $(cat out.txt)"
