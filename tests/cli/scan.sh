@@ -45,6 +45,12 @@ for f in text.txt nonl.txt; do
     jq -c .stats one.json | cmp -s - stats.json || fail "json $f: stats differ from mmscan stats"
 done
 
+# An algorithm asked for twice is one hash: one key in JSON, one line else.
+"$MMSCAN" scan --json --hash xxh3 --hash xxh64 --hash xxh3 text.txt >twice.json
+[ "$(jq -c '.hash | keys' twice.json)" = '["xxh3","xxh64"]' ] || fail "--hash twice: $(cat twice.json)"
+[ "$("$MMSCAN" scan --hash xxh3 --hash xxh3 text.txt | wc -l)" = 1 ] || fail "--hash twice: not one line"
+rm -f twice.json
+
 # JSON text is UTF-8 whatever a file name holds: a byte that is not part of
 # a UTF-8 character becomes U+FFFD; UTF-8 names stay as they are.
 bad=$(printf 'bad\377\376\303.txt') good=$(printf 'caf\303\251 \360\237\215\265.txt')
