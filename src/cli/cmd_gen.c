@@ -50,7 +50,7 @@ static const char gen_help[] =
     "                          per line: {\"offset\":N,\"length\":N,\"needle\":\"STR\"}\n"
     "\n"
     "Output:\n"
-    "  -f, --force             replace OUTPUT if it exists\n"
+    "  -f, --force             replace OUTPUT (and the --manifest FILE) if it exists\n"
     "      --keep-partial      after a failure or a signal (SIGINT, SIGTERM,\n"
     "                          SIGHUP), keep what was written (a file as\n"
     "                          OUTPUT.partial; a file is always written under that\n"
@@ -287,13 +287,21 @@ static void drop_manifest(FILE *out, const char *path, bool created)
 
 /* Opens the manifest before the output is written (without emptying an
  * existing one yet): one that cannot be written then fails the run before
- * it leaves an output.  *created says whether it is new. */
-static FILE *open_manifest(const char *path, bool *created)
+ * it leaves an output.  An existing file is replaced only with force, as
+ * the output is; a FIFO or a device is written to.  *created says whether
+ * it is new. */
+static FILE *open_manifest(const char *path, bool force, bool *created)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     *created = fd >= 0;
-    if (fd < 0 && errno == EEXIST)
+    struct stat st;
+    if (fd < 0 && errno == EEXIST) {
+        if (!force && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+            cli_error("gen", "'%s': already exists (use --force to replace it)", path);
+            return NULL;
+        }
         fd = open(path, O_WRONLY | O_CLOEXEC);
+    }
     FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!out) {
         cli_error("gen", "'%s': %s", path, strerror(errno));
@@ -440,7 +448,9 @@ int cmd_gen(int argc, char **argv)
     if (!(gen = make_generator(&req)))
         goto done;
     bool manifest_created = false;
-    FILE *manifest = req.manifest ? open_manifest(req.manifest, &manifest_created) : NULL;
+    FILE *manifest = req.manifest
+                         ? open_manifest(req.manifest, req.flags & MMS_GEN_FORCE, &manifest_created)
+                         : NULL;
     if (req.manifest && !manifest)
         goto done;
     mms_error err;

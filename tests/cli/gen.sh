@@ -112,6 +112,15 @@ expect_status "manifest is a directory" 2 "$MMSCAN" gen --size 1K --needle XYZ -
     --manifest mdir no-output.txt
 expect_stderr_line "manifest is a directory" "mmscan: gen: 'mdir': Is a directory"
 [ ! -e no-output.txt ] || fail "manifest is a directory: the output was written"
+# An existing manifest is replaced only with --force, as the output is.
+echo keep >old.jsonl
+expect_status "manifest exists" 2 "$MMSCAN" gen --size 1K --needle XYZ --every 100 \
+    --manifest old.jsonl no-output.txt
+expect_stderr_line "manifest exists" "mmscan: gen: 'old.jsonl': already exists (use --force to replace it)"
+[ "$(cat old.jsonl)" = keep ] && [ ! -e no-output.txt ] || fail "manifest exists: a file was written"
+gen_ok "manifest exists, --force" --size 1K --needle XYZ --every 100 --manifest old.jsonl -f no-output.txt
+grep -q '"needle":"XYZ"' old.jsonl || fail "manifest exists, --force: not replaced: $(cat old.jsonl)"
+rm -f old.jsonl no-output.txt
 sed 's/.*"offset":\([0-9]*\).*/\1/' m.jsonl >offsets.txt
 while read -r offset; do
     got=$(tail -c +"$((offset + 1))" n.log | head -c 7)
