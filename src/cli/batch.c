@@ -19,7 +19,8 @@
 const char batch_options_help[] =
     "Many files:\n"
     "      --files-from LIST  also scan the files named in LIST, one per line\n"
-    "                        ('-': standard input)\n"
+    "                        ('-': standard input, and then no name in it\n"
+    "                        may be '-')\n"
     "  -0, --null            names in LIST end with a NUL byte, not a newline\n"
     "      --jobs N          scan N files at once (default 1); each scan then\n"
     "                        uses one thread unless --threads is given, and no\n"

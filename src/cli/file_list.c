@@ -34,6 +34,12 @@ static int read_list(const char *cmd, const char *list_path, bool nul, file_list
             line[--n] = '\0';
         if (n == 0)
             continue;
+        if (from_stdin && strcmp(line, "-") == 0) {
+            /* Standard input holds the list: it has no file left to give. */
+            cli_error(cmd, "--files-from -: the list names '-', standard input, which is the list");
+            status = CLI_ERROR;
+            break;
+        }
         char *name = strdup(line);
         if (!name || !append(&out->owned, &out->nowned, name)) {
             free(name);

@@ -111,6 +111,12 @@ for jobs in 2 3 8; do
 done
 printf 'ramp.txt\000text.txt\000' | "$MMSCAN" stats --json -0 --files-from - >nul-list.txt
 check_equal "-0 --files-from -" "$(jq -r .file nul-list.txt | tr '\n' ' ')" "ramp.txt text.txt "
+printf 'ramp.txt\n-\n' >dash-list.txt
+expect_status "'-' in a list on stdin" 2 "$MMSCAN" stats --files-from - <dash-list.txt
+expect_stderr_line "'-' in a list on stdin" "--files-from -: the list names '-', standard input, which is the list"
+[ -s out.txt ] && fail "'-' in a list on stdin: printed $(cat out.txt)"
+expect_status "'-' in a list file" 0 "$MMSCAN" stats --files-from dash-list.txt <text.txt
+[ "$(grep -c '^' out.txt)" -gt 2 ] || fail "'-' in a list file: $(cat out.txt)"
 expect_status "unreadable list" 2 "$MMSCAN" stats --files-from nowhere.txt
 expect_stderr_line "unreadable list" "mmscan: stats: --files-from: 'nowhere.txt': No such file or directory"
 expect_status "bad --jobs" 2 "$MMSCAN" stats --jobs 0 text.txt
