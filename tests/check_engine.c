@@ -798,6 +798,31 @@ START_TEST(a_failing_lane_or_part_fails_the_scan)
 }
 END_TEST
 
+/* Scans "data" (8 windows) on threads threads with procs[0] and procs[1],
+ * procs[cutter] truncating the file in its first chunk from truncate_from
+ * on; the scan must fail with MMS_ETRUNCATED.  Frees the processors and
+ * gives the error. */
+static mms_error scan_cut_short(mms_processor *procs[2], size_t cutter, uint64_t truncate_from,
+                                uint64_t window, unsigned threads)
+{
+    tu_write_pattern("data", 0, 8 * window);
+    int fd = open("data", O_RDWR);
+    ck_assert_int_ge(fd, 0);
+    mms_engine *engine = engine_with(window, threads, MMS_ADVICE_NONE);
+    rec_of(procs[cutter])->truncate_fd = fd;
+    rec_of(procs[cutter])->truncate_from = truncate_from;
+    for (int i = 0; i < 2; i++)
+        ck_assert_int_eq(mms_engine_add(engine, procs[i], NULL), 0);
+    mms_error err;
+    ck_assert_int_eq(mms_engine_scan_path(engine, "data", &err), MMS_ETRUNCATED);
+    ck_assert_ptr_nonnull(strstr(err.message, "truncated"));
+    close(fd);
+    mms_engine_free(engine);
+    for (int i = 0; i < 2; i++)
+        mms_processor_free(procs[i]);
+    return err;
+}
+
 START_TEST(truncated_during_scan_is_an_error_not_a_crash)
 {
     tu_enter_temp_dir();
@@ -828,39 +853,12 @@ START_TEST(truncated_during_scan_is_an_error_not_a_crash)
     /* Two processors on one thread, fed a slice at a time under one guard
      * per window: the error names the chunk that was being read. */
     for (size_t from = 0; from <= 3 * window / 2; from += window / 2) {
-        tu_write_pattern("data", 0, 8 * window);
-        int fd = open("data", O_RDWR);
-        ck_assert_int_ge(fd, 0);
-        mms_engine *engine = engine_with(window, 1, MMS_ADVICE_NONE);
-        mms_processor *first = recorder_new(false, 0, false), *cutter = recorder_new(false, 0, false);
-        rec_of(cutter)->truncate_fd = fd;
-        rec_of(cutter)->truncate_from = from;
-        ck_assert_int_eq(mms_engine_add(engine, first, NULL), 0);
-        ck_assert_int_eq(mms_engine_add(engine, cutter, NULL), 0);
-        mms_error err;
-        ck_assert_int_eq(mms_engine_scan_path(engine, "data", &err), MMS_ETRUNCATED);
-        ck_assert_uint_eq(err.offset, from);
-        close(fd);
-        mms_engine_free(engine);
-        mms_processor_free(first);
-        mms_processor_free(cutter);
+        mms_processor *procs[2] = {recorder_new(false, 0, false), recorder_new(false, 0, false)};
+        ck_assert_uint_eq(scan_cut_short(procs, 1, from, window, 1).offset, from);
     }
     /* Lanes: an ordered processor that truncates, a splittable one beside it. */
-    tu_write_pattern("data", 0, 8 * window);
-    int fd = open("data", O_RDWR);
-    ck_assert_int_ge(fd, 0);
-    mms_engine *engine = engine_with(window, 2, MMS_ADVICE_NONE);
-    mms_processor *cutter = recorder_new(false, 0, false), *other = recorder_new(true, 0, false);
-    rec_of(cutter)->truncate_fd = fd;
-    ck_assert_int_eq(mms_engine_add(engine, cutter, NULL), 0);
-    ck_assert_int_eq(mms_engine_add(engine, other, NULL), 0);
-    mms_error err;
-    ck_assert_int_eq(mms_engine_scan_path(engine, "data", &err), MMS_ETRUNCATED);
-    ck_assert_ptr_nonnull(strstr(err.message, "truncated"));
-    close(fd);
-    mms_engine_free(engine);
-    mms_processor_free(cutter);
-    mms_processor_free(other);
+    mms_processor *lanes[2] = {recorder_new(false, 0, false), recorder_new(true, 0, false)};
+    scan_cut_short(lanes, 0, 0, window, 2);
 }
 END_TEST
 

@@ -338,24 +338,21 @@ static int write_manifest(const mms_gen *gen, FILE *out, const char *path, const
 
 /* The file mms_gen_write() writes output as until it is complete, to be
  * removed if a signal ends the command: OUTPUT.partial, or the object of
- * shm:NAME itself, a file of /dev/shm on Linux.  NULL for a name the
- * library refuses (it then writes nothing), for one that is there already
- * (not ours to remove), or when out of memory. */
+ * shm:NAME itself, a file of /dev/shm on Linux.  NULL when there is none
+ * that is ours to remove: a name that is there already, or a shared memory
+ * name that the library refuses ("shm:..", "shm:a/b": it writes nothing). */
 static char *name_while_written(const char *output)
 {
-    char *name = NULL;
-    const char *object = output + 4;
-    if (strncmp(output, "shm:", 4) != 0) {
-        if (asprintf(&name, "%s%s", output, MMS_GEN_PARTIAL_SUFFIX) < 0)
-            name = NULL;
-    } else if (*object && !strchr(object, '/') && strcmp(object, ".") != 0 &&
-               strcmp(object, "..") != 0 && asprintf(&name, "/dev/shm/%s", object) < 0) {
-        name = NULL;
-    }
+    bool shm = strncmp(output, "shm:", 4) == 0;
+    char *name;
+    if (asprintf(&name, shm ? "/dev/shm/%s" : "%s" MMS_GEN_PARTIAL_SUFFIX,
+                 shm ? output + 4 : output) < 0)
+        return NULL;
     struct stat st;
-    if (name && lstat(name, &st) == 0) {
+    mms_error err;
+    if (mms_input_stat(shm ? output : name, &st, &err) != MMS_EOPEN || err.sys_errno != ENOENT) {
         free(name);
-        name = NULL;
+        return NULL;
     }
     return name;
 }
