@@ -15,8 +15,9 @@ static const char replace_help[] =
     "In place means the same length: a match and its replacement must have as\n"
     "many bytes, or --pad fills a shorter replacement up to the match's length.\n"
     "Matches are found first with a read-only scan (leftmost, then longest, not\n"
-    "overlapping, never across a newline, as 'mmscan grep -o' finds them); then\n"
-    "only the pages that hold them are written.  Each FILE is edited on its own.\n"
+    "overlapping, never across a newline, as 'mmscan grep -o' finds them; a\n"
+    "PATTERN that holds a newline is refused); then only the pages that hold\n"
+    "them are written.  Each FILE is edited on its own.\n"
     "Options may come anywhere; after --, none: a PATTERN or REPLACEMENT that\n"
     "starts with '-' goes after -- (mmscan replace -F -- -1 +1 FILE).\n"
     "\n"
@@ -118,6 +119,17 @@ static int parse_options(int argc, char **argv, replace_settings *s)
     return CLI_OK;
 }
 
+/* Matches never cross a newline, so a PATTERN that holds one matches
+ * nothing: say so instead of reporting nothing to change. */
+static int check_single_line(const replace_settings *s)
+{
+    if (!strchr(s->pattern, '\n'))
+        return CLI_OK;
+    cli_error("replace", "PATTERN holds a newline, and a match never spans lines (mmscan patch "
+              "edits any bytes)");
+    return CLI_ERROR;
+}
+
 /* A fixed string's matches all have its length: check the replacement first. */
 static int check_fixed_length(const replace_settings *s)
 {
@@ -165,7 +177,7 @@ int cmd_replace(int argc, char **argv)
     s.spec.patterns = &s.pattern;
     s.spec.count = 1;
     mms_error err;
-    if ((status = check_fixed_length(&s)) != CLI_OK)
+    if ((status = check_single_line(&s)) != CLI_OK || (status = check_fixed_length(&s)) != CLI_OK)
         return status;
     if (mms_pattern_new(&s.compiled, &s.spec, &err) < 0) {
         cli_error("replace", "%s", err.message);

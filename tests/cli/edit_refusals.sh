@@ -180,5 +180,14 @@ grep -q -- '--window SIZE' out.txt || fail "fill --help lacks --window"
 ! grep -q -- '--advice\|--zstd\|--threads\|--progress' out.txt || fail "fill --help offers scan options"
 expect_status "bad --pad" 2 "$MMSCAN" replace --pad 300 -F a b f.txt
 expect_stderr_line "bad --pad" "invalid byte '300'"
+# Matches never span lines: a PATTERN with a newline is refused, not
+# reported as matching nothing (f.txt has "alpha beta\nrow" on every line).
+nl='
+'
+for syntax in -F -G -E; do
+    expect_status "newline in PATTERN ($syntax)" 2 "$MMSCAN" replace $syntax "beta${nl}row" "BETA${nl}ROW" f.txt
+    expect_stderr_line "newline in PATTERN ($syntax)" "PATTERN holds a newline, and a match never spans lines"
+    unchanged "newline in PATTERN ($syntax)" f.txt "$H"
+done
 
 finish
