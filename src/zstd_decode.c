@@ -10,6 +10,11 @@
 /* Frames declare their window; accept every window zstd can write (its
  * --long=31), as memory allows, instead of libzstd's default cap of 2^27. */
 #define MAX_WINDOW_LOG ZSTD_WINDOWLOG_MAX_64
+/* Compressed bytes given to libzstd per call.  It tells nothing of where
+ * in its input an error lies, so where the failing call's input ends is the
+ * bound an error message gives (a block that runs past a piece is copied
+ * into libzstd's buffer: a small cost next to decoding it). */
+#define DECODE_PIECE ((size_t)256 << 10)
 
 int mms_zstd_decoder_init(mms_zstd_decoder *dec, bool verify_checksum, mms_error *err)
 {
@@ -40,10 +45,12 @@ void mms_zstd_decoder_release(mms_zstd_decoder *dec)
     dec->dctx = NULL;
 }
 
-/* Turns a libzstd error into our code and a message that says what is wrong. */
-static int decode_error(const mms_zstd_decoder *dec, size_t code, mms_error *err)
+/* Turns a libzstd error into our code and a message that says what is wrong;
+ * given: the compressed bytes libzstd had been given when it failed. */
+static int decode_error(const mms_zstd_decoder *dec, size_t code, uint64_t given, mms_error *err)
 {
     int rc;
+    uint64_t found_at = dec->in_bytes;
     switch (ZSTD_getErrorCode(code)) {
     case ZSTD_error_memory_allocation:
         rc = mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory for a zstd frame");
@@ -60,12 +67,15 @@ static int decode_error(const mms_zstd_decoder *dec, size_t code, mms_error *err
                            (unsigned long long)dec->frames + 1);
         break;
     default:
-        rc = mms_error_set(err, MMS_ECORRUPT, 0, "corrupt zstd data near byte %llu: %s",
-                           (unsigned long long)dec->in_bytes, ZSTD_getErrorName(code));
+        rc = mms_error_set(err, MMS_ECORRUPT, 0,
+                           "corrupt zstd data in frame %llu, found before byte %llu: %s",
+                           (unsigned long long)dec->frames + 1, (unsigned long long)given,
+                           ZSTD_getErrorName(code));
+        found_at = given;
         break;
     }
     if (err)
-        err->offset = dec->in_bytes;
+        err->offset = found_at;
     return rc;
 }
 
@@ -74,11 +84,14 @@ int mms_zstd_decoder_step(mms_zstd_decoder *dec, ZSTD_inBuffer *in, ZSTD_outBuff
 {
     for (;;) {
         size_t in_before = in->pos, out_before = out->pos;
-        size_t hint = ZSTD_decompressStream(dec->dctx, out, in);
+        ZSTD_inBuffer piece = {in->src, in->size - in->pos > DECODE_PIECE ? in->pos + DECODE_PIECE
+                                                                          : in->size, in->pos};
+        size_t hint = ZSTD_decompressStream(dec->dctx, out, &piece);
+        if (ZSTD_isError(hint))
+            return decode_error(dec, hint, dec->in_bytes + (piece.size - in_before), err);
+        in->pos = piece.pos;
         dec->in_bytes += in->pos - in_before;
         dec->out_bytes += out->pos - out_before;
-        if (ZSTD_isError(hint))
-            return decode_error(dec, hint, err);
         if (hint == 0) {
             /* 0: the frame is decoded and all of it is in out. */
             dec->in_frame = false;

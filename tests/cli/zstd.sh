@@ -136,7 +136,7 @@ printf '\377\377\377\377' | dd of=flip.zst bs=1 seek=$((size / 2)) conv=notrunc 
 cp text plain.zst
 : >nothing.zst
 for case in "cut:truncated zstd data: frame 1 is cut short" "sum:checksum mismatch in frame 1" \
-    "flip:corrupt zstd data near byte" "plain:not in zstd format" "nothing:not in zstd format: empty input"; do
+    "flip:corrupt zstd data in frame 1, found before byte" "plain:not in zstd format" "nothing:not in zstd format: empty input"; do
     name=${case%%:*} message=${case#*:}
     expect_status "$name.zst" 2 "$MMSCAN" decompress "$name.zst"
     expect_stderr_line "$name.zst" "mmscan: decompress: '$name.zst': $message"
@@ -159,7 +159,12 @@ rm -f big
 size=$(wc -c <big.zst)
 printf '\377\377\377\377\377\377\377\377' | dd of=big.zst bs=1 seek=$((size / 2)) conv=notrunc status=none
 expect_status "corrupt after several windows" 2 "$MMSCAN" decompress big.zst
-expect_stderr_line "corrupt after several windows" "mmscan: decompress: 'big.zst': corrupt zstd data near byte"
+expect_stderr_line "corrupt after several windows" "mmscan: decompress: 'big.zst': corrupt zstd data in frame 1, found before byte"
+# The bound is past the corrupt bytes, by at most a piece of input given to
+# libzstd (256 KiB) and a block (128 KiB): not byte 0, nor the end.
+found=$(sed 's/.*found before byte \([0-9]*\).*/\1/' err.txt)
+[ "$found" -gt $((size / 2)) ] && [ "$found" -le $((size / 2 + 393216 + 8)) ] ||
+    fail "corrupt after several windows: found before byte $found, corrupted at $((size / 2)) of $size"
 [ ! -e big ] || fail "corrupt after several windows: an output was left"
 [ -z "$(leftovers | grep -v -x -e big.zst)" ] || fail "files left behind: $(leftovers)"
 rm -f big.zst
