@@ -8,8 +8,9 @@
  * later part takes over from the earlier one.  Parts that report lines, or
  * stop at a limit, keep input order through a part_order made by the
  * first split(): only the earliest unfinished part reports, later ones
- * keep their lines until it is their turn.  Parts that only count need no
- * order: they take over from each other in merge().
+ * keep their lines until it is their turn.  Parts that only count join the
+ * order too: one that starts inside a line too long to copy waits for its
+ * turn to take over that line's search, so memory stays flat.
  */
 #include "config.h"
 #include "internal.h"
@@ -50,20 +51,14 @@ static grep_state *grep_state_new(const mms_pattern *pattern, const mms_grep_opt
     return s;
 }
 
-/* Whether the parts of a split scan must report in input order. */
-static bool needs_order(const mms_grep_options *options)
-{
-    return options->output != MMS_GREP_COUNT || options->max_lines != MMS_GREP_UNLIMITED;
-}
-
 static void *grep_split(const void *self)
 {
     const grep_state *model = self;
     grep_lines *first = model->lines;
     grep_state *s = grep_state_new(model->pattern, &first->options, first->on_line, first->ctx,
                                    true);
-    if (!s || !needs_order(&first->options))
-        return s;
+    if (!s)
+        return NULL;
     /* Parts are made before the part before them is fed, so the order of
      * this scan still has a part to come (the newest) until the scan is
      * over: an order whose parts have all ended is a past scan's. */

@@ -5,7 +5,9 @@
  * that crosses a window edge is copied, into carry, and searched once its
  * newline arrives.  When such a line grows long and its text will not be
  * printed (counts, -l, -q, binary input), it goes through the pattern's
- * streaming matcher instead, so memory stays bounded whatever its length.
+ * streaming matcher instead, so memory stays bounded whatever its length
+ * (a part of a split scan that starts inside such a line waits for the
+ * parts before it, then takes the line over).
  * Each window is looked at in slices of whole lines that fit in the CPU
  * caches: a slice is checked for NUL bytes (binary input, as GNU grep
  * checks each buffer it reads; not when only counting) and then searched
@@ -267,6 +269,23 @@ static int close_carry(grep_lines *g)
     return 0;
 }
 
+/* The line in progress grew long and its text is not needed: it goes
+ * through the pattern's streaming matcher from here on, when the pattern
+ * has one.  A part whose first line began in an earlier part cannot search
+ * it alone: it first waits for its turn and takes over that line. */
+static void start_stream(grep_lines *g)
+{
+    if (g->head_open && !part_order_wait(g->order, g->order_index)) {
+        g->stopped = true; /* the head has reported all there is, or the scan failed */
+        return;
+    }
+    if (g->streaming || !pattern_stream_open(g->worker))
+        return; /* the line taken over was streamed already, or cannot be */
+    pattern_stream_feed(g->worker, g->carry.data, g->carry.len);
+    g->carry.len = 0;
+    g->streaming = true;
+}
+
 static int feed(grep_lines *g, const unsigned char *p, size_t n, uint64_t offset)
 {
     size_t pos = 0;
@@ -274,12 +293,10 @@ static int feed(grep_lines *g, const unsigned char *p, size_t n, uint64_t offset
         const unsigned char *nl = memchr(p, '\n', n);
         pos = nl ? (size_t)(nl - p) + 1 : n;
         note_binary(g, p, pos);
-        if (!g->streaming && !g->head_open && g->carry.len + pos > STREAM_AFTER && !needs_text(g) &&
-            pattern_stream_open(g->worker)) {
-            pattern_stream_feed(g->worker, g->carry.data, g->carry.len);
-            g->carry.len = 0;
-            g->streaming = true;
-        }
+        if (!g->streaming && g->carry.len + pos > STREAM_AFTER && !needs_text(g))
+            start_stream(g);
+        if (g->stopped)
+            return 0;
         if (g->streaming) {
             pattern_stream_feed(g->worker, p, nl ? pos - 1 : pos);
             if (!nl)

@@ -38,7 +38,7 @@ typedef struct grep_lines {
      * and waits when they fill keep_limit bytes.  result and line_number
      * then cover this part alone. */
     bool reporting;
-    part_order *order;     /* NULL when no output order is kept, and once ended */
+    part_order *order;     /* NULL outside a split scan, and once the part ended */
     int order_index;
     /* The first part only: the order that later parts of its scan join
      * (a reference of its own, kept after the first part ends). */

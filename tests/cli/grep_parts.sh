@@ -94,6 +94,22 @@ done
 check_parts "long lines, a regex -c" long.txt -c -E "'a(bc)+'"
 check_parts "long lines -v -c" long.txt -v -c -E "'ab{2}'"
 
+# A line of 50 MiB that covers dozens of parts, with a match in its middle,
+# is streamed, not copied: parts that start inside it wait to take it over.
+# Counts as grep's, and the peak RSS on three threads within 16 MiB of one
+# thread's (a copy of the line alone would be 50 MiB).
+{ printf 'first\n'; head -c 40M /dev/zero | tr '\0' a; printf NEEDLE
+  head -c 10M /dev/zero | tr '\0' b; printf '\nlast NEEDLE\n'; } >huge-line.txt
+for opts in -c -l "-v -c" "-c -E 'NEE+DLE'" "-c -w last"; do
+    same_output "a line over many parts $opts" \
+        "$MMSCAN grep --window 1M --threads 3 $opts NEEDLE huge-line.txt" "grep $opts NEEDLE huge-line.txt"
+done
+peak_kb() { /usr/bin/time -f %M "$MMSCAN" grep -c --window 1M --threads "$1" NEEDLE huge-line.txt 2>&1 >/dev/null; }
+one=$(peak_kb 1) three=$(peak_kb 3)
+[ "$three" -lt $((one + 16384)) ] ||
+    fail "a line over many parts: peak RSS $three KB on 3 threads, $one KB on 1"
+rm -f huge-line.txt
+
 # A NUL byte in a later part, far from any match: lines before it, then
 # grep's message; counts and -a as grep.
 make_text filler.txt 30000 7
