@@ -188,6 +188,33 @@ same_file "fill with a character" f.bin want_f.bin
 expect_status "fill past the end" 2 "$MMSCAN" fill f.bin 299999 2 0
 expect_status "fill: bad byte" 2 "$MMSCAN" fill f.bin 0 1 256
 expect_stderr_line "fill: bad byte" "invalid byte '256'"
+# Only the pages that hold another byte are written, and the stretches
+# under 64 KiB between them: 'y' at 100, 500000 and 520000 in 1 MiB of 'x'
+# are two edits, page 0 and the pages from 500000's to 520000's.
+page=$(getconf PAGESIZE)
+head -c 1048576 /dev/zero | tr '\0' x >x.bin
+for at in 100 500000 520000; do
+    printf y | dd of=x.bin bs=1 seek=$at conv=notrunc status=none
+done
+expect_status "fill of a few changed pages" 0 "$MMSCAN" fill x.bin 0 1M x
+from=$((500000 / page)) to=$((520000 / page))
+grep -q ": 2 edits changed $((page * (to - from + 2))) bytes on $((to - from + 2)) pages" out.txt ||
+    fail "fill of a few changed pages: $(cat out.txt)"
+[ "$(tr -d x <x.bin | wc -c)" = 0 ] || fail "fill of a few changed pages: bytes left"
+# A fill of 0 keeps the holes of a sparse file (its two islands are the
+# only edits) and undo puts the islands back.
+truncate -s 256M sparse.bin
+printf island-one | dd of=sparse.bin bs=1 seek=10000000 conv=notrunc status=none
+printf island-two | dd of=sparse.bin bs=1 seek=200000000 conv=notrunc status=none
+cp --sparse=always sparse.bin sparse.orig
+blocks=$(stat -c %b sparse.bin)
+expect_status "fill 0 over holes" 0 "$MMSCAN" fill --keep-undo sparse.undo sparse.bin 0 256M 0
+grep -q ": 2 edits changed $((2 * page)) bytes on 2 pages" out.txt ||
+    fail "fill 0 over holes: $(cat out.txt)"
+cmp -s -n 268435456 sparse.bin /dev/zero || fail "fill 0 over holes: not all zeros"
+[ "$(stat -c %b sparse.bin)" -le "$blocks" ] || fail "fill 0 over holes: holes were filled"
+"$MMSCAN" undo sparse.undo >/dev/null && cmp -s sparse.bin sparse.orig || fail "fill 0 over holes: undo"
+rm -f x.bin sparse.bin sparse.orig
 
 # ---- a sparse file past 4 GiB ----
 # 4 GiB + 1 MiB; a match across a page edge past 4 GiB and one at the end.
