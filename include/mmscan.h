@@ -880,8 +880,9 @@ MMS_API void mms_zstd_decompress_options_init(mms_zstd_decompress_options *opts)
  * content.
  *
  * A scan fails with MMS_ECORRUPT when the input is not zstd, is corrupt,
- * fails a checksum or ends inside a frame (err->offset: the input offset
- * where it was found), MMS_EIO when writing fails, MMS_ENOMEM when a frame
+ * fails a checksum or ends inside a frame (err->offset: for corrupt data,
+ * an input offset it lies before, usually within 384 KiB; otherwise where
+ * decoding stopped), MMS_EIO when writing fails, MMS_ENOMEM when a frame
  * asks for more memory than there is.  The output then holds a part of the
  * content: remove it.
  * @param opts  the settings (copied), or NULL for the defaults

@@ -28,6 +28,9 @@
 #define SLICE (256u << 10)
 /* A line in progress longer than this is streamed when it can be. */
 #define STREAM_AFTER (1u << 20)
+/* A part that starts inside a line copies this much of it before it waits
+ * to take the line over: shorter lines keep the parts working at once. */
+#define WAIT_AFTER (4u << 20)
 /* Bytes of kept lines that all the parts waiting to report hold at most
  * (plus one line each). */
 #define KEPT_TOTAL (8u << 20)
@@ -70,11 +73,14 @@ void grep_lines_release(grep_lines *g)
 
 void grep_lines_end_part(grep_lines *g, bool failed)
 {
-    if (!g->order)
+    part_order *order = g->order;
+    if (!order)
         return;
-    part_order_end(g->order, g->order_index, failed);
-    part_order_release(g->order);
+    /* Cleared first: once ended, the part may be taken over on another
+     * thread, which reads g->order. */
     g->order = NULL;
+    part_order_end(order, g->order_index, failed);
+    part_order_release(order);
 }
 
 /* Nothing more is to be reported from this part on; when it is the head,
@@ -275,12 +281,12 @@ static int close_carry(grep_lines *g)
  * it alone: it first waits for its turn and takes over that line. */
 static void start_stream(grep_lines *g)
 {
-    if (g->head_open && !part_order_wait(g->order, g->order_index)) {
+    if (!pattern_can_stream(g->worker))
+        return; /* the line is copied whole, waiting or not */
+    if (g->head_open && !part_order_wait(g->order, g->order_index))
         g->stopped = true; /* the head has reported all there is, or the scan failed */
-        return;
-    }
-    if (g->streaming || !pattern_stream_open(g->worker))
-        return; /* the line taken over was streamed already, or cannot be */
+    if (g->stopped || g->streaming || !pattern_stream_open(g->worker))
+        return; /* nothing more to search, the line taken over is streamed already, or no memory */
     pattern_stream_feed(g->worker, g->carry.data, g->carry.len);
     g->carry.len = 0;
     g->streaming = true;
@@ -293,7 +299,8 @@ static int feed(grep_lines *g, const unsigned char *p, size_t n, uint64_t offset
         const unsigned char *nl = memchr(p, '\n', n);
         pos = nl ? (size_t)(nl - p) + 1 : n;
         note_binary(g, p, pos);
-        if (!g->streaming && g->carry.len + pos > STREAM_AFTER && !needs_text(g))
+        if (!g->streaming && g->carry.len + pos > (g->head_open ? WAIT_AFTER : STREAM_AFTER) &&
+            !needs_text(g))
             start_stream(g);
         if (g->stopped)
             return 0;

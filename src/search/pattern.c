@@ -211,6 +211,11 @@ bool pattern_next_match(pattern_worker *worker, const unsigned char *line, size_
     return regex_next_match(worker->regex, line, len, pos, start, end);
 }
 
+bool pattern_can_stream(const pattern_worker *worker)
+{
+    return regex_can_stream(worker->regex);
+}
+
 bool pattern_stream_open(pattern_worker *worker)
 {
     return regex_stream_open(worker->regex);

@@ -37,6 +37,8 @@ bool pattern_next_match(pattern_worker *worker, const unsigned char *line, size_
  * the patterns cannot be run that way (PCRE2 only) or for lack of memory.
  */
 bool pattern_stream_open(pattern_worker *worker);
+/* Whether the patterns can be run that way at all. */
+bool pattern_can_stream(const pattern_worker *worker);
 void pattern_stream_feed(pattern_worker *worker, const unsigned char *piece, size_t len);
 bool pattern_stream_close(pattern_worker *worker);
 /* Moves the line being streamed from one worker to another that has none. */

@@ -260,6 +260,11 @@ static int on_stream_match(unsigned int id, unsigned long long from, unsigned lo
     return 1; /* one match decides the line; the stream ignores the rest */
 }
 
+bool regex_can_stream(const regex_worker *worker)
+{
+    return worker->set->hs_stream != NULL;
+}
+
 bool regex_stream_open(regex_worker *worker)
 {
     worker->stream_matched = false;

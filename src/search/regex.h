@@ -54,6 +54,8 @@ bool regex_next_match(regex_worker *worker, const unsigned char *line, size_t le
  * of memory.  Each piece holds no newline.
  */
 bool regex_stream_open(regex_worker *worker);
+/* Whether the set can be given in pieces at all (Hyperscan runs it). */
+bool regex_can_stream(const regex_worker *worker);
 void regex_stream_feed(regex_worker *worker, const unsigned char *piece, size_t len);
 /* Ends the line; returns whether it matched. */
 bool regex_stream_close(regex_worker *worker);
