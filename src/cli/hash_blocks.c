@@ -28,11 +28,13 @@ static uint64_t gcd(uint64_t a, uint64_t b)
  * (and of the page size, as every window is) puts every block inside one
  * part: no part has to copy the start of a block that straddles a seam.
  * When that multiple would be too large, one thread walks the input and
- * there are no seams.
+ * there are no seams; on one thread, the window stays as it is.
  */
 static mms_engine *blocks_engine(const hash_settings *s)
 {
     cli_engine_settings settings = s->engine;
+    if (settings.threads == 1)
+        return cli_engine_new("hash", &settings);
     uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
     uint64_t unit = s->block_size / gcd(s->block_size, page) * page; /* their lcm */
     uint64_t aligned = (settings.window + unit - 1) / unit * unit;

@@ -38,6 +38,16 @@ for threads in 1 2 3; do
         done
     done
 done
+# On one thread, the window is not rounded up to a block: a 256 MiB block
+# is hashed through 1 MiB windows (peak RSS well under the block), to the
+# digest xxhsum gives.
+"$MMSCAN" gen --size 256M --seed 3 big.bin
+printf '0 268435456 %s\n' "$(xxhsum -H3 big.bin | sed 's/.* = //')" >want.txt
+peak=$(/usr/bin/time -f %M "$MMSCAN" hash --blocks 256M -H3 --threads 1 --window 1M big.bin 2>&1 >got.txt)
+cmp -s got.txt want.txt || fail "--blocks 256M --threads 1: $(cat got.txt)"
+[ "$peak" -lt 65536 ] || fail "--blocks 256M --threads 1 --window 1M: peak RSS $peak KB"
+rm -f big.bin
+
 # The largest window, which rounding to a whole number of blocks would pass.
 "$MMSCAN" hash --blocks 300000 -H3 --window 1T data >got.txt || fail "--window 1T refused"
 cmp -s got.txt manifest_odd || fail "--window 1T: another manifest"
