@@ -47,6 +47,8 @@ static const char grep_help[] =
     "  -a, --text                treat binary files as text; otherwise a file with a\n"
     "                            NUL byte gets 'binary file matches' on stderr\n"
     "                            instead of its lines\n"
+    "  -s, --no-messages         no message for a file that cannot be read (the\n"
+    "                            exit status is still 2)\n"
     "      --offsets             print every match as 'OFFSET LENGTH' (bytes), with\n"
     "                            no line output and no binary file check\n"
     "      --json                with --offsets: one JSON object per match\n"
@@ -67,6 +69,7 @@ typedef struct grep_settings {
     enum { SHOW_LINES, SHOW_OFFSETS, SHOW_COUNT, SHOW_FILES_WITH, SHOW_FILES_WITHOUT,
            SHOW_NOTHING } show;
     bool only_matching, invert, numbers, offsets, text, json;
+    bool no_messages;      /* -s: no message for a file that cannot be read */
     int with_filename;     /* -1: decided by the number of files */
     uint64_t max_count;
     bool got_pattern;      /* -e or -f was given */
@@ -206,7 +209,8 @@ static int64_t grep_input(mms_engine *engine, const mms_pattern *pattern, const 
         rc = cli_scan_path("grep", engine, path, &err);
     mms_engine_clear(engine);
     if (rc < 0) {
-        cli_error_path("grep", path, &err);
+        if (!s->no_messages)
+            cli_error_path("grep", path, &err);
         mms_processor_free(proc);
         return -1;
     }
@@ -273,6 +277,7 @@ static int parse_options(int argc, char **argv, grep_settings *s, cli_engine_set
         {"with-filename", no_argument, NULL, 'H'},
         {"no-filename", no_argument, NULL, 'h'},
         {"text", no_argument, NULL, 'a'},
+        {"no-messages", no_argument, NULL, 's'},
         {"offsets", no_argument, NULL, OPT_OFFSETS},
         {"json", no_argument, NULL, OPT_JSON},
         CLI_ENGINE_LONG_OPTIONS,
@@ -281,7 +286,7 @@ static int parse_options(int argc, char **argv, grep_settings *s, cli_engine_set
     opterr = 0;
     int opt, rc = CLI_OK;
     while (rc == CLI_OK &&
-           (opt = getopt_long(argc, argv, "GEFe:f:iwxvclLoqm:nbHha", long_options, NULL)) != -1) {
+           (opt = getopt_long(argc, argv, "GEFe:f:iwxvclLoqm:nbHhas", long_options, NULL)) != -1) {
         switch (opt) {
         case 'G': case 'E': case 'F': rc = set_syntax(s, opt); break;
         case 'e': rc = add_patterns(s, optarg, strlen(optarg)); s->got_pattern = true; break;
@@ -301,6 +306,7 @@ static int parse_options(int argc, char **argv, grep_settings *s, cli_engine_set
         case 'H': s->with_filename = 1; break;
         case 'h': s->with_filename = 0; break;
         case 'a': s->text = true; break;
+        case 's': s->no_messages = true; break;
         case OPT_OFFSETS: show(s, SHOW_OFFSETS); break;
         case OPT_JSON: s->json = true; break;
         case CLI_OPT_HELP:

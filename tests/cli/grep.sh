@@ -143,6 +143,11 @@ same_output "missing file" "$MMSCAN grep mu small.txt missing 2>/dev/null" "grep
 expect_stderr_line "missing file message" "mmscan: grep: 'missing': No such file or directory"
 same_output "-q and a missing file" "$MMSCAN grep -q mu missing small.txt 2>/dev/null" \
     "grep -q mu missing small.txt 2>/dev/null"
+# -s: the same output and exit status (2), and nothing on stderr.
+for opts in -s "-s -c" "-s -l"; do
+    same_output "$opts and a missing file" "$MMSCAN grep $opts mu missing small.txt" "grep $opts mu missing small.txt"
+    [ ! -s got.err ] || fail "$opts and a missing file: $(cat got.err)"
+done
 
 # Patterns that no engine accepts: one line on stderr, exit 2.
 for bad in "a[" "\\(a" "a\\{1" "x\\"; do
