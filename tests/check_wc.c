@@ -68,6 +68,29 @@ START_TEST(kernel_matches_reference_at_every_length_and_alignment)
 }
 END_TEST
 
+/* A part's first byte that is not transparent decides how it merges: after
+ * a run of transparent bytes of any length (the vector search goes 32 at a
+ * time), every byte value that may end the run, or none. */
+START_TEST(first_class_after_transparent_runs)
+{
+    static const unsigned char transparent[] = {0, 1, 8, 0x0e, 0x1f, 0x7f, 0x80, 0xc3, 0xff};
+    unsigned char buf[160];
+    for (size_t t = 0; t < sizeof transparent; t++) {
+        for (size_t run = 0; run < 100; run++) {
+            memset(buf, transparent[t], sizeof buf);
+            ck_assert_int_eq(wc_first_class(buf, run), WC_TRANSPARENT);
+            for (unsigned next = 0; next < 256; next++) {
+                buf[run] = (unsigned char)next;
+                buf[run + 1] = 'a'; /* a later byte must not decide */
+                ck_assert_int_eq(wc_first_class(buf, run + 2),
+                                 wc_class_of((unsigned char)next) == WC_TRANSPARENT
+                                     ? WC_PRINT : wc_class_of((unsigned char)next));
+            }
+        }
+    }
+}
+END_TEST
+
 /* Long inputs where every byte or most are newlines: the vector kernels
  * count newlines in byte counters, which must be summed before any passes
  * 255, however dense the newlines. */
@@ -273,6 +296,7 @@ int main(void)
     tcase_add_test(tc, kernel_matches_reference_at_every_length_and_alignment);
     tcase_add_test(tc, every_byte_value_between_letters);
     tcase_add_test(tc, dense_newlines_in_long_inputs);
+    tcase_add_test(tc, first_class_after_transparent_runs);
     tcase_add_test(tc, text_and_one_transparent_byte_anywhere);
     tcase_add_test(tc, any_windows_and_threads_give_the_same_counts);
     tcase_add_test(tc, known_answers);

@@ -42,8 +42,8 @@ static int wc_chunk(void *self, const mms_chunk *chunk, mms_error *err)
             s->counts.lines += wc_count_lines(p, len);
         return 0;
     }
-    for (size_t i = 0; s->head == WC_TRANSPARENT && i < len; i++)
-        s->head = wc_class_of(p[i]);
+    if (s->head == WC_TRANSPARENT)
+        s->head = wc_first_class(p, len);
     wc_count_lines_words(p, len, &s->counts.lines, &s->words);
     return 0;
 }

@@ -90,6 +90,23 @@ static inline __attribute__((always_inline)) void classify_sse2(const unsigned c
     }
 }
 
+/* The offset of the first byte of p[0 .. len) that is white space or
+ * printable, or of the first byte of the last len % 32 when there is none
+ * before them. */
+__attribute__((target("avx2"))) static size_t skip_transparent_avx2(const unsigned char *p,
+                                                                     size_t len)
+{
+    size_t i = 0;
+    for (; i + 32 <= len; i += 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
+        uint32_t text = (uint32_t)_mm256_movemask_epi8(
+            _mm256_or_si256(space_bytes_avx2(v), print_bytes_avx2(v)));
+        if (text)
+            return i + (size_t)__builtin_ctz(text);
+    }
+    return i;
+}
+
 /* Newlines in 128-byte steps.  A step adds up to 4 to a byte counter (four
  * vectors into the same counters), so the counters are summed every 63
  * steps, before any can pass 255. */
@@ -313,6 +330,20 @@ void wc_count_lines_words(const unsigned char *data, size_t len, uint64_t *lines
     count_blocks(data, len, count_block_baseline, &c);
     *lines += c.lines;
     *words = c.words;
+}
+
+wc_class wc_first_class(const unsigned char *data, size_t len)
+{
+    size_t i = 0;
+#ifdef HAVE_X86_VECTORS
+    if (__builtin_cpu_supports("avx2"))
+        i = skip_transparent_avx2(data, len);
+#endif
+    for (; i < len; i++) {
+        if (wc_class_of(data[i]) != WC_TRANSPARENT)
+            return wc_class_of(data[i]);
+    }
+    return WC_TRANSPARENT;
 }
 
 uint64_t wc_count_lines(const unsigned char *data, size_t len)

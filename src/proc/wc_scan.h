@@ -27,6 +27,10 @@ typedef struct wc_words {
     bool in_word;    /* the last byte that was not transparent was printable */
 } wc_words;
 
+/* The class of the first byte of data[0 .. len) that is not transparent;
+ * WC_TRANSPARENT when every byte is (a run of NUL bytes, say). */
+wc_class wc_first_class(const unsigned char *data, size_t len);
+
 /* The number of '\n' bytes in data[0 .. len). */
 uint64_t wc_count_lines(const unsigned char *data, size_t len);
 
