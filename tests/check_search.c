@@ -322,18 +322,25 @@ START_TEST(counts_agree_for_any_windows_and_threads)
     size_t len = 200000;
     unsigned char *text = malloc(len);
     srand(5);
-    uint64_t want = 0;
+    uint64_t want = 0, lines = 0;
     bool has = false;
     for (size_t i = 0; i < len; i++) {
-        /* Lines of 0 to ~5000 bytes, some with "xy". */
-        text[i] = rand() % 3000 == 0 ? '\n' : "xyz"[rand() % 3];
+        /* Lines of 0 to ~5000 bytes of 'y' and 'z', with an "xy" in about
+         * one line in two (an 'x' is one byte in 3000). */
+        int r = rand() % 3000;
+        text[i] = r == 0 ? '\n' : r == 1 ? 'x' : "yz"[r % 2];
         if (i > 0 && text[i - 1] == 'x' && text[i] == 'y')
             has = true;
         if (text[i] == '\n' || i == len - 1) {
             want += has;
+            lines++;
             has = false;
         }
     }
+    /* Lines that match and lines that do not: counting every line, or
+     * none, must fail. */
+    ck_assert_uint_gt(want, 0);
+    ck_assert_uint_lt(want, lines);
     tu_write_file("data", text, len);
     mms_pattern *pattern = compile("xy", MMS_SEARCH_FIXED);
     for (uint64_t window = 4096; window <= 4 * 4096; window += 4096)

@@ -4,18 +4,43 @@
 
 #include <check.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+/* The temporary directory this process made, removed when it exits. */
+static char temp_dir[4096];
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    remove(path);
+    return 0;
+}
+
+void tu_remove_temp_dir(void)
+{
+    if (temp_dir[0])
+        nftw(temp_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS); /* the entries first; no links followed */
+    temp_dir[0] = '\0';
+}
+
 void tu_enter_temp_dir(void)
 {
     const char *base = getenv("TMPDIR");
-    char path[4096];
+    char path[sizeof temp_dir];
     snprintf(path, sizeof path, "%s/mmscan-test-XXXXXX", base && *base ? base : "/tmp");
     ck_assert_ptr_nonnull(mkdtemp(path));
     ck_assert_int_eq(chdir(path), 0);
+    /* Each test runs in a process of its own (or, without fork, after the
+     * one before it): one directory at a time. */
+    static bool registered;
+    if (!registered)
+        registered = atexit(tu_remove_temp_dir) == 0;
+    tu_remove_temp_dir();
+    snprintf(temp_dir, sizeof temp_dir, "%s", path);
 }
 
 unsigned char tu_byte_at(uint64_t offset)

@@ -9,8 +9,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Makes a fresh empty directory for this test and chdir()s into it. */
+/* Makes a fresh empty directory for this test and chdir()s into it; it is
+ * removed when the process exits (a child that is not to remove it ends
+ * with _exit()), or at the next call. */
 void tu_enter_temp_dir(void);
+
+/* Removes that directory now: for a test that ends by a signal. */
+void tu_remove_temp_dir(void);
 
 /* The deterministic test byte at offset (a function of the offset only). */
 unsigned char tu_byte_at(uint64_t offset);

@@ -33,6 +33,11 @@ check() { # check DESCRIPTION ARGS...: mmscan grep ARGS vs grep ARGS
     same_output "$desc" "$MMSCAN grep $*" "grep $*"
 }
 
+check_found() { # check_found DESCRIPTION ARGS...: check, and grep selects a line
+    check "$@"
+    [ -s want.out ] || fail "$1: grep selects nothing, so the check shows nothing"
+}
+
 # Every option alone and in common combinations, on literal and regex patterns.
 for opts in "" -i -c -n -b -o -l -L -v -w -x "-m 3" -q -H -h -a -on -ob -nb -cv \
     -nv "-m 2 -c" "-i -w" "-n -b -o" -vx -iv -lv -ow -ox "-m 5 -n" "-m 1 -o" -io -ic -Hc; do
@@ -46,16 +51,18 @@ done
     echo needle; } >empty_lines.txt
 check "line numbers after empty lines" -n needle empty_lines.txt
 check "-v count of empty lines" -c -v needle empty_lines.txt
-check "BRE groups and back-reference" "'\\(a\\)l\\1*pha'" small.txt
-check "BRE interval" "'ga\\{1,2\\}m'" small.txt
-check "BRE literal braces and plus" "'a+b'" small.txt
-check "ERE interval" -E "'(ta ){2,}'" small.txt
-check "ERE back-reference" -E "'(e[a-z])\\1'" small.txt
-check "classes" -E "'^[[:alpha:]]+ [^a-z ]'" small.txt
-check "bracket with backslash" "'[\\]'" small.txt
-check "word boundaries" -E "'\\<mu\\>'" small.txt
-check "-w regex" -w -E "'[a-z]+ta'" -o small.txt
-check "-x regex" -x -E "'[a-z ]+'" -c small.txt
+# Each syntax against lines it selects (and small.txt, where most select none).
+printf 'alalpha\nta ta x\nelel\na+b\n[x]\\y\nmu Zeta\ngaam\nplain\n' >syntax.txt
+check_found "BRE groups and back-reference" "'\\(a\\)l\\1*pha'" small.txt syntax.txt
+check_found "BRE interval" "'ga\\{1,2\\}m'" small.txt syntax.txt
+check_found "BRE literal braces and plus" "'a+b'" small.txt syntax.txt
+check_found "ERE interval" -E "'(ta ){2,}'" small.txt syntax.txt
+check_found "ERE back-reference" -E "'(e[a-z])\\1'" small.txt syntax.txt
+check_found "classes" -E "'^[[:alpha:]]+ [^a-z ]'" small.txt syntax.txt
+check_found "bracket with backslash" "'[\\]'" small.txt syntax.txt
+check_found "word boundaries" -E "'\\<mu\\>'" small.txt syntax.txt
+check_found "-w regex" -w -E "'[a-z]+ta'" -o small.txt syntax.txt
+check_found "-x regex" -x -E "'[a-z ]+'" -c small.txt syntax.txt
 check "high bytes" -c "\"$(printf '\310')\"" small.txt
 check "-f file" -f patterns.txt small.txt
 # Hundreds of patterns, some prefixes of others: the longest of the
@@ -110,9 +117,11 @@ same_output "long line, several threads" "$MMSCAN grep --window 4K --threads 2 -
     "grep -c abc longline.txt"
 
 # CRLF lines, a last line without a newline, an empty file.
-for opts in "" -c -o -x "-E 'tick.$'" "'tick\$'" -b; do
+for opts in "" -c -o -x -b; do
     check "crlf $opts" "$opts" tick crlf.txt
 done
+check_found "crlf, any byte before the newline" -E "'tick.$'" crlf.txt
+check "crlf, nothing before the newline" "'tick\$'" crlf.txt
 check "no newline at the end" -n needle nonl.txt
 check "no newline at the end -o -b" -o -b needle nonl.txt
 check "empty file" -c x empty.txt

@@ -39,11 +39,11 @@ cp text.txt seams.txt
 for setting in "4096 2" "4096 5" "65536 3"; do
     i=1
     for s in $(seams "$size" $setting); do
-        plant seams.txt $((s - 20)) "NEEDLE"
+        plant seams.txt $((s - 20)) " NEEDLE "
         if [ $((i % 2)) = 1 ]; then
-            plant seams.txt $((s - 3)) "NEEDLE"
+            plant seams.txt $((s - 3)) " NEEDLE "
         else
-            plant seams.txt $((s + 1)) "NEEDLE"
+            plant seams.txt $((s + 1)) "NEEDLE "
             printf '\n' | dd of=seams.txt bs=1 seek=$((s - 1)) conv=notrunc status=none
         fi
         i=$((i + 1))
@@ -59,6 +59,7 @@ for t in 2 3 5; do
 done
 check_parts "seams regex -n" seams.txt -n -E "'NEE+DLE|ze[t]a mu'"
 check_parts "seams -i -w -n" seams.txt -n -i -w needle
+[ -s want.out ] || fail "seams -i -w -n: grep selects nothing, so the check shows nothing"
 check_parts "every line -n" text.txt -n "''"
 check_parts "every line -v -b" text.txt -v -b zzz
 
@@ -100,9 +101,9 @@ check_parts "long lines -v -c" long.txt -v -c -E "'ab{2}'"
 # thread's (a copy of the line alone would be 50 MiB).
 { printf 'first\n'; head -c 40M /dev/zero | tr '\0' a; printf NEEDLE
   head -c 10M /dev/zero | tr '\0' b; printf '\nlast NEEDLE\n'; } >huge-line.txt
-for opts in -c -l "-v -c" "-c -E 'NEE+DLE'" "-c -w last"; do
+for opts in "-c NEEDLE" "-l NEEDLE" "-v -c NEEDLE" "-c -E 'NEE+DLE'" "-c -w last"; do
     same_output "a line over many parts $opts" \
-        "$MMSCAN grep --window 1M --threads 3 $opts NEEDLE huge-line.txt" "grep $opts NEEDLE huge-line.txt"
+        "$MMSCAN grep --window 1M --threads 3 $opts huge-line.txt" "grep $opts huge-line.txt"
 done
 peak_kb() { /usr/bin/time -f %M "$MMSCAN" grep -c --window 1M --threads "$1" NEEDLE huge-line.txt 2>&1 >/dev/null; }
 one=$(peak_kb 1) three=$(peak_kb 3)

@@ -26,14 +26,18 @@ random_file() {
     fi
 }
 
-# same_output DESCRIPTION "COMMAND A" "COMMAND B": stdout and exit status equal.
+# same_output DESCRIPTION "COMMAND A" "COMMAND B": stdout and exit status
+# equal.  Each runs in a new sh, which does not see the test's functions: a
+# command that is not found (status 126 or 127) fails the check.
 same_output() {
     desc=$1
     sh -c "$2" >got.out 2>got.err
     got_rc=$?
     sh -c "$3" >want.out 2>want.err
     want_rc=$?
-    if ! cmp -s got.out want.out; then
+    if [ "$got_rc" -ge 126 ] || [ "$want_rc" -ge 126 ]; then
+        fail "$desc: a command did not run: $(cat got.err want.err | head -n 2)"
+    elif ! cmp -s got.out want.out; then
         fail "$desc: output differs"
         diff got.out want.out | head -n 10 >&2
     elif [ "$got_rc" != "$want_rc" ]; then
