@@ -28,7 +28,7 @@ static void print_usage(FILE *out)
 {
     fprintf(out,
             "Usage: mmscan COMMAND [OPTIONS] FILE...\n"
-            "       mmscan --help | --version\n"
+            "       mmscan --help | --version | help [COMMAND]\n"
             "\n"
             "One pass over files of any size through a sliding window of memory maps.\n"
             "FILE may be '-' for standard input or shm:NAME for a POSIX shared memory\n"
@@ -43,6 +43,17 @@ static void print_usage(FILE *out)
             "Exit status: 0 success, 1 nothing found or a check failed, 2 error.\n");
 }
 
+/* The command called name, or NULL after a message. */
+static const cli_command *find_command(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        if (strcmp(name, commands[i].name) == 0)
+            return &commands[i];
+    }
+    fprintf(stderr, "mmscan: unknown command '%s' (see 'mmscan --help')\n", name);
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     /* Byte semantics everywhere: output must not depend on the locale. */
@@ -52,18 +63,20 @@ int main(int argc, char **argv)
         return CLI_ERROR;
     }
     const char *name = argv[1];
-    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
+        (strcmp(name, "help") == 0 && argc == 2)) {
         print_usage(stdout);
         return cli_finish_stdout(name, CLI_OK);
+    }
+    if (strcmp(name, "help") == 0) { /* help COMMAND: as COMMAND --help */
+        const cli_command *command = find_command(argv[2]);
+        char *help_argv[] = {argv[2], "--help", NULL};
+        return command ? cli_finish_stdout(argv[2], command->run(2, help_argv)) : CLI_ERROR;
     }
     if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
         printf("mmscan %s (libmmscan %s)\n", PACKAGE_VERSION, mms_version());
         return cli_finish_stdout(name, CLI_OK);
     }
-    for (size_t i = 0; i < NCOMMANDS; i++) {
-        if (strcmp(name, commands[i].name) == 0)
-            return cli_finish_stdout(name, commands[i].run(argc - 1, argv + 1));
-    }
-    fprintf(stderr, "mmscan: unknown command '%s' (see 'mmscan --help')\n", name);
-    return CLI_ERROR;
+    const cli_command *command = find_command(name);
+    return command ? cli_finish_stdout(name, command->run(argc - 1, argv + 1)) : CLI_ERROR;
 }

@@ -10,6 +10,14 @@ expect_status "--version" 0 "$MMSCAN" --version
 grep -Eq '^mmscan [0-9]+\.[0-9]+\.[0-9]+' out.txt || fail "--version: $(cat out.txt)"
 expect_status "wc --help" 0 "$MMSCAN" wc --help
 grep -q -- '--window SIZE' out.txt || fail "wc --help lacks the shared options"
+# help [COMMAND]: the same text as --help and COMMAND --help.
+for command in wc grep fill; do
+    same_output "help $command" "$MMSCAN help $command" "$MMSCAN $command --help"
+    [ -s want.out ] || fail "help $command: no text"
+done
+same_output "help" "$MMSCAN help" "$MMSCAN --help"
+expect_status "help for an unknown command" 2 "$MMSCAN" help bogus
+expect_stderr_line "help for an unknown command" "mmscan: unknown command 'bogus'"
 
 expect_status "no command" 2 "$MMSCAN"
 expect_status "unknown command" 2 "$MMSCAN" bogus
