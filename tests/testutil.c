@@ -34,6 +34,7 @@ void tu_enter_temp_dir(void)
     snprintf(path, sizeof path, "%s/mmscan-test-XXXXXX", base && *base ? base : "/tmp");
     ck_assert_ptr_nonnull(mkdtemp(path));
     ck_assert_int_eq(chdir(path), 0);
+    ck_assert_ptr_nonnull(getcwd(path, sizeof path)); /* absolute, if TMPDIR was not */
     /* Each test runs in a process of its own (or, without fork, after the
      * one before it): one directory at a time. */
     static bool registered;

@@ -10,8 +10,9 @@
 #include <stdint.h>
 
 /* Makes a fresh empty directory for this test and chdir()s into it; it is
- * removed when the process exits (a child that is not to remove it ends
- * with _exit()), or at the next call. */
+ * removed at the next call or when the process exits normally (a child
+ * that is not to remove it ends with _exit(); a failing test ends so too,
+ * and keeps its directory to look at). */
 void tu_enter_temp_dir(void);
 
 /* Removes that directory now: for a test that ends by a signal. */

@@ -13,7 +13,7 @@
 /* The range is read this much at a time to find the pages that change. */
 #define READ_PIECE ((size_t)1 << 20)
 /* Unchanged bytes between two changed pages shorter than this are written
- * too, so that the edits stay few (a hole is larger than a block). */
+ * too, so that the edits stay few; a hole between them never is. */
 #define KEEP_GAP ((uint64_t)64 << 10)
 
 static const char fill_help[] =
@@ -22,11 +22,12 @@ static const char fill_help[] =
     "OFFSET and LENGTH are decimal, 0xHEX, or sizes with a K, M, G or T suffix\n"
     "(powers of 1024); the range must lie inside FILE.  BYTE is a number 0-255\n"
     "(decimal or 0xHH) or one non-digit character.  Only the pages that hold\n"
-    "another byte are written (and stretches under 64 KiB between them): a\n"
-    "range that already holds BYTE everywhere is not written at all, and a\n"
-    "fill with 0 leaves the holes of a sparse file as they are.  The old bytes\n"
-    "go to the undo journal (compressed), so a large range of varied data\n"
-    "makes a large one.\n"
+    "another byte when FILE is read before the edit (and stretches under\n"
+    "64 KiB between them, but no hole): a range that already holds BYTE\n"
+    "everywhere is not written at all, and a fill with 0 leaves the holes of\n"
+    "a sparse file as they are.  The old bytes go to the undo journal\n"
+    "(compressed), so a large range of varied data makes a large one.  The\n"
+    "lock keeps other mmscan edits out, not other programs' writes.\n"
     "\n"
     "Examples:\n"
     "  mmscan fill disk.img 0 1M 0          # zero the first MiB\n"
@@ -44,6 +45,7 @@ typedef struct fill_request {
 typedef struct fill_runs {
     const fill_request *f;
     const char *path;
+    int fd;
     mms_edits *edits;
     uint64_t begin, end; /* the run being built; begin == end: none */
     size_t added;
@@ -61,10 +63,17 @@ static int add_run(fill_runs *r)
     return CLI_ERROR;
 }
 
+/* Whether the file has a hole in [begin, end) (no SEEK_HOLE here: no). */
+static bool has_hole(int fd, uint64_t begin, uint64_t end)
+{
+    off_t hole = lseek(fd, (off_t)begin, SEEK_HOLE);
+    return hole >= 0 && (uint64_t)hole < end;
+}
+
 /* [begin, end), within one page, holds another byte than BYTE. */
 static int page_changes(fill_runs *r, uint64_t begin, uint64_t end)
 {
-    if (r->begin != r->end && begin - r->end < KEEP_GAP) {
+    if (r->begin != r->end && begin - r->end < KEEP_GAP && !has_hole(r->fd, r->end, begin)) {
         r->end = end;
         return CLI_OK;
     }
@@ -110,8 +119,9 @@ static uint64_t skip_hole(int fd, const fill_request *f, uint64_t at, uint64_t e
 }
 
 /* Adds fill edits for the runs of pages of the range that change. */
-static int add_changed_runs(fill_runs *r, int fd)
+static int add_changed_runs(fill_runs *r)
 {
+    int fd = r->fd;
     const fill_request *f = r->f;
     uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), end = f->offset + f->length;
     unsigned char *buf = malloc(READ_PIECE);
@@ -142,14 +152,14 @@ static int add_changed_runs(fill_runs *r, int fd)
 static int add_fill(void *ctx, const char *path, mms_edit_file *file, mms_edits *edits)
 {
     const fill_request *f = ctx;
-    fill_runs runs = {.f = f, .path = path, .edits = edits};
     int fd = mms_edit_fd(file);
+    fill_runs runs = {.f = f, .path = path, .fd = fd, .edits = edits};
     struct stat st;
     /* A range past the end (the library refuses it) or with nothing to
      * change is one edit, which the summary reports as such. */
     bool inside = fstat(fd, &st) == 0 && f->length <= (uint64_t)st.st_size &&
                   f->offset <= (uint64_t)st.st_size - f->length;
-    int rc = inside ? add_changed_runs(&runs, fd) : CLI_OK;
+    int rc = inside ? add_changed_runs(&runs) : CLI_OK;
     if (rc == CLI_OK && runs.added == 0) {
         runs.begin = f->offset;
         runs.end = f->offset + f->length;

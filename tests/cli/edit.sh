@@ -201,15 +201,17 @@ from=$((500000 / page)) to=$((520000 / page))
 grep -q ": 2 edits changed $((page * (to - from + 2))) bytes on $((to - from + 2)) pages" out.txt ||
     fail "fill of a few changed pages: $(cat out.txt)"
 [ "$(tr -d x <x.bin | wc -c)" = 0 ] || fail "fill of a few changed pages: bytes left"
-# A fill of 0 keeps the holes of a sparse file (its two islands are the
-# only edits) and undo puts the islands back.
+# A fill of 0 keeps the holes of a sparse file (its three islands are the
+# only edits: the hole between two of them, under 64 KiB, too) and undo
+# puts the islands back.
 truncate -s 256M sparse.bin
 printf island-one | dd of=sparse.bin bs=1 seek=10000000 conv=notrunc status=none
-printf island-two | dd of=sparse.bin bs=1 seek=200000000 conv=notrunc status=none
+printf island-two | dd of=sparse.bin bs=1 seek=$((10000000 + 10 * page)) conv=notrunc status=none
+printf island-three | dd of=sparse.bin bs=1 seek=200000000 conv=notrunc status=none
 cp --sparse=always sparse.bin sparse.orig
 blocks=$(stat -c %b sparse.bin)
 expect_status "fill 0 over holes" 0 "$MMSCAN" fill --keep-undo sparse.undo sparse.bin 0 256M 0
-grep -q ": 2 edits changed $((2 * page)) bytes on 2 pages" out.txt ||
+grep -q ": 3 edits changed $((3 * page)) bytes on 3 pages" out.txt ||
     fail "fill 0 over holes: $(cat out.txt)"
 cmp -s -n 268435456 sparse.bin /dev/zero || fail "fill 0 over holes: not all zeros"
 [ "$(stat -c %b sparse.bin)" -le "$blocks" ] || fail "fill 0 over holes: holes were filled"
