@@ -23,8 +23,8 @@ static const char fill_help[] =
     "OFFSET and LENGTH are decimal, 0xHEX, or sizes with a K, M, G or T suffix\n"
     "(powers of 1024); the range must lie inside FILE.  BYTE is a number 0-255\n"
     "(decimal or 0xHH) or one non-digit character.  Only the pages that hold\n"
-    "another byte when FILE is read before the edit (and stretches under\n"
-    "64 KiB between them, but no hole): a range that already holds BYTE\n"
+    "another byte when FILE is read before the edit are written (and stretches\n"
+    "under 64 KiB between them, but no hole): a range that already holds BYTE\n"
     "everywhere is not written at all, and a fill with 0 leaves the holes of\n"
     "a sparse file as they are.  The old bytes go to the undo journal\n"
     "(compressed), so a large range of varied data makes a large one.  The\n"
@@ -91,10 +91,10 @@ static bool all_are(const unsigned char *p, size_t n, unsigned char byte)
 }
 
 /* Reads n bytes at offset at into buf. */
-static int read_piece(const fill_runs *r, int fd, unsigned char *buf, uint64_t at, size_t n)
+static int read_piece(const fill_runs *r, unsigned char *buf, uint64_t at, size_t n)
 {
     for (size_t done = 0; done < n;) {
-        ssize_t got = pread(fd, buf + done, n - done, (off_t)(at + done));
+        ssize_t got = pread(r->fd, buf + done, n - done, (off_t)(at + done));
         if (got < 0 && errno == EINTR)
             continue;
         if (got <= 0) {
@@ -135,7 +135,7 @@ static int add_changed_runs(fill_runs *r)
         uint64_t piece_end = at / page * page + READ_PIECE; /* pieces end on pages */
         if (piece_end > end)
             piece_end = end;
-        rc = read_piece(r, fd, buf, at, (size_t)(piece_end - at));
+        rc = read_piece(r, buf, at, (size_t)(piece_end - at));
         for (uint64_t p = at; rc == CLI_OK && p < piece_end;) {
             uint64_t page_end = (p / page + 1) * page;
             if (page_end > piece_end)
