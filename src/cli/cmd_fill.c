@@ -49,7 +49,6 @@ typedef struct fill_runs {
     int fd;
     mms_edits *edits;
     uint64_t begin, end; /* the run being built; begin == end: none */
-    size_t added;
 } fill_runs;
 
 static int add_run(fill_runs *r)
@@ -57,7 +56,6 @@ static int add_run(fill_runs *r)
     mms_error err;
     if (r->begin == r->end)
         return CLI_OK;
-    r->added++;
     if (mms_edits_add_fill(r->edits, r->begin, r->end - r->begin, r->f->byte, &err) == 0)
         return CLI_OK;
     cli_error_path("fill", r->path, &err);
@@ -71,10 +69,13 @@ static bool has_hole(int fd, uint64_t begin, uint64_t end)
     return hole >= 0 && (uint64_t)hole < end;
 }
 
-/* [begin, end), within one page, holds another byte than BYTE. */
+/* [begin, end), within one page, holds another byte than BYTE.  The run
+ * goes on over the unchanged bytes since its end, if few and no hole (only
+ * looked for when there are some: most pages follow a changed one). */
 static int page_changes(fill_runs *r, uint64_t begin, uint64_t end)
 {
-    if (r->begin != r->end && begin - r->end < KEEP_GAP && !has_hole(r->fd, r->end, begin)) {
+    if (r->begin != r->end && begin - r->end < KEEP_GAP &&
+        (begin == r->end || !has_hole(r->fd, r->end, begin))) {
         r->end = end;
         return CLI_OK;
     }
@@ -109,11 +110,11 @@ static int read_piece(const fill_runs *r, unsigned char *buf, uint64_t at, size_
 
 /* Where the next bytes to look at begin: with a fill of 0, past a hole
  * (it reads as zeros already); end when only holes follow. */
-static uint64_t skip_hole(int fd, const fill_request *f, uint64_t at, uint64_t end)
+static uint64_t skip_hole(const fill_runs *r, uint64_t at, uint64_t end)
 {
-    if (f->byte != 0 || at >= end)
+    if (r->f->byte != 0 || at >= end)
         return at;
-    off_t data = lseek(fd, (off_t)at, SEEK_DATA);
+    off_t data = lseek(r->fd, (off_t)at, SEEK_DATA);
     if (data < 0)
         return errno == ENXIO ? end : at; /* ENXIO: no data after at; else no SEEK_DATA here */
     return (uint64_t)data < end ? (uint64_t)data : end;
@@ -122,7 +123,6 @@ static uint64_t skip_hole(int fd, const fill_request *f, uint64_t at, uint64_t e
 /* Adds fill edits for the runs of pages of the range that change. */
 static int add_changed_runs(fill_runs *r)
 {
-    int fd = r->fd;
     const fill_request *f = r->f;
     uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), end = f->offset + f->length;
     unsigned char *buf = malloc(READ_PIECE);
@@ -131,7 +131,7 @@ static int add_changed_runs(fill_runs *r)
         return CLI_ERROR;
     }
     int rc = CLI_OK;
-    for (uint64_t at = skip_hole(fd, f, f->offset, end); rc == CLI_OK && at < end;) {
+    for (uint64_t at = skip_hole(r, f->offset, end); rc == CLI_OK && at < end;) {
         uint64_t piece_end = at / page * page + READ_PIECE; /* pieces end on pages */
         if (piece_end > end)
             piece_end = end;
@@ -144,7 +144,7 @@ static int add_changed_runs(fill_runs *r)
                 rc = page_changes(r, p, page_end);
             p = page_end;
         }
-        at = skip_hole(fd, f, piece_end, end);
+        at = skip_hole(r, piece_end, end);
     }
     free(buf);
     return rc == CLI_OK ? add_run(r) : rc;
@@ -161,7 +161,7 @@ static int add_fill(void *ctx, const char *path, mms_edit_file *file, mms_edits 
     bool inside = fstat(fd, &st) == 0 && f->length <= (uint64_t)st.st_size &&
                   f->offset <= (uint64_t)st.st_size - f->length;
     int rc = inside ? add_changed_runs(&runs) : CLI_OK;
-    if (rc == CLI_OK && runs.added == 0) {
+    if (rc == CLI_OK && mms_edits_count(edits) == 0) {
         runs.begin = f->offset;
         runs.end = f->offset + f->length;
         rc = add_run(&runs);

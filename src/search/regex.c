@@ -143,7 +143,8 @@ regex_worker *regex_worker_new(const regex_set *set)
     worker->match = pcre2_match_data_create_from_pattern(set->pcre, NULL);
     worker->dfa_workspace = malloc(DFA_WORKSPACE * sizeof *worker->dfa_workspace);
     worker->dfa_workspace_size = DFA_WORKSPACE;
-    if (!worker->match || !worker->dfa_workspace || (set->hs && hs_alloc_scratch(set->hs, &worker->scratch) != HS_SUCCESS) ||
+    if (!worker->match || !worker->dfa_workspace ||
+        (set->hs && hs_alloc_scratch(set->hs, &worker->scratch) != HS_SUCCESS) ||
         (set->hs_stream && hs_alloc_scratch(set->hs_stream, &worker->scratch) != HS_SUCCESS)) {
         regex_worker_free(worker);
         return NULL;

@@ -214,6 +214,7 @@ stop_gen() { # stop_gen NAME_WHILE_WRITTEN ARGS...: gen ARGS, SIGTERM once NAME 
     pid=$!
     n=0
     while [ ! -e "$while_written" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+    [ -e "$while_written" ] || fail "gen $*: '$while_written' never showed"
     sleep 0.2
     kill -TERM "$pid"
     wait "$pid" || true
