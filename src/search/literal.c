@@ -4,7 +4,9 @@
  * The search compares two bytes of the needle, picked as rare in ordinary
  * text and far apart, with 32 positions of the haystack at once (AVX2,
  * chosen at run time); only positions where both bytes agree are compared
- * in full.  Without AVX2 it lets memchr() find the rarest byte instead.
+ * in full.  While the rarest byte proves rare in the haystack, it is
+ * looked for alone first.  Without AVX2 it lets memchr() find the rarest
+ * byte instead.
  */
 #include "config.h"
 #include "internal.h"
@@ -158,6 +160,16 @@ static size_t verify(const lit_needle *needle, const unsigned char *hay, size_t 
     return len;
 }
 
+/* The 32 positions from p where the byte is b (lo) or, caseless, its
+ * other case (hi), as bytes of 0xff. */
+__attribute__((target("avx2"), always_inline)) static inline __m256i
+probe_one_avx2(const unsigned char *p, __m256i lo, __m256i hi, bool caseless)
+{
+    __m256i v = _mm256_loadu_si256((const __m256i *)p);
+    __m256i eq = _mm256_cmpeq_epi8(v, lo);
+    return caseless ? _mm256_or_si256(eq, _mm256_cmpeq_epi8(v, hi)) : eq;
+}
+
 __attribute__((target("avx2"), always_inline)) static inline size_t
 find_avx2(const lit_needle *needle, const unsigned char *hay, size_t len, bool caseless)
 {
@@ -167,14 +179,26 @@ find_avx2(const lit_needle *needle, const unsigned char *hay, size_t len, bool c
     const __m256i lo1 = _mm256_set1_epi8((char)b1), hi1 = _mm256_set1_epi8((char)other_case(b1));
     const unsigned char *p0 = hay + needle->probe[0], *p1 = hay + needle->probe[1];
 #define PROBE(at) probe_avx2(p0 + (at), p1 + (at), lo0, hi0, lo1, hi1, caseless)
+#define PROBE_RAREST(at) probe_one_avx2(p0 + (at), lo0, hi0, caseless)
     const size_t further = needle->probe[0] > needle->probe[1] ? needle->probe[0] : needle->probe[1];
-    size_t i = 0;
     /* 128 positions a step, tested together: most text has no candidate,
-     * and one test of four results costs less than four.  Loads end at
-     * i + further + 128 <= len, so every lane is inside hay. */
+     * and one test of four results costs less than four.  While the
+     * rarest byte is rare in this input (in at most one step in eight,
+     * after the first 16), a step looks for it alone, half the loads, and
+     * tests both bytes only where it is; after that, both bytes at once.
+     * Loads end at i + further + 128 <= len, so every lane is inside hay. */
+    size_t i = 0, steps_with_rarest = 0;
+    bool rarest_is_rare = true;
     for (; i + further + 128 <= len; i += 128) {
         __builtin_prefetch(p0 + i + MMS_PREFETCH_AHEAD);
         __builtin_prefetch(p0 + i + MMS_PREFETCH_AHEAD + 64);
+        if (rarest_is_rare) {
+            __m256i r = _mm256_or_si256(_mm256_or_si256(PROBE_RAREST(i), PROBE_RAREST(i + 32)),
+                                        _mm256_or_si256(PROBE_RAREST(i + 64), PROBE_RAREST(i + 96)));
+            if (_mm256_testz_si256(r, r))
+                continue;
+            rarest_is_rare = ++steps_with_rarest <= 16 + i / (8 * 128);
+        }
         __m256i c0 = PROBE(i), c1 = PROBE(i + 32), c2 = PROBE(i + 64), c3 = PROBE(i + 96);
         __m256i any = _mm256_or_si256(_mm256_or_si256(c0, c1), _mm256_or_si256(c2, c3));
         if (_mm256_testz_si256(any, any))
@@ -195,6 +219,7 @@ find_avx2(const lit_needle *needle, const unsigned char *hay, size_t len, bool c
                 return at;
         }
     }
+#undef PROBE_RAREST
 #undef PROBE
     return i <= last ? find_scalar(needle, hay, i, last, len) : len;
 }
