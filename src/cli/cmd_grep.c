@@ -191,6 +191,22 @@ static mms_grep_options grep_options(const grep_settings *s)
     return o;
 }
 
+/* Prints what -c, -l and -L show for an input once it is searched. */
+static void print_result(const output_context *out, const mms_grep_result *result)
+{
+    const grep_settings *s = out->settings;
+    if (s->show == SHOW_COUNT) {
+        if (out->prefix)
+            printf("%s:", out->prefix);
+        printf("%" PRIu64 "\n", result->selected);
+    } else if ((s->show == SHOW_FILES_WITH && result->selected > 0) ||
+               (s->show == SHOW_FILES_WITHOUT && result->selected == 0)) {
+        printf("%s\n", out->name);
+    } else if (result->binary_suppressed) {
+        cli_error("grep", "'%s': binary file matches", out->name);
+    }
+}
+
 /* Searches one input and prints what it asks for; returns the number of
  * selected lines, or -1 after reporting an error. */
 static int64_t grep_input(mms_engine *engine, const mms_pattern *pattern, const grep_settings *s,
@@ -213,21 +229,16 @@ static int64_t grep_input(mms_engine *engine, const mms_pattern *pattern, const 
         if (!s->no_messages)
             cli_error_path("grep", path, &err);
         mms_processor_free(proc);
+        /* As GNU grep: a directory is an error, and an input with no lines
+         * for -c and -L. */
+        if (err.code == MMS_EISDIR)
+            print_result(&out, &(mms_grep_result){0});
         return -1;
     }
     mms_grep_result result;
     mms_grep_get_result(proc, &result);
     mms_processor_free(proc);
-    if (s->show == SHOW_COUNT) {
-        if (out.prefix)
-            printf("%s:", out.prefix);
-        printf("%" PRIu64 "\n", result.selected);
-    } else if ((s->show == SHOW_FILES_WITH && result.selected > 0) ||
-               (s->show == SHOW_FILES_WITHOUT && result.selected == 0)) {
-        printf("%s\n", name);
-    } else if (result.binary_suppressed) {
-        cli_error("grep", "'%s': binary file matches", name);
-    }
+    print_result(&out, &result);
     return (int64_t)result.selected;
 }
 

@@ -150,6 +150,12 @@ same_output "- operand" "$MMSCAN grep -H beta - <small.txt" "grep -H beta - <sma
 same_output "missing file" "$MMSCAN grep mu small.txt missing 2>/dev/null" "grep mu small.txt missing 2>/dev/null"
 "$MMSCAN" grep mu missing >out.txt 2>err.txt
 expect_stderr_line "missing file message" "mmscan: grep: 'missing': No such file or directory"
+# A directory: an error, and an input with no lines for -c and -L.
+mkdir adir
+for opts in "" -c -l -L -q -s "-s -c"; do
+    same_output "directory $opts" "$MMSCAN grep $opts mu adir small.txt 2>/dev/null" \
+        "grep $opts mu adir small.txt 2>/dev/null"
+done
 same_output "-q and a missing file" "$MMSCAN grep -q mu missing small.txt 2>/dev/null" \
     "grep -q mu missing small.txt 2>/dev/null"
 # -s: the same output and exit status (2), and nothing on stderr.
