@@ -51,6 +51,13 @@ for operands in "missing small.txt" "adir small.txt" "small.txt adir"; do
     wc $operands >want.txt 2>/dev/null
     cmp -s out.txt want.txt || fail "$operands: other lines than GNU wc: $(cat out.txt)"
 done
+# Names that hold a newline are quoted for the shell, as GNU wc does; the
+# others are printed as they are.
+mkdir names
+for name in 'a\nb' '\na' "a'\\nb" "a\\n'b" 'a\tb\nc' 'a \303\251\nb' 'x\n\001\177\r\033' 'c d' 'g\th'; do
+    printf x >"names/$(printf "$name")"
+done
+same_output "names with a newline" "cd names && $MMSCAN wc *" "cd names && wc *"
 same_output "long options" "$MMSCAN wc --lines --words --bytes small.txt" "wc --lines --words --bytes small.txt"
 
 # Errors: reported in one line, the other files still counted, exit 2.
