@@ -205,6 +205,53 @@ START_TEST(each_scan_has_its_own_digest)
 }
 END_TEST
 
+/* One XXH3 or XXH128 processor, scans in a row on 2 to 4 threads in small
+ * windows: each part takes the stream over from the part before it while
+ * it runs, and a part never takes over what an earlier scan left (a part
+ * of a later scan starts where the earlier input ended).  Every digest is
+ * libxxhash's for its own input. */
+START_TEST(parts_hand_the_stream_on_within_one_scan_only)
+{
+    static const uint64_t sizes[] = {(8 << 20) + 5, 2 << 20, (8 << 20) + 5, (1 << 20) + 100};
+    static const mms_hash_algorithm splittable[] = {MMS_XXH3_64, MMS_XXH128};
+    tu_enter_temp_dir();
+    unsigned char *bytes = malloc(sizes[0]);
+    ck_assert_ptr_nonnull(bytes);
+    for (uint64_t i = 0; i < sizes[0]; i++)
+        bytes[i] = tu_byte_at(i);
+    for (size_t a = 0; a < 2; a++) {
+        mms_processor *proc;
+        ck_assert_int_eq(mms_hash_new(&proc, splittable[a], NULL), 0);
+        for (unsigned threads = 2; threads <= 4; threads++) {
+            for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+                tu_write_file("data", "", 0);
+                tu_write_pattern("data", 0, sizes[k]);
+                mms_engine *engine;
+                ck_assert_int_eq(mms_engine_new(&engine, NULL), 0);
+                ck_assert_int_eq(mms_engine_set_window(engine, (64 << 10) << (k % 2), NULL), 0);
+                mms_engine_set_threads(engine, threads);
+                ck_assert_int_eq(mms_engine_add(engine, proc, NULL), 0);
+                ck_assert_int_eq(mms_engine_scan_path(engine, "data", NULL), 0);
+                mms_hash_digest digest;
+                ck_assert_int_eq(mms_hash_get_digest(proc, &digest), 0);
+                if (splittable[a] == MMS_XXH3_64) {
+                    XXH64_canonical_t want;
+                    XXH64_canonicalFromHash(&want, XXH3_64bits(bytes, sizes[k]));
+                    ck_assert_mem_eq(digest.bytes, want.digest, sizeof want.digest);
+                } else {
+                    XXH128_canonical_t want;
+                    XXH128_canonicalFromHash(&want, XXH3_128bits(bytes, sizes[k]));
+                    ck_assert_mem_eq(digest.bytes, want.digest, sizeof want.digest);
+                }
+                mms_engine_free(engine);
+            }
+        }
+        mms_processor_free(proc);
+    }
+    free(bytes);
+}
+END_TEST
+
 /* Truncates the file to cut_at after the first window. */
 typedef struct cutter {
     int fd;
@@ -308,6 +355,7 @@ int main(void)
     tcase_add_test(tc, any_window_gives_the_same_digest);
     tcase_add_test(tc, a_pipe_gives_the_same_digest);
     tcase_add_test(tc, each_scan_has_its_own_digest);
+    tcase_add_test(tc, parts_hand_the_stream_on_within_one_scan_only);
     tcase_add_test(tc, names_hex_and_bad_arguments);
     tcase_add_test(tc, a_file_cut_short_under_a_shared_hash_is_an_error);
     suite_add_tcase(s, tc);

@@ -10,6 +10,15 @@
  * that split() takes from, sums and all, until the scan finishes: fresh
  * memory for every part would cost a page fault and a zeroed page per 4 KiB
  * of sums.
+ *
+ * Sums cost memory traffic and a pass to add them, so a part stops making
+ * them as soon as it can: once the part just before it has ended holding
+ * the stream of all the input up to it (the first part always does), the
+ * part takes that stream over, adds its own sums so far and goes on
+ * hashing into the stream itself; at its end, it holds the stream of all
+ * the input up to there, for the part after it.  The engine merges a part
+ * only after the part after it has ended, so a part's stream stays as it
+ * is while the next one may read it.
  */
 #include "config.h"
 #include "internal.h"
@@ -17,6 +26,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 /* Part states kept for reuse; parts beyond this many are freed. */
@@ -28,14 +38,22 @@ typedef struct part_pool {
     pthread_mutex_t lock; /* split() and destroy() may run at once */
     hash_state *parts[POOL_MAX];
     size_t count;
+    hash_state *self;      /* the processor's own state: the first part */
+    hash_state *last_made; /* the last part split() made in this scan, or NULL */
 } part_pool;
 
 struct hash_state {
-    xxh_stream stream;      /* self: the input so far */
+    xxh_stream stream;      /* self, or a part that took the stream over:
+                               the input from its start so far */
     mms_hash_digest digest; /* of the last finished scan */
     bool finished;
     bool is_part;           /* a split() state: part holds its bytes */
     bool part_started;
+    bool has_stream;        /* a part: it took the stream over */
+    atomic_bool ended_with_stream; /* its part ended, stream holding the
+                                      input up to its end */
+    hash_state *before;     /* a part: the state of the part just before */
+    hash_state *after;      /* the state of the part just after, or NULL */
     xxh3_part part;
     part_pool *pool;        /* XXH3 and XXH128: self's, shared with its parts */
 };
@@ -79,6 +97,24 @@ static void empty_pool(part_pool *pool)
     pthread_mutex_unlock(&pool->lock);
 }
 
+/* Part s continues stream, the input just before it: s's own sums so far
+ * are added to it. */
+static void continue_stream(hash_state *s, const xxh_stream *stream)
+{
+    xxh_copy(&s->stream, stream);
+    if (s->part_started)
+        xxh3_add_part(&s->stream.u.h3, &s->part);
+    s->has_stream = true;
+}
+
+/* Part s takes the stream over if the part before it has ended with it. */
+static void take_stream_over(hash_state *s)
+{
+    if (!s->has_stream &&
+        atomic_load_explicit(&s->before->ended_with_stream, memory_order_acquire))
+        continue_stream(s, &s->before->stream);
+}
+
 static int hash_chunk(void *self, const mms_chunk *chunk, mms_error *err)
 {
     hash_state *s = self;
@@ -88,6 +124,11 @@ static int hash_chunk(void *self, const mms_chunk *chunk, mms_error *err)
     if (!s->is_part) {
         if (offset == 0) /* a new scan, maybe after a failed one */
             xxh_reset(&s->stream, s->stream.algorithm);
+        xxh_update(&s->stream, data, len);
+        return 0;
+    }
+    take_stream_over(s);
+    if (s->has_stream) {
         xxh_update(&s->stream, data, len);
         return 0;
     }
@@ -112,10 +153,34 @@ static void *hash_split(const void *self)
         part = xxh_alloc(sizeof *part);
     if (part) {
         part->is_part = true;
-        part->part_started = false;
+        part->part_started = part->has_stream = false;
+        atomic_init(&part->ended_with_stream, false);
+        part->after = NULL;
         part->pool = model->pool;
+        pthread_mutex_lock(&model->pool->lock);
+        if (!model->pool->last_made) {
+            /* The first part after self's: self is not fed yet (parts are
+             * made one ahead), so its end in an earlier scan is forgotten
+             * before this part can look at it. */
+            atomic_store(&model->pool->self->ended_with_stream, false);
+        }
+        part->before = model->pool->last_made ? model->pool->last_made : model->pool->self;
+        part->before->after = part;
+        model->pool->last_made = part;
+        pthread_mutex_unlock(&model->pool->lock);
     }
     return part;
+}
+
+static void hash_part_end(void *self, bool failed)
+{
+    hash_state *s = self;
+    if (failed)
+        return;
+    if (s->is_part)
+        take_stream_over(s);
+    if (!s->is_part || s->has_stream)
+        atomic_store_explicit(&s->ended_with_stream, true, memory_order_release);
 }
 
 static int hash_merge(void *self, void *other, mms_error *err)
@@ -123,8 +188,18 @@ static int hash_merge(void *self, void *other, mms_error *err)
     (void)err;
     hash_state *s = self;
     const hash_state *part = other;
-    if (part->part_started)
+    if (part->has_stream)
+        xxh_copy(&s->stream, &part->stream);
+    else if (part->part_started)
         xxh3_add_part(&s->stream.u.h3, &part->part);
+    /* The part after this one has ended (the engine merges a part only
+     * then): if it ended without the stream, it gets it now, so that the
+     * part after it can take the stream over while it runs. */
+    hash_state *next = part->after;
+    if (next && !next->has_stream) {
+        continue_stream(next, &s->stream);
+        atomic_store_explicit(&next->ended_with_stream, true, memory_order_release);
+    }
     return 0;
 }
 
@@ -144,6 +219,8 @@ static void hash_destroy(void *self)
     hash_state *s = self;
     if (s->is_part) {
         pthread_mutex_lock(&s->pool->lock);
+        if (s->pool->last_made == s)
+            s->pool->last_made = NULL; /* the scan is over: its last part goes */
         bool kept = s->pool->count < POOL_MAX;
         if (kept)
             s->pool->parts[s->pool->count++] = s;
@@ -180,6 +257,7 @@ static const mms_processor_ops splittable_hash_ops = {
     .merge = hash_merge,
     .finish = hash_finish,
     .destroy = hash_destroy,
+    .part_end = hash_part_end,
 };
 
 static bool splittable(mms_hash_algorithm algorithm)
@@ -199,8 +277,10 @@ int mms_hash_new(mms_processor **out, mms_hash_algorithm algorithm, mms_error *e
         free(pool);
         return mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
     }
+    atomic_init(&state->ended_with_stream, false);
     if (pool) {
         pthread_mutex_init(&pool->lock, NULL);
+        pool->self = state;
         state->pool = pool;
     }
     xxh_reset(&state->stream, algorithm);

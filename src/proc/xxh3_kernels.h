@@ -52,21 +52,44 @@ ALWAYS_INLINE void KERNEL(scramble)(u64x4 acc[2])
     }
 }
 
+/* What the whole block at p adds to the lanes, into sum. */
+ALWAYS_INLINE void KERNEL(sum_block)(u64x4 sum[2], const unsigned char *p)
+{
+    sum[0] = sum[1] = (u64x4){0};
+    for (unsigned k = 0; k < STRIPES_PER_BLOCK; k++) {
+        __builtin_prefetch(p + k * XXH3_STRIPE_LEN + PREFETCH_AHEAD);
+        KERNEL(add_stripe)(sum, p + k * XXH3_STRIPE_LEN, secret + 8 * k);
+    }
+}
+
 /* Adds n stripes, scrambling at each block's end; *stripes counts the
- * stripes of the current block. */
+ * stripes of the current block.  A whole block is summed from zero and
+ * then added: its stripes need not wait for the scramble before them. */
 static void KERNEL(add_stripes)(uint64_t lanes[8], unsigned *stripes, const unsigned char *p,
                                 size_t n)
 {
     u64x4 acc[2];
     KERNEL(load_lanes)(acc, lanes);
     unsigned k = *stripes;
-    for (size_t i = 0; i < n; i++, p += XXH3_STRIPE_LEN) {
+    for (size_t i = 0; i < n;) {
+        if (k == 0 && n - i >= STRIPES_PER_BLOCK) {
+            u64x4 sum[2];
+            KERNEL(sum_block)(sum, p);
+            acc[0] += sum[0];
+            acc[1] += sum[1];
+            KERNEL(scramble)(acc);
+            p += BLOCK_LEN;
+            i += STRIPES_PER_BLOCK;
+            continue;
+        }
         __builtin_prefetch(p + PREFETCH_AHEAD);
         KERNEL(add_stripe)(acc, p, secret + 8 * k);
         if (++k == STRIPES_PER_BLOCK) {
             KERNEL(scramble)(acc);
             k = 0;
         }
+        p += XXH3_STRIPE_LEN;
+        i++;
     }
     KERNEL(store_lanes)(lanes, acc);
     *stripes = k;
@@ -76,11 +99,8 @@ static void KERNEL(add_stripes)(uint64_t lanes[8], unsigned *stripes, const unsi
 static void KERNEL(sum_blocks)(uint64_t (*sums)[8], const unsigned char *p, size_t n)
 {
     for (size_t b = 0; b < n; b++, p += BLOCK_LEN) {
-        u64x4 sum[2] = {{0}, {0}};
-        for (unsigned k = 0; k < STRIPES_PER_BLOCK; k++) {
-            __builtin_prefetch(p + k * XXH3_STRIPE_LEN + PREFETCH_AHEAD);
-            KERNEL(add_stripe)(sum, p + k * XXH3_STRIPE_LEN, secret + 8 * k);
-        }
+        u64x4 sum[2];
+        KERNEL(sum_block)(sum, p);
         KERNEL(store_lanes)(sums[b], sum);
     }
 }
