@@ -145,7 +145,7 @@ typedef struct mms_chunk {
 } mms_chunk;
 
 /** The value of mms_processor_ops.abi for tables written against this header. */
-#define MMS_PROCESSOR_ABI 3
+#define MMS_PROCESSOR_ABI 4
 
 /**
  * The processor needs the input in order: one chunk after the other, never
@@ -265,6 +265,16 @@ typedef struct mms_processor_ops {
      *  not called, so threads kept between chunks must end in destroy()
      *  or at the next spare_threads() call. */
     void (*spare_threads)(void *self, unsigned count);
+    /* ---- abi 4 ---- */
+    /** SPLITTABLE only, optional: the parts of a split scan begin at
+     *  multiples of this many bytes of the input, so that no record of
+     *  that size straddles two parts (a block manifest gives its block
+     *  size); 0 or 1 means anywhere.  The engine rounds it up to whole
+     *  pages (with several processors, to a multiple of every unit) and
+     *  makes each part one or more units; windows keep their size, so the
+     *  last window of a part may be shorter.  A scan with lanes, whose
+     *  parts are its windows, does not follow it. */
+    uint64_t (*part_unit)(const void *self);
 } mms_processor_ops;
 
 /** A processor: an ops table and the state it works on. */

@@ -210,21 +210,54 @@ static void *worker(void *arg)
     return NULL;
 }
 
-/* Cuts the input into parts of whole windows of plan.window: one per
- * thread, or parts of at most PART_MAX bytes (one window when a window is
- * larger) when that makes more. */
-static void cut_parts(parts *p, unsigned threads)
+static uint64_t gcd(uint64_t a, uint64_t b)
 {
-    uint64_t window = p->plan.window;
-    uint64_t windows = (p->plan.end - p->plan.begin + window - 1) / window;
-    uint64_t per_part = (windows + threads - 1) / threads;
-    uint64_t most = PART_MAX / window > 0 ? PART_MAX / window : 1;
+    while (b) {
+        uint64_t r = a % b;
+        a = b;
+        b = r;
+    }
+    return a;
+}
+
+/* What every part's length must be a multiple of: the page and every
+ * processor's part_unit (abi 4); UINT64_MAX when that passes 2^62 (one
+ * part then). */
+static uint64_t part_unit(mms_processor *const *procs, size_t nprocs)
+{
+    const uint64_t most = (uint64_t)1 << 62;
+    uint64_t unit = mms_page_size();
+    for (size_t i = 0; i < nprocs; i++) {
+        const mms_processor_ops *ops = procs[i]->ops;
+        uint64_t want = ops->abi >= 4 && ops->part_unit ? ops->part_unit(procs[i]->self) : 0;
+        if (want <= 1)
+            continue;
+        uint64_t factor = want / gcd(unit, want);
+        if (factor > most / unit)
+            return UINT64_MAX;
+        unit *= factor;
+    }
+    return unit;
+}
+
+/* Cuts the input into parts of whole steps: windows of plan.window, or
+ * units of the processors' part_unit when that does not divide the window
+ * (the last window of each part is then shorter).  One part per thread, or
+ * parts of at most PART_MAX bytes (one step when a step is larger) when
+ * that makes more. */
+static void cut_parts(parts *p, unsigned threads, uint64_t unit)
+{
+    uint64_t len = p->plan.end - p->plan.begin;
+    uint64_t step = p->plan.window % unit == 0 ? p->plan.window : unit;
+    uint64_t steps = step >= len ? 1 : (len + step - 1) / step;
+    uint64_t per_part = (steps + threads - 1) / threads;
+    uint64_t most = PART_MAX / step > 0 ? PART_MAX / step : 1;
     if (per_part > most)
         per_part = most;
     if (per_part == 0)
         per_part = 1;
-    p->part_len = per_part * window;
-    p->nparts = (windows + per_part - 1) / per_part;
+    p->nparts = (steps + per_part - 1) / per_part;
+    p->part_len = p->nparts == 1 ? len : per_part * step;
 }
 
 /* The parts are walked in the same windows, but with more than two threads
@@ -282,7 +315,7 @@ int mms_scan_parts(const mms_walk_plan *plan, mms_processor *const *procs,
         threads = MAX_THREADS;
     if (p.plan.end <= p.plan.begin)
         return 0;
-    cut_parts(&p, threads);
+    cut_parts(&p, threads, part_unit(procs, nprocs));
     if (threads > p.nparts)
         threads = (unsigned)p.nparts;
     set_walk_window(&p, threads);

@@ -48,25 +48,43 @@ static mms_hash_digest reference_digest(mms_hash_algorithm algorithm, const unsi
     return d;
 }
 
+/* A block manifest of path; with lanes, an XXH64 hash (which needs the
+ * input in order) shares the scan, which then makes every window a part. */
 static mms_processor *scan_blocks(const char *path, mms_hash_algorithm algorithm,
                                   uint64_t block_size, uint64_t window, unsigned threads,
-                                  unsigned *parts)
+                                  bool lanes, unsigned *parts)
 {
     mms_engine *engine;
-    mms_processor *proc;
+    mms_processor *proc, *ordered = NULL;
     mms_error err;
     ck_assert_int_eq(mms_engine_new(&engine, NULL), 0);
     ck_assert_int_eq(mms_engine_set_window(engine, window, NULL), 0);
     mms_engine_set_threads(engine, threads);
     ck_assert_int_eq(mms_blocks_new(&proc, algorithm, block_size, NULL), 0);
     ck_assert_int_eq(mms_engine_add(engine, proc, NULL), 0);
+    if (lanes) {
+        ck_assert_int_eq(mms_hash_new(&ordered, MMS_XXH64, NULL), 0);
+        ck_assert_int_eq(mms_engine_add(engine, ordered, NULL), 0);
+    }
     ck_assert_msg(mms_engine_scan_path(engine, path, &err) == 0, "%s", err.message);
     mms_scan_info info;
     mms_engine_get_info(engine, &info);
     if (parts)
         *parts = info.parts;
     mms_engine_free(engine);
+    mms_processor_free(ordered);
     return proc;
+}
+
+static uint64_t lcm(uint64_t a, uint64_t b)
+{
+    uint64_t x = a, y = b;
+    while (y) {
+        uint64_t r = x % y;
+        x = y;
+        y = r;
+    }
+    return a / x * b;
 }
 
 static void assert_manifest(const mms_processor *proc, mms_hash_algorithm algorithm,
@@ -101,7 +119,10 @@ static unsigned char *pattern(size_t len)
 
 /*
  * Block sizes that divide the window, that do not, and that are larger than
- * it (whole parts inside one block), on one to five threads.
+ * it, on one to five threads.  A split scan starts its parts at block
+ * boundaries; a scan with lanes makes every window a part, so a part may
+ * start inside a block (its first bytes complete the block of the part
+ * before).
  */
 START_TEST(any_cut_gives_the_digest_of_every_block)
 {
@@ -118,25 +139,33 @@ START_TEST(any_cut_gives_the_digest_of_every_block)
         for (size_t a = 0; a < 4; a++) {
             for (uint64_t window = page; window <= 16 * page; window *= 4) {
                 for (unsigned threads = 1; threads <= 5; threads += 2) {
-                    if (block_sizes[b] == 1 && (a != 0 || window != page))
-                        continue; /* 160K blocks: one case is enough */
-                    char what[128];
-                    snprintf(what, sizeof what, "%s block %llu window %llu threads %u",
-                             mms_hash_name(algorithms[a]), (unsigned long long)block_sizes[b],
-                             (unsigned long long)window, threads);
-                    unsigned parts;
-                    mms_processor *proc = scan_blocks("data", algorithms[a], block_sizes[b],
-                                                      window, threads, &parts);
-                    uint64_t windows = (len + window - 1) / window;
-                    /* Split whenever there are threads and windows for it, in no
-                     * more parts than threads: parts are cut at whole windows,
-                     * one per thread for so small a file. */
-                    ck_assert_uint_le(parts, threads < windows ? threads : windows);
-                    ck_assert(threads == 1 || windows == 1 ? parts == 1 : parts > 1);
-                    if (parts > 1 && window % block_sizes[b] != 0)
-                        split_inside_a_block = true;
-                    assert_manifest(proc, algorithms[a], block_sizes[b], data, len, what);
-                    mms_processor_free(proc);
+                    for (int lanes = 0; lanes < 2; lanes++) {
+                        if (block_sizes[b] == 1 && (a != 0 || window != page))
+                            continue; /* 160K blocks: one case is enough */
+                        char what[128];
+                        snprintf(what, sizeof what, "%s block %llu window %llu threads %u%s",
+                                 mms_hash_name(algorithms[a]), (unsigned long long)block_sizes[b],
+                                 (unsigned long long)window, threads, lanes ? " lanes" : "");
+                        unsigned parts;
+                        mms_processor *proc = scan_blocks("data", algorithms[a], block_sizes[b],
+                                                          window, threads, lanes, &parts);
+                        if (!lanes) {
+                            /* Split whenever there are threads and steps for it,
+                             * in no more parts than threads: parts are cut at
+                             * whole windows, or whole blocks (rounded to pages)
+                             * when those do not divide the window, one per
+                             * thread for so small a file. */
+                            uint64_t unit = lcm(block_sizes[b], page);
+                            uint64_t step = window % unit == 0 ? window : unit;
+                            uint64_t steps = (len + step - 1) / step;
+                            ck_assert_uint_le(parts, threads < steps ? threads : steps);
+                            ck_assert(threads == 1 || steps == 1 ? parts == 1 : parts > 1);
+                        } else if (parts > 1 && window % block_sizes[b] != 0) {
+                            split_inside_a_block = true;
+                        }
+                        assert_manifest(proc, algorithms[a], block_sizes[b], data, len, what);
+                        mms_processor_free(proc);
+                    }
                 }
             }
         }
@@ -154,7 +183,7 @@ START_TEST(small_and_empty_inputs)
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         tu_write_file("data", data, sizes[i]);
         for (unsigned threads = 1; threads <= 2; threads++) {
-            mms_processor *proc = scan_blocks("data", MMS_XXH64, 4096, 4096, threads, NULL);
+            mms_processor *proc = scan_blocks("data", MMS_XXH64, 4096, 4096, threads, false, NULL);
             assert_manifest(proc, MMS_XXH64, 4096, data, sizes[i], "small");
             mms_processor_free(proc);
         }
@@ -212,9 +241,9 @@ START_TEST(differences_are_ranges_of_blocks)
     data[19000] ^= 1;                  /* block 19 */
     tu_write_file("b", data, len);
     tu_write_file("short", data, 12345);
-    mms_processor *a = scan_blocks("a", MMS_XXH64, 1000, 4096, 2, NULL);
-    mms_processor *b = scan_blocks("b", MMS_XXH64, 1000, 4096, 3, NULL);
-    mms_processor *short_one = scan_blocks("short", MMS_XXH64, 1000, 4096, 1, NULL);
+    mms_processor *a = scan_blocks("a", MMS_XXH64, 1000, 4096, 2, false, NULL);
+    mms_processor *b = scan_blocks("b", MMS_XXH64, 1000, 4096, 3, false, NULL);
+    mms_processor *short_one = scan_blocks("short", MMS_XXH64, 1000, 4096, 1, false, NULL);
     mms_range r[8];
     ck_assert_uint_eq(differences(a, a, r, 8), 0);
     ck_assert_uint_eq(differences(a, b, r, 8), 3);
@@ -233,8 +262,8 @@ START_TEST(differences_are_ranges_of_blocks)
     ck_assert_uint_eq(r[2].begin, 12000);
     ck_assert_uint_eq(r[2].end, len);
 
-    mms_processor *other_size = scan_blocks("a", MMS_XXH64, 2000, 4096, 1, NULL);
-    mms_processor *other_algorithm = scan_blocks("a", MMS_XXH32, 1000, 4096, 1, NULL);
+    mms_processor *other_size = scan_blocks("a", MMS_XXH64, 2000, 4096, 1, false, NULL);
+    mms_processor *other_algorithm = scan_blocks("a", MMS_XXH32, 1000, 4096, 1, false, NULL);
     ck_assert_int_eq(mms_blocks_next_difference(a, other_size, 0, r), MMS_EINVAL);
     ck_assert_int_eq(mms_blocks_next_difference(a, other_algorithm, 0, r), MMS_EINVAL);
     mms_processor *hash;

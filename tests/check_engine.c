@@ -45,6 +45,7 @@ typedef struct recorder {
     pthread_t thread;          /* the thread of the chunks, once started */
     unsigned ends;             /* part_end() calls */
     bool end_failed;           /* what the last part_end() said */
+    uint64_t part_unit;        /* what part_unit() asks for: parts begin at its multiples */
     unsigned offers;           /* spare_threads() calls */
     unsigned spare;            /* what the last one offered */
     char fault[160];           /* the first broken promise, or "" */
@@ -80,6 +81,8 @@ static int rec_chunk(void *self, const mms_chunk *c, mms_error *err)
         note_fault(r, "chunk after part_end", new_begin);
     if (r->done)
         note_fault(r, "chunk after MMS_PROC_DONE", new_begin);
+    if (!r->started && r->part_unit > 1 && new_begin % r->part_unit != 0)
+        note_fault(r, "a part begins off its unit", new_begin);
     if (!r->started) {
         r->begin = new_begin;
         r->thread = pthread_self();
@@ -127,6 +130,7 @@ static void *rec_split(const void *self)
     r->done_after = model->done_after;
     r->done_on = model->done_on;
     r->fail_at = model->fail_at;
+    r->part_unit = model->part_unit;
     r->one_thread = true;
     r->is_part = true;
     unsigned now = atomic_fetch_add(&live_parts, 1) + 1;
@@ -180,6 +184,11 @@ static int rec_finish(void *self, mms_error *err)
     return 0;
 }
 
+static uint64_t rec_part_unit(const void *self)
+{
+    return ((const recorder *)self)->part_unit;
+}
+
 static void rec_spare_threads(void *self, unsigned count)
 {
     recorder *r = self;
@@ -197,7 +206,7 @@ static const mms_processor_ops split_recorder_ops = {
     .abi = MMS_PROCESSOR_ABI, .name = "recorder", .flags = MMS_PROC_SPLITTABLE,
     .overlap = rec_overlap, .chunk = rec_chunk, .split = rec_split, .merge = rec_merge,
     .finish = rec_finish, .destroy = rec_destroy, .part_end = rec_part_end,
-    .spare_threads = rec_spare_threads,
+    .spare_threads = rec_spare_threads, .part_unit = rec_part_unit,
 };
 
 static mms_processor *recorder_new(bool splittable, size_t overlap, bool check_bytes)
@@ -468,6 +477,54 @@ START_TEST(split_scans_stream_a_few_parts_at_a_time)
         ck_assert_uint_eq(atomic_load(&live_parts), 0);
         mms_engine_free(engine);
         mms_processor_free(proc);
+    }
+}
+END_TEST
+
+/* Processors that ask for a part unit: every part begins at a multiple of
+ * each one's unit, whether the unit divides the window or not (the last
+ * window of a part is then shorter), and every byte is seen once.  A unit
+ * as large as the input makes one part. */
+START_TEST(parts_begin_at_every_processors_unit)
+{
+    tu_enter_temp_dir();
+    const uint64_t size = 100 * MIB + 12345;
+    tu_make_sparse("sparse", size);
+    static const struct {
+        uint64_t window, unit_a, unit_b;
+        bool several_parts;
+    } cases[] = {
+        {MIB, 3 * MIB + 4096, 0, true},   /* does not divide the window */
+        {4 * MIB, MIB, 0, true},          /* divides it: parts of whole windows */
+        {MIB, 5000, 0, true},             /* not a page multiple */
+        {MIB, 3 * MIB, 2 * MIB, true},    /* two processors: 6 MiB */
+        {MIB, 48 * MIB, 7 * MIB, false},  /* lcm 336 MiB: more than the input */
+        {MIB, 256 * MIB, 0, false},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        for (unsigned threads = 2; threads <= 3; threads++) {
+            mms_engine *engine = engine_with(cases[k].window, threads, MMS_ADVICE_AUTO);
+            mms_processor *a = recorder_new(true, 0, false), *b = recorder_new(true, 0, false);
+            rec_of(a)->part_unit = cases[k].unit_a;
+            rec_of(b)->part_unit = cases[k].unit_b;
+            ck_assert_int_eq(mms_engine_add(engine, a, NULL), 0);
+            ck_assert_int_eq(mms_engine_add(engine, b, NULL), 0);
+            mms_error err;
+            ck_assert_msg(mms_engine_scan_path(engine, "sparse", &err) == 0, "%s", err.message);
+            mms_scan_info info;
+            mms_engine_get_info(engine, &info);
+            for (recorder *r = rec_of(a); r; r = r == rec_of(a) ? rec_of(b) : NULL) {
+                ck_assert_msg(r->fault[0] == '\0', "case %zu, %u threads: %s", k, threads, r->fault);
+                ck_assert_uint_eq(r->begin, 0);
+                ck_assert_uint_eq(r->end, size);
+            }
+            ck_assert_uint_eq(info.bytes, size);
+            ck_assert_msg(cases[k].several_parts ? info.parts > 1 : info.parts == 1,
+                          "case %zu, %u threads: %u parts", k, threads, info.parts);
+            mms_engine_free(engine);
+            mms_processor_free(a);
+            mms_processor_free(b);
+        }
     }
 }
 END_TEST
@@ -1294,6 +1351,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, one_done_processor_of_two_does_not_stop_the_scan);
     tcase_add_test(tc, sparse_6g_past_4g_in_flat_memory);
     tcase_add_test(tc, split_scans_stream_a_few_parts_at_a_time);
+    tcase_add_test(tc, parts_begin_at_every_processors_unit);
     tcase_add_test(tc, split_scans_stop_after_every_processor_is_done);
     tcase_add_test(tc, holes_read_as_zeros_without_the_page_cache);
     tcase_add_test(tc, a_file_cut_short_in_its_holes_is_an_error);

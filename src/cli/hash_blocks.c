@@ -6,45 +6,6 @@
 #include "cli/hash.h"
 
 #include <inttypes.h>
-#include <unistd.h>
-
-/* Blocks above this size are hashed on one thread (see blocks_engine()). */
-#define MAX_ALIGNED_WINDOW ((uint64_t)1 << 30)
-#define LARGEST_WINDOW ((uint64_t)1 << 40) /* what mms_engine_set_window() takes */
-
-static uint64_t gcd(uint64_t a, uint64_t b)
-{
-    while (b) {
-        uint64_t r = a % b;
-        a = b;
-        b = r;
-    }
-    return a;
-}
-
-/*
- * An engine for block manifests.  The engine cuts the input into parts at
- * multiples of the window, so a window that is a multiple of the block size
- * (and of the page size, as every window is) puts every block inside one
- * part: no part has to copy the start of a block that straddles a seam.
- * When that multiple would be too large, one thread walks the input and
- * there are no seams; on one thread, the window stays as it is.
- */
-static mms_engine *blocks_engine(const hash_settings *s)
-{
-    cli_engine_settings settings = s->engine;
-    if (settings.threads == 1)
-        return cli_engine_new("hash", &settings);
-    uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-    uint64_t unit = s->block_size / gcd(s->block_size, page) * page; /* their lcm */
-    uint64_t aligned = (settings.window + unit - 1) / unit * unit;
-    if (s->block_size <= MAX_ALIGNED_WINDOW && unit <= MAX_ALIGNED_WINDOW)
-        /* Rounded up, unless that passes the largest window: down. */
-        settings.window = aligned > LARGEST_WINDOW ? aligned - unit : aligned;
-    else
-        settings.threads = 1;
-    return cli_engine_new("hash", &settings);
-}
 
 /* Scans path into a new block manifest processor; NULL after a message. */
 static mms_processor *manifest_of(mms_engine *engine, const hash_settings *s, const char *path)
@@ -64,7 +25,7 @@ static mms_processor *manifest_of(mms_engine *engine, const hash_settings *s, co
 
 int hash_blocks_print(const hash_settings *s, const char *path)
 {
-    mms_engine *engine = blocks_engine(s);
+    mms_engine *engine = cli_engine_new("hash", &s->engine);
     if (!engine)
         return CLI_ERROR;
     mms_processor *proc = manifest_of(engine, s, path);
@@ -91,7 +52,7 @@ int hash_blocks_print(const hash_settings *s, const char *path)
 
 int hash_blocks_diff(const hash_settings *s, const char *path_a, const char *path_b)
 {
-    mms_engine *engine = blocks_engine(s);
+    mms_engine *engine = cli_engine_new("hash", &s->engine);
     if (!engine)
         return CLI_ERROR;
     mms_processor *a = manifest_of(engine, s, path_a);

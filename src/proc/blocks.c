@@ -7,7 +7,9 @@
  * inside a block cannot hash that block's first bytes (they belong to the
  * part before), so it copies its bytes up to the next block boundary, its
  * "head"; merging feeds the head to the stream in progress of the input
- * before, which completes the block that straddles the seam.
+ * before, which completes the block that straddles the seam.  The engine
+ * starts parts at block boundaries (part_unit), so that happens only in a
+ * scan with lanes, whose parts are windows.
  */
 #include "config.h"
 #include "internal.h"
@@ -189,6 +191,12 @@ static int blocks_finish(void *self, mms_error *err)
     return rc;
 }
 
+static uint64_t blocks_part_unit(const void *self)
+{
+    const blocks_state *s = self;
+    return s->block_size;
+}
+
 static const mms_processor_ops blocks_ops = {
     .abi = MMS_PROCESSOR_ABI,
     .name = "blocks",
@@ -198,6 +206,7 @@ static const mms_processor_ops blocks_ops = {
     .merge = blocks_merge,
     .finish = blocks_finish,
     .destroy = blocks_destroy,
+    .part_unit = blocks_part_unit,
 };
 
 int mms_blocks_new(mms_processor **out, mms_hash_algorithm algorithm, uint64_t block_size,

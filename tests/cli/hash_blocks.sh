@@ -38,14 +38,20 @@ for threads in 1 2 3; do
         done
     done
 done
-# On one thread, the window is not rounded up to a block: a 256 MiB block
-# is hashed through 1 MiB windows (peak RSS well under the block), to the
-# digest xxhsum gives.
-"$MMSCAN" gen --size 256M --seed 3 big.bin
-printf '0 268435456 %s\n' "$(xxhsum -H3 big.bin | sed 's/.* = //')" >want.txt
-peak=$(/usr/bin/time -f %M "$MMSCAN" hash --blocks 256M -H3 --threads 1 --window 1M big.bin 2>&1 >got.txt)
-cmp -s got.txt want.txt || fail "--blocks 256M --threads 1: $(cat got.txt)"
-[ "$peak" -lt 65536 ] || fail "--blocks 256M --threads 1 --window 1M: peak RSS $peak KB"
+# Whatever the threads, the window is not rounded up to a block: 256 MiB
+# blocks are hashed through 1 MiB windows (parts start at block
+# boundaries), peak RSS well under a block, to the digests xxhsum gives.
+"$MMSCAN" gen --size 512M --seed 3 big.bin
+: >want.txt
+for block in 0 1; do
+    digest=$(dd if=big.bin bs=1M skip=$((block * 256)) count=256 2>/dev/null | xxhsum -H3 | sed 's/.* = //')
+    printf '%s 268435456 %s\n' $((block * 268435456)) "$digest" >>want.txt
+done
+for threads in 1 2 3; do
+    peak=$(/usr/bin/time -f %M "$MMSCAN" hash --blocks 256M -H3 --threads $threads --window 1M big.bin 2>&1 >got.txt)
+    cmp -s got.txt want.txt || fail "--blocks 256M --threads $threads: $(cat got.txt)"
+    [ "$peak" -lt 65536 ] || fail "--blocks 256M --threads $threads --window 1M: peak RSS $peak KB"
+done
 rm -f big.bin
 
 # The largest window, which rounding to a whole number of blocks would pass.
