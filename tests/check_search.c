@@ -45,9 +45,10 @@ START_TEST(literal_finder_matches_naive_search)
             needle[i] = alphabet[rand() % 7];
         for (int caseless = 0; caseless < 2; caseless++) {
             lit_needle lit;
+            lit_history history = {0};
             ck_assert_int_eq(lit_init(&lit, needle, n, caseless), 0);
             for (size_t start = 0; start < 4 && start <= len; start++)
-                ck_assert_uint_eq(lit_find(&lit, hay + start, len - start),
+                ck_assert_uint_eq(lit_find(&lit, &history, hay + start, len - start),
                                   naive_find(hay + start, len - start, needle, n, caseless));
             lit_release(&lit);
         }
@@ -64,13 +65,14 @@ START_TEST(literal_finder_finds_a_lone_match_anywhere)
     for (size_t n = 1; n <= sizeof word - 1; n++) {
         for (int caseless = 0; caseless < 2; caseless++) {
             lit_needle lit;
+            lit_history history = {0};
             ck_assert_int_eq(lit_init(&lit, word, n, caseless), 0);
             memset(hay, '.', sizeof hay);
-            ck_assert_uint_eq(lit_find(&lit, hay, sizeof hay), sizeof hay);
+            ck_assert_uint_eq(lit_find(&lit, &history, hay, sizeof hay), sizeof hay);
             for (size_t at = 0; at + n <= sizeof hay; at++) {
                 memset(hay, '.', sizeof hay);
                 memcpy(hay + at, word, n);
-                ck_assert_uint_eq(lit_find(&lit, hay, sizeof hay), at);
+                ck_assert_uint_eq(lit_find(&lit, &history, hay, sizeof hay), at);
             }
             lit_release(&lit);
         }
@@ -98,21 +100,56 @@ START_TEST(literal_finder_where_the_rarer_byte_is_common)
         size_t n = strlen(cases[k].needle), fill = strlen(cases[k].filler);
         for (int caseless = 0; caseless < 2; caseless++) {
             lit_needle lit;
+            lit_history history = {0};
             ck_assert_int_eq(lit_init(&lit, needle, n, caseless), 0);
             for (size_t at = 0; at + n <= sizeof hay; at += 1 + at / 512) {
                 for (size_t i = 0; i < sizeof hay; i++)
                     hay[i] = (unsigned char)cases[k].filler[i % fill];
-                ck_assert_uint_eq(lit_find(&lit, hay, sizeof hay),
+                ck_assert_uint_eq(lit_find(&lit, &history, hay, sizeof hay),
                                   naive_find(hay, sizeof hay, needle, n, caseless));
                 memcpy(hay + at, needle, n);
                 size_t want = naive_find(hay, sizeof hay, needle, n, caseless);
-                ck_assert_msg(lit_find(&lit, hay, sizeof hay) == want,
+                ck_assert_msg(lit_find(&lit, &history, hay, sizeof hay) == want,
                               "needle %s at %zu: found at %zu, want %zu", cases[k].needle, at,
-                              lit_find(&lit, hay, sizeof hay), want);
+                              lit_find(&lit, &history, hay, sizeof hay), want);
             }
             lit_release(&lit);
         }
     }
+}
+END_TEST
+
+/* One history over calls whose input changes: the rarest byte of the
+ * needle everywhere (the search then tests both probed bytes at once),
+ * then nowhere for more than 512 KiB (it tries that byte alone again).
+ * Matches before, during and after each change are all found. */
+START_TEST(literal_finder_adapts_to_its_input)
+{
+    const size_t size = 2 << 20, busy = 64 << 10;
+    unsigned char *hay = malloc(size);
+    ck_assert_ptr_nonnull(hay);
+    for (size_t i = 0; i < size; i++)
+        hay[i] = i < busy ? "qx."[i % 3] : '.'; /* q, the rarest byte of "kq", then none */
+    static const unsigned char needle[] = "kq";
+    lit_needle lit;
+    ck_assert_int_eq(lit_init(&lit, needle, 2, false), 0);
+    lit_history history = {0};
+    static const size_t matches[] = {100, 40000, 70000, 300000, 700000, 1500000, (2 << 20) - 2};
+    for (int round = 0; round < 2; round++) {
+        for (size_t m = 0; m < sizeof matches / sizeof matches[0]; m++) {
+            size_t at = matches[m];
+            unsigned char saved[2] = {hay[at], hay[at + 1]};
+            memcpy(hay + at, needle, 2);
+            ck_assert_uint_eq(lit_find(&lit, &history, hay, size),
+                              naive_find(hay, size, needle, 2, false));
+            size_t from = m ? matches[m - 1] + 1 : 0;
+            ck_assert_uint_eq(from + lit_find(&lit, &history, hay + from, size - from), at);
+            memcpy(hay + at, saved, 2);
+        }
+    }
+    ck_assert_uint_eq(lit_find(&lit, &history, hay, size), size);
+    lit_release(&lit);
+    free(hay);
 }
 END_TEST
 
@@ -132,14 +169,15 @@ START_TEST(literal_finder_reads_nothing_past_the_haystack)
         size_t n = strlen(needles[k]);
         for (int caseless = 0; caseless < 2; caseless++) {
             lit_needle lit;
+            lit_history history = {0};
             ck_assert_int_eq(lit_init(&lit, needle, n, caseless), 0);
             for (size_t len = 0; len <= 300; len++) {
                 unsigned char *hay = pages + page - len;
                 memset(hay, '.', len);
-                ck_assert_uint_eq(lit_find(&lit, hay, len), len);
+                ck_assert_uint_eq(lit_find(&lit, &history, hay, len), len);
                 if (len >= n) {
                     memcpy(hay + len - n, needle, n); /* a match at the very end */
-                    ck_assert_uint_eq(lit_find(&lit, hay, len), len - n);
+                    ck_assert_uint_eq(lit_find(&lit, &history, hay, len), len - n);
                 }
             }
             lit_release(&lit);
@@ -547,6 +585,7 @@ int main(void)
     tcase_add_test(tc, literal_finder_finds_a_lone_match_anywhere);
     tcase_add_test(tc, literal_finder_where_the_rarer_byte_is_common);
     tcase_add_test(tc, literal_finder_reads_nothing_past_the_haystack);
+    tcase_add_test(tc, literal_finder_adapts_to_its_input);
     tcase_add_test(tc, grep_syntaxes_become_pcre);
     tcase_add_test(tc, required_literals);
     tcase_add_test(tc, matches_across_windows_found_once);

@@ -4,9 +4,9 @@
  * The search compares two bytes of the needle, picked as rare in ordinary
  * text and far apart, with 32 positions of the haystack at once (AVX2,
  * chosen at run time); only positions where both bytes agree are compared
- * in full.  While the rarest byte proves rare in the haystack, it is
- * looked for alone first.  Without AVX2 it lets memchr() find the rarest
- * byte instead.
+ * in full.  Where the rarest byte proves rare in the input (lit_history),
+ * it is looked for alone first.  Without AVX2 it lets memchr() find the
+ * rarest byte instead.
  */
 #include "config.h"
 #include "internal.h"
@@ -20,6 +20,15 @@
 #include <immintrin.h>
 #define HAVE_X86_VECTORS 1
 #endif
+
+/* A step of 128 positions that holds the rarest byte costs a search that
+ * looks for it alone more than testing both bytes at once would, beyond
+ * about one step in 16: such a step adds RAREST_STEP_DEBT, a step without
+ * takes 1 off, and past RAREST_DEBT_MAX the search tests both bytes at
+ * once for BOTH_BYTES_STEPS steps (512 KiB) before it tries again. */
+#define RAREST_STEP_DEBT 15
+#define RAREST_DEBT_MAX 255
+#define BOTH_BYTES_STEPS 4096
 
 static unsigned char fold(unsigned char c)
 {
@@ -171,7 +180,8 @@ probe_one_avx2(const unsigned char *p, __m256i lo, __m256i hi, bool caseless)
 }
 
 __attribute__((target("avx2"), always_inline)) static inline size_t
-find_avx2(const lit_needle *needle, const unsigned char *hay, size_t len, bool caseless)
+find_avx2(const lit_needle *needle, lit_history *history, const unsigned char *hay, size_t len,
+          bool caseless)
 {
     const size_t last = len - needle->len; /* the last position a match can start at */
     const unsigned char b0 = needle->bytes[needle->probe[0]], b1 = needle->bytes[needle->probe[1]];
@@ -181,70 +191,101 @@ find_avx2(const lit_needle *needle, const unsigned char *hay, size_t len, bool c
 #define PROBE(at) probe_avx2(p0 + (at), p1 + (at), lo0, hi0, lo1, hi1, caseless)
 #define PROBE_RAREST(at) probe_one_avx2(p0 + (at), lo0, hi0, caseless)
     const size_t further = needle->probe[0] > needle->probe[1] ? needle->probe[0] : needle->probe[1];
+    /* The history in locals, which stay in registers. */
+    unsigned debt = history->rarest_debt, both_steps = history->both_steps;
+    size_t i = 0, found = len;
     /* 128 positions a step, tested together: most text has no candidate,
-     * and one test of four results costs less than four.  While the
-     * rarest byte is rare in this input (in at most one step in eight,
-     * after the first 16), a step looks for it alone, half the loads, and
-     * tests both bytes only where it is; after that, both bytes at once.
-     * Loads end at i + further + 128 <= len, so every lane is inside hay. */
-    size_t i = 0, steps_with_rarest = 0;
-    bool rarest_is_rare = true;
-    for (; i + further + 128 <= len; i += 128) {
-        __builtin_prefetch(p0 + i + MMS_PREFETCH_AHEAD);
-        __builtin_prefetch(p0 + i + MMS_PREFETCH_AHEAD + 64);
-        if (rarest_is_rare) {
-            __m256i r = _mm256_or_si256(_mm256_or_si256(PROBE_RAREST(i), PROBE_RAREST(i + 32)),
-                                        _mm256_or_si256(PROBE_RAREST(i + 64), PROBE_RAREST(i + 96)));
-            if (_mm256_testz_si256(r, r))
-                continue;
-            rarest_is_rare = ++steps_with_rarest <= 16 + i / (8 * 128);
+     * and one test of four results costs less than four.  Loads end at
+     * i + further + 128 <= len, so every lane is inside hay. */
+#define STEP_FITS(at) ((at) + further + 128 <= len)
+    while (STEP_FITS(i)) {
+        if (both_steps == 0) {
+            /* The rarest byte alone, step after step, while it is absent. */
+            for (;; i += 128) {
+                if (!STEP_FITS(i))
+                    goto last_steps;
+                __builtin_prefetch(p0 + i + MMS_PREFETCH_AHEAD);
+                __builtin_prefetch(p0 + i + MMS_PREFETCH_AHEAD + 64);
+                __m256i r = _mm256_or_si256(_mm256_or_si256(PROBE_RAREST(i), PROBE_RAREST(i + 32)),
+                                            _mm256_or_si256(PROBE_RAREST(i + 64), PROBE_RAREST(i + 96)));
+                if (!_mm256_testz_si256(r, r))
+                    break;
+                debt -= debt > 0;
+            }
+            debt += RAREST_STEP_DEBT;
+            if (debt > RAREST_DEBT_MAX) {
+                debt = 0;
+                both_steps = BOTH_BYTES_STEPS;
+            }
+        } else {
+            __builtin_prefetch(p0 + i + MMS_PREFETCH_AHEAD);
+            __builtin_prefetch(p0 + i + MMS_PREFETCH_AHEAD + 64);
+            both_steps--;
         }
         __m256i c0 = PROBE(i), c1 = PROBE(i + 32), c2 = PROBE(i + 64), c3 = PROBE(i + 96);
         __m256i any = _mm256_or_si256(_mm256_or_si256(c0, c1), _mm256_or_si256(c2, c3));
-        if (_mm256_testz_si256(any, any))
-            continue;
-        for (unsigned half = 0; half < 2; half++) {
-            size_t from = i + 64 * half;
-            uint64_t mask = half ? mask64_avx2(c2, c3) : mask64_avx2(c0, c1);
-            size_t at = mask ? verify(needle, hay, len, from, mask) : len;
-            if (at < len || from + 63 >= last)
-                return at;
+        if (!_mm256_testz_si256(any, any)) {
+            for (unsigned half = 0; half < 2; half++) {
+                size_t from = i + 64 * half;
+                uint64_t mask = half ? mask64_avx2(c2, c3) : mask64_avx2(c0, c1);
+                size_t at = mask ? verify(needle, hay, len, from, mask) : len;
+                if (at < len || from + 63 >= last) {
+                    found = at;
+                    goto done;
+                }
+            }
         }
+        i += 128;
     }
+#undef STEP_FITS
+last_steps:
     for (; i + further + 32 <= len; i += 32) {
         uint32_t mask = (uint32_t)_mm256_movemask_epi8(PROBE(i));
         if (mask) {
             size_t at = verify(needle, hay, len, i, mask);
-            if (at < len || i + 31 >= last)
-                return at;
+            if (at < len || i + 31 >= last) {
+                found = at;
+                goto done;
+            }
         }
     }
+    if (i <= last)
+        found = find_scalar(needle, hay, i, last, len);
+done:
 #undef PROBE_RAREST
 #undef PROBE
-    return i <= last ? find_scalar(needle, hay, i, last, len) : len;
+    history->rarest_debt = debt;
+    history->both_steps = both_steps;
+    return found;
 }
 
 __attribute__((target("avx2"))) static size_t find_avx2_exact(const lit_needle *needle,
+                                                              lit_history *history,
                                                               const unsigned char *hay, size_t len)
 {
-    return find_avx2(needle, hay, len, false);
+    return find_avx2(needle, history, hay, len, false);
 }
 
 __attribute__((target("avx2"))) static size_t find_avx2_caseless(const lit_needle *needle,
-                                                                 const unsigned char *hay, size_t len)
+                                                                 lit_history *history,
+                                                                 const unsigned char *hay,
+                                                                 size_t len)
 {
-    return find_avx2(needle, hay, len, true);
+    return find_avx2(needle, history, hay, len, true);
 }
 #endif
 
-size_t lit_find(const lit_needle *needle, const unsigned char *hay, size_t len)
+size_t lit_find(const lit_needle *needle, lit_history *history, const unsigned char *hay,
+                size_t len)
 {
     if (len < needle->len)
         return len;
 #ifdef HAVE_X86_VECTORS
     if (__builtin_cpu_supports("avx2"))
-        return needle->caseless ? find_avx2_caseless(needle, hay, len)
-                                : find_avx2_exact(needle, hay, len);
+        return needle->caseless ? find_avx2_caseless(needle, history, hay, len)
+                                : find_avx2_exact(needle, history, hay, len);
+#else
+    (void)history;
 #endif
     if (needle->caseless)
         return find_scalar(needle, hay, 0, len - needle->len, len);

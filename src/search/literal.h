@@ -24,7 +24,20 @@ int lit_init(lit_needle *needle, const unsigned char *bytes, size_t len, bool ca
 
 void lit_release(lit_needle *needle);
 
+/*
+ * What searches learn of their input, kept from call to call by one
+ * worker: whether the needle's rarest byte is rare in it.  Where it is, a
+ * search looks for that byte alone first, half the loads; where it is not,
+ * for both probed bytes at once.  Start it zeroed.
+ */
+typedef struct lit_history {
+    unsigned rarest_debt; /* up RAREST_STEP_DEBT at each step that holds the
+                             rarest byte, down 1 at each step without */
+    unsigned both_steps;  /* steps left that test both bytes at once */
+} lit_history;
+
 /* The offset of the first occurrence of needle in hay[0 .. len), or len. */
-size_t lit_find(const lit_needle *needle, const unsigned char *hay, size_t len);
+size_t lit_find(const lit_needle *needle, lit_history *history, const unsigned char *hay,
+                size_t len);
 
 #endif

@@ -33,6 +33,7 @@ struct mms_pattern {
 struct pattern_worker {
     const mms_pattern *pattern;
     regex_worker *regex;
+    lit_history literal_history; /* what this worker's searches learnt of the input */
 };
 
 /* The engines that read a pattern's text. */
@@ -177,7 +178,8 @@ bool pattern_find_line(pattern_worker *worker, const unsigned char *buf, size_t 
     if (pattern->literal.len == 0)
         return regex_find_line(worker->regex, buf, len, from, hit);
     while (from < len) {
-        size_t at = from + lit_find(&pattern->literal, buf + from, len - from);
+        size_t at = from + lit_find(&pattern->literal, &worker->literal_history, buf + from,
+                                    len - from);
         if (at >= len)
             return false;
         if (pattern->literal_is_pattern) {
@@ -201,7 +203,8 @@ bool pattern_next_match(pattern_worker *worker, const unsigned char *line, size_
 {
     const mms_pattern *pattern = worker->pattern;
     if (pattern->literal_is_pattern) {
-        size_t at = pos + lit_find(&pattern->literal, line + pos, len - pos);
+        size_t at = pos + lit_find(&pattern->literal, &worker->literal_history, line + pos,
+                                   len - pos);
         if (at >= len)
             return false;
         *start = at;
