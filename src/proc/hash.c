@@ -164,6 +164,8 @@ static void *hash_split(const void *self)
              * before this part can look at it. */
             atomic_store(&model->pool->self->ended_with_stream, false);
         }
+        /* The part before is not fed yet either: it reads its after only
+         * in its merge, which comes after this part has ended. */
         part->before = model->pool->last_made ? model->pool->last_made : model->pool->self;
         part->before->after = part;
         model->pool->last_made = part;
