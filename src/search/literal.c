@@ -179,6 +179,26 @@ probe_one_avx2(const unsigned char *p, __m256i lo, __m256i hi, bool caseless)
     return caseless ? _mm256_or_si256(eq, _mm256_cmpeq_epi8(v, hi)) : eq;
 }
 
+/* Verifies the candidates of the step of 128 positions at i (c0 to c3, as
+ * probe results): true when the search ends there, *found then holding
+ * the first match or len. */
+__attribute__((target("avx2"), always_inline)) static inline bool
+step_ends_search(const lit_needle *needle, const unsigned char *hay, size_t len, size_t i,
+                 __m256i c0, __m256i c1, __m256i c2, __m256i c3, size_t *found)
+{
+    const size_t last = len - needle->len;
+    for (unsigned half = 0; half < 2; half++) {
+        size_t from = i + 64 * half;
+        uint64_t mask = half ? mask64_avx2(c2, c3) : mask64_avx2(c0, c1);
+        size_t at = mask ? verify(needle, hay, len, from, mask) : len;
+        if (at < len || from + 63 >= last) {
+            *found = at;
+            return true;
+        }
+    }
+    return false;
+}
+
 __attribute__((target("avx2"), always_inline)) static inline size_t
 find_avx2(const lit_needle *needle, lit_history *history, const unsigned char *hay, size_t len,
           bool caseless)
@@ -193,52 +213,46 @@ find_avx2(const lit_needle *needle, lit_history *history, const unsigned char *h
     const size_t further = needle->probe[0] > needle->probe[1] ? needle->probe[0] : needle->probe[1];
     /* The history in locals, which stay in registers. */
     unsigned debt = history->rarest_debt, both_steps = history->both_steps;
-    size_t i = 0, found = len;
+    size_t i = 0, found = len, both_from = len;
     /* 128 positions a step, tested together: most text has no candidate,
      * and one test of four results costs less than four.  Loads end at
      * i + further + 128 <= len, so every lane is inside hay. */
-#define STEP_FITS(at) ((at) + further + 128 <= len)
-    while (STEP_FITS(i)) {
-        if (both_steps == 0) {
-            /* The rarest byte alone, step after step, while it is absent. */
-            for (;; i += 128) {
-                if (!STEP_FITS(i))
-                    goto last_steps;
-                __builtin_prefetch(p0 + i + MMS_PREFETCH_AHEAD);
-                __builtin_prefetch(p0 + i + MMS_PREFETCH_AHEAD + 64);
-                __m256i r = _mm256_or_si256(_mm256_or_si256(PROBE_RAREST(i), PROBE_RAREST(i + 32)),
-                                            _mm256_or_si256(PROBE_RAREST(i + 64), PROBE_RAREST(i + 96)));
-                if (!_mm256_testz_si256(r, r))
-                    break;
+    if (both_steps == 0) {
+        /* The rarest byte alone first, while it stays rare. */
+        for (; i + further + 128 <= len; i += 128) {
+            __builtin_prefetch(p0 + i + MMS_PREFETCH_AHEAD);
+            __builtin_prefetch(p0 + i + MMS_PREFETCH_AHEAD + 64);
+            __m256i r = _mm256_or_si256(_mm256_or_si256(PROBE_RAREST(i), PROBE_RAREST(i + 32)),
+                                        _mm256_or_si256(PROBE_RAREST(i + 64), PROBE_RAREST(i + 96)));
+            if (_mm256_testz_si256(r, r)) {
                 debt -= debt > 0;
+                continue;
             }
+            __m256i c0 = PROBE(i), c1 = PROBE(i + 32), c2 = PROBE(i + 64), c3 = PROBE(i + 96);
+            __m256i any = _mm256_or_si256(_mm256_or_si256(c0, c1), _mm256_or_si256(c2, c3));
+            if (!_mm256_testz_si256(any, any) &&
+                step_ends_search(needle, hay, len, i, c0, c1, c2, c3, &found))
+                goto done;
             debt += RAREST_STEP_DEBT;
             if (debt > RAREST_DEBT_MAX) {
                 debt = 0;
                 both_steps = BOTH_BYTES_STEPS;
+                i += 128;
+                break;
             }
-        } else {
-            __builtin_prefetch(p0 + i + MMS_PREFETCH_AHEAD);
-            __builtin_prefetch(p0 + i + MMS_PREFETCH_AHEAD + 64);
-            both_steps--;
         }
+    }
+    /* Both bytes at once (to the end of this haystack). */
+    both_from = i;
+    for (; i + further + 128 <= len; i += 128) {
+        __builtin_prefetch(p0 + i + MMS_PREFETCH_AHEAD);
+        __builtin_prefetch(p0 + i + MMS_PREFETCH_AHEAD + 64);
         __m256i c0 = PROBE(i), c1 = PROBE(i + 32), c2 = PROBE(i + 64), c3 = PROBE(i + 96);
         __m256i any = _mm256_or_si256(_mm256_or_si256(c0, c1), _mm256_or_si256(c2, c3));
-        if (!_mm256_testz_si256(any, any)) {
-            for (unsigned half = 0; half < 2; half++) {
-                size_t from = i + 64 * half;
-                uint64_t mask = half ? mask64_avx2(c2, c3) : mask64_avx2(c0, c1);
-                size_t at = mask ? verify(needle, hay, len, from, mask) : len;
-                if (at < len || from + 63 >= last) {
-                    found = at;
-                    goto done;
-                }
-            }
-        }
-        i += 128;
+        if (!_mm256_testz_si256(any, any) &&
+            step_ends_search(needle, hay, len, i, c0, c1, c2, c3, &found))
+            goto done;
     }
-#undef STEP_FITS
-last_steps:
     for (; i + further + 32 <= len; i += 32) {
         uint32_t mask = (uint32_t)_mm256_movemask_epi8(PROBE(i));
         if (mask) {
@@ -254,6 +268,10 @@ last_steps:
 done:
 #undef PROBE_RAREST
 #undef PROBE
+    if (i > both_from) {
+        size_t steps = (i - both_from) / 128;
+        both_steps = steps < both_steps ? both_steps - (unsigned)steps : 0;
+    }
     history->rarest_debt = debt;
     history->both_steps = both_steps;
     return found;
