@@ -171,8 +171,9 @@ typedef struct mms_chunk {
  * and the part after it have ended, so only a few parts exist at any time
  * (at most two per thread and one more) and a part may keep something for
  * every byte it sees.  When every processor is splittable, the parts are
- * runs of whole windows: one per thread, or of about 32 MiB each (one
- * window each when windows are larger) when the input is larger; each
+ * runs of whole windows (of whole units when a processor asks for them,
+ * see part_unit): one per thread, or of about 32 MiB each (one window or
+ * unit each when those are larger) when the input is larger; each
  * thread takes the next part when it is done with one.  In a scan with lanes (an ordered processor beside it), every
  * window is a part (of every splittable processor at once).
  */
