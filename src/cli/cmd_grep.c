@@ -356,7 +356,11 @@ int cmd_grep(int argc, char **argv)
     int status = parse_options(argc, argv, &s, &engine_settings);
     mms_pattern *pattern = NULL;
     mms_engine *engine = NULL;
-    if (status == CLI_OK && s.npatterns == 0 && !s.invert) {
+    if (status == CLI_OK && s.max_count == 0 && s.show != SHOW_FILES_WITHOUT) {
+        /* As grep: -m 0 selects no line, so no file is read (nor the
+         * patterns compiled), unless -L is to name the files. */
+        status = CLI_FAIL;
+    } else if (status == CLI_OK && s.npatterns == 0 && !s.invert) {
         /* As grep: no pattern selects no line, no file is read, and -L
          * names every file. */
         int nfiles;

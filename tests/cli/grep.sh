@@ -156,6 +156,13 @@ for opts in "" -c -l -L -q -s "-s -c"; do
     same_output "directory $opts" "$MMSCAN grep $opts mu adir small.txt 2>/dev/null" \
         "grep $opts mu adir small.txt 2>/dev/null"
 done
+# -m 0: no line, no file read (a missing one is no error), the patterns
+# not even compiled, unless -L names the files.
+for opts in -m0 "-m0 -c" "-m0 -l" "-m0 -q" "-m0 -L" "-m0 -c -v"; do
+    same_output "$opts" "$MMSCAN grep $opts mu small.txt missing adir 2>/dev/null" \
+        "grep $opts mu small.txt missing adir 2>/dev/null"
+done
+same_output "-m0 and an invalid regex" "$MMSCAN grep -m0 'a[' small.txt" "grep -m0 'a[' small.txt"
 same_output "-q and a missing file" "$MMSCAN grep -q mu missing small.txt 2>/dev/null" \
     "grep -q mu missing small.txt 2>/dev/null"
 # -s: the same output and exit status (2), and nothing on stderr.
