@@ -270,11 +270,12 @@ typedef struct mms_processor_ops {
     /** SPLITTABLE only, optional: the parts of a split scan begin at
      *  multiples of this many bytes of the input, so that no record of
      *  that size straddles two parts (a block manifest gives its block
-     *  size); 0 or 1 means anywhere.  The engine rounds it up to whole
-     *  pages (with several processors, to a multiple of every unit) and
-     *  makes each part one or more units; windows keep their size, so the
-     *  last window of a part may be shorter.  A scan with lanes, whose
-     *  parts are its windows, does not follow it. */
+     *  size); 0 or 1 means anywhere.  Parts are then multiples of the
+     *  least common multiple of the page size and every processor's unit
+     *  (a unit that shares few factors of two with the page size makes a
+     *  large one, maybe one part for the whole input); windows are not
+     *  rounded to it, so the last window of a part may be shorter.  A
+     *  scan with lanes, whose parts are its windows, does not follow it. */
     uint64_t (*part_unit)(const void *self);
 } mms_processor_ops;
 
