@@ -25,7 +25,8 @@
  * looks for it alone more than testing both bytes at once would, beyond
  * about one step in 16: such a step adds RAREST_STEP_DEBT, a step without
  * takes 1 off, and past RAREST_DEBT_MAX the search tests both bytes at
- * once for BOTH_BYTES_STEPS steps (512 KiB) before it tries again. */
+ * once for BOTH_BYTES_STEPS steps (512 KiB; a call that tests both bytes
+ * does so to its end) before it tries again. */
 #define RAREST_STEP_DEBT 15
 #define RAREST_DEBT_MAX 255
 #define BOTH_BYTES_STEPS 4096
