@@ -131,19 +131,23 @@ static size_t find_scalar(const lit_needle *needle, const unsigned char *hay, si
 }
 
 #ifdef HAVE_X86_VECTORS
+/* The 32 positions from p where the byte is b (lo) or, caseless, its
+ * other case (hi), as bytes of 0xff. */
+__attribute__((target("avx2"), always_inline)) static inline __m256i
+probe_one_avx2(const unsigned char *p, __m256i lo, __m256i hi, bool caseless)
+{
+    __m256i v = _mm256_loadu_si256((const __m256i *)p);
+    __m256i eq = _mm256_cmpeq_epi8(v, lo);
+    return caseless ? _mm256_or_si256(eq, _mm256_cmpeq_epi8(v, hi)) : eq;
+}
+
 /* Positions i .. i+31 where both probed bytes agree, as bytes of 0xff. */
 __attribute__((target("avx2"), always_inline)) static inline __m256i
 probe_avx2(const unsigned char *p0, const unsigned char *p1, __m256i lo0, __m256i hi0,
            __m256i lo1, __m256i hi1, bool caseless)
 {
-    __m256i v0 = _mm256_loadu_si256((const __m256i *)p0);
-    __m256i v1 = _mm256_loadu_si256((const __m256i *)p1);
-    __m256i eq0 = _mm256_cmpeq_epi8(v0, lo0), eq1 = _mm256_cmpeq_epi8(v1, lo1);
-    if (caseless) {
-        eq0 = _mm256_or_si256(eq0, _mm256_cmpeq_epi8(v0, hi0));
-        eq1 = _mm256_or_si256(eq1, _mm256_cmpeq_epi8(v1, hi1));
-    }
-    return _mm256_and_si256(eq0, eq1);
+    return _mm256_and_si256(probe_one_avx2(p0, lo0, hi0, caseless),
+                            probe_one_avx2(p1, lo1, hi1, caseless));
 }
 
 /* The candidates of two probe results, 64 positions, as bits. */
@@ -168,16 +172,6 @@ static size_t verify(const lit_needle *needle, const unsigned char *hay, size_t 
         mask &= mask - 1;
     }
     return len;
-}
-
-/* The 32 positions from p where the byte is b (lo) or, caseless, its
- * other case (hi), as bytes of 0xff. */
-__attribute__((target("avx2"), always_inline)) static inline __m256i
-probe_one_avx2(const unsigned char *p, __m256i lo, __m256i hi, bool caseless)
-{
-    __m256i v = _mm256_loadu_si256((const __m256i *)p);
-    __m256i eq = _mm256_cmpeq_epi8(v, lo);
-    return caseless ? _mm256_or_si256(eq, _mm256_cmpeq_epi8(v, hi)) : eq;
 }
 
 /* Verifies the candidates of the step of 128 positions at i (c0 to c3, as
