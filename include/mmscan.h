@@ -562,6 +562,7 @@ typedef struct mms_pattern mms_pattern;
 
 /**
  * Compiles a search.
+ * @param spec  the patterns (copied: spec need not outlive the call)
  * @param out   receives the compiled patterns (NULL after a failure)
  * @return 0, MMS_EINVAL (no pattern, unknown syntax or flags, or a pattern
  *         that no engine accepts: err->message says which and why) or

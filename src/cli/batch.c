@@ -1,8 +1,9 @@
 /*
  * batch.c - many files, one scan each: in order on one engine, or under
- * --jobs N on N threads with an engine each.  Each job writes its file's
- * results to a buffer; the main thread prints the buffers in input order
- * as soon as each one's turn comes.
+ * --jobs N on N threads with an engine each.  Each job takes the next name
+ * from the list (read as the jobs need it) and writes its file's results
+ * to a buffer; the main thread prints the buffers, and the errors, in
+ * input order as soon as each one's turn comes.
  */
 #include "config.h"
 #include "cli/batch.h"
@@ -10,7 +11,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,16 +18,20 @@
 
 const char batch_options_help[] =
     "Many files:\n"
-    "      --files-from LIST  also scan the files named in LIST, one per line\n"
-    "                        ('-': standard input, and then no name in it\n"
-    "                        may be '-')\n"
+    "      --files-from LIST  also scan the files named in LIST, one per line,\n"
+    "                        after the FILE operands, each as soon as its name\n"
+    "                        is read ('-': standard input, which then is no\n"
+    "                        input to scan); an empty name is a file that\n"
+    "                        cannot be scanned\n"
     "  -0, --null            names in LIST end with a NUL byte, not a newline\n"
     "      --jobs N          scan N files at once (default 1); each scan then\n"
     "                        uses one thread unless --threads is given, and no\n"
     "                        progress bar is drawn; results keep the input order\n"
-    "      --json            one JSON object per file, on one line\n"
-    "A file that cannot be scanned is reported and the others go on; the exit\n"
-    "status is then 2.\n"
+    "      --json            one JSON object per file, on one line; a file that\n"
+    "                        cannot be scanned gets {\"file\":...,\"error\":...}\n"
+    "A file that cannot be scanned is reported on stderr, in its turn, and the\n"
+    "others go on; the exit status is then 2.  Each file's results are written\n"
+    "out as soon as it and the files before it are done.\n"
     "\n";
 
 void batch_settings_init(batch_settings *settings)
@@ -39,6 +43,9 @@ int batch_option(const char *cmd, int opt, const char *arg, batch_settings *sett
 {
     switch (opt) {
     case BATCH_OPT_FILES_FROM:
+        if (settings->files_from)
+            return cli_usage_error(cmd, "--files-from: one list only ('%s', then '%s')",
+                                   settings->files_from, arg);
         settings->files_from = arg;
         return 1;
     case '0':
@@ -61,23 +68,71 @@ int batch_option(const char *cmd, int opt, const char *arg, batch_settings *sett
     }
 }
 
-/* The result of one file, written by a job, printed by the main thread. */
+/* One file's outcome: its results, or why it failed. */
 typedef struct result {
-    char *text;
+    char *name;
+    char *text; /* under --jobs: the results, written to a buffer */
     size_t len;
     int status;
-    bool done;
+    mms_error err; /* when status is CLI_ERROR */
 } result;
 
-typedef struct jobs {
+typedef struct batch {
     const char *cmd;
-    const file_list *files;
+    const batch_settings *settings;
     batch_scan_fn scan;
     void *ctx;
-    atomic_size_t next;      /* the next file to take */
-    result *results;
-    pthread_mutex_t lock;
-    pthread_cond_t done;     /* a result is done */
+} batch;
+
+/* Prints r's results, or its error, and frees them; returns r's status. */
+static int print_result(const batch *b, result *r)
+{
+    fwrite(r->text, 1, r->len, stdout);
+    if (r->status != CLI_OK) {
+        cli_error_path(b->cmd, r->name, &r->err);
+        if (b->settings->json) {
+            fputs("{\"file\":", stdout);
+            cli_json_string(stdout, r->name);
+            fputs(",\"error\":", stdout);
+            cli_json_string(stdout, r->err.message[0] ? r->err.message : mms_strerror(r->err.code));
+            fputs("}\n", stdout);
+        }
+    }
+    fflush(stdout); /* a reader of a pipe sees each file as it is done */
+    free(r->text);
+    free(r->name);
+    return r->status;
+}
+
+/* Scans r->name into a buffer (a job's work). */
+static void scan_to_buffer(const batch *b, mms_engine *engine, result *r)
+{
+    FILE *out = open_memstream(&r->text, &r->len);
+    if (!out) {
+        r->status = CLI_ERROR;
+        r->err = (mms_error){.code = MMS_ENOMEM, .message = "out of memory"};
+        return;
+    }
+    r->status = b->scan(b->ctx, engine, r->name, out, &r->err);
+    if (fclose(out) != 0 && r->status == CLI_OK) {
+        r->status = CLI_ERROR;
+        r->err = (mms_error){.code = MMS_ENOMEM, .message = "out of memory"};
+    }
+}
+
+/* What the jobs share. */
+typedef struct jobs {
+    const batch *b;
+    file_list *files;
+    bool list_failed;        /* the list could not be read to its end */
+    pthread_mutex_t source;  /* guards files, taken and list_failed */
+    size_t taken;            /* names handed out so far */
+    pthread_mutex_t lock;    /* guards the rest */
+    pthread_cond_t changed;  /* a result is done, or the names ran out */
+    result **slots;          /* slots[i]: the i-th input's result, once done */
+    size_t nslots;
+    bool ended;              /* no name is left: total is known */
+    size_t total;
 } jobs;
 
 typedef struct job {
@@ -86,104 +141,162 @@ typedef struct job {
     pthread_t thread;
 } job;
 
+/* Out of memory in a job: the order of the results cannot be kept, so
+ * the run ends here. */
+static void out_of_memory(const jobs *j)
+{
+    cli_error(j->b->cmd, "out of memory");
+    exit(CLI_ERROR);
+}
+
+/* Files slot i's result. */
+static void file_result(jobs *j, size_t i, result *r)
+{
+    pthread_mutex_lock(&j->lock);
+    if (i >= j->nslots) {
+        size_t n = j->nslots ? 2 * j->nslots : 64;
+        while (n <= i)
+            n *= 2;
+        result **grown = realloc(j->slots, n * sizeof *grown);
+        if (!grown)
+            out_of_memory(j);
+        memset(grown + j->nslots, 0, (n - j->nslots) * sizeof *grown);
+        j->slots = grown;
+        j->nslots = n;
+    }
+    j->slots[i] = r;
+    pthread_cond_broadcast(&j->changed);
+    pthread_mutex_unlock(&j->lock);
+}
+
 static void *job_main(void *arg)
 {
     job *self = arg;
     jobs *j = self->shared;
-    size_t i;
-    while ((i = atomic_fetch_add(&j->next, 1)) < j->files->count) {
-        result r = {.status = CLI_ERROR};
-        FILE *out = open_memstream(&r.text, &r.len);
-        if (!out) {
-            cli_error_path(j->cmd, j->files->paths[i],
-                           &(mms_error){.code = MMS_ENOMEM, .message = "out of memory"});
-        } else {
-            r.status = j->scan(j->ctx, self->engine, j->files->paths[i], out);
-            if (fclose(out) != 0)
-                r.status = CLI_ERROR;
+    for (;;) {
+        char *name = NULL;
+        pthread_mutex_lock(&j->source);
+        int got = j->list_failed ? 0 : file_list_next(j->files, &name);
+        if (got < 0)
+            j->list_failed = true;
+        size_t i = j->taken;
+        j->taken += got == 1;
+        pthread_mutex_unlock(&j->source);
+        if (got != 1) {
+            pthread_mutex_lock(&j->lock);
+            j->ended = true;
+            j->total = i;
+            pthread_cond_broadcast(&j->changed);
+            pthread_mutex_unlock(&j->lock);
+            return NULL;
         }
-        r.done = true;
-        pthread_mutex_lock(&j->lock);
-        j->results[i] = r;
-        pthread_cond_broadcast(&j->done);
-        pthread_mutex_unlock(&j->lock);
+        result *r = calloc(1, sizeof *r);
+        if (!r)
+            out_of_memory(j);
+        r->name = name;
+        scan_to_buffer(j->b, self->engine, r);
+        file_result(j, i, r);
     }
-    return NULL;
+}
+
+/* Prints the results in input order as they come; returns CLI_ERROR if
+ * any failed. */
+static int print_in_order(jobs *j)
+{
+    int status = CLI_OK;
+    for (size_t i = 0;; i++) {
+        pthread_mutex_lock(&j->lock);
+        while (!(i < j->nslots && j->slots[i]) && !(j->ended && i >= j->total))
+            pthread_cond_wait(&j->changed, &j->lock);
+        result *r = i < j->nslots ? j->slots[i] : NULL;
+        pthread_mutex_unlock(&j->lock);
+        if (!r)
+            return status;
+        if (print_result(j->b, r) != CLI_OK)
+            status = CLI_ERROR;
+        free(r);
+    }
 }
 
 /* Runs the scans on njobs threads; prints in input order. */
-static int run_jobs(const char *cmd, const cli_engine_settings *engine_settings, unsigned njobs,
-                    const file_list *files, batch_scan_fn scan, void *ctx)
+static int run_jobs(const batch *b, const cli_engine_settings *engine_settings, unsigned njobs,
+                    file_list *files)
 {
     cli_engine_settings settings = *engine_settings;
     settings.progress = CLI_PROGRESS_NEVER; /* one bar cannot show several files */
     if (settings.threads == 0)
         settings.threads = 1;
-    jobs j = {.cmd = cmd, .files = files, .scan = scan, .ctx = ctx,
-              .results = calloc(files->count, sizeof *j.results)};
+    jobs j = {.b = b, .files = files};
     job *workers = calloc(njobs, sizeof *workers);
-    atomic_init(&j.next, 0);
+    pthread_mutex_init(&j.source, NULL);
     pthread_mutex_init(&j.lock, NULL);
-    pthread_cond_init(&j.done, NULL);
-    int status = j.results && workers ? CLI_OK : CLI_ERROR;
-    if (status != CLI_OK)
-        cli_error(cmd, "out of memory");
+    pthread_cond_init(&j.changed, NULL);
+    int status = workers ? CLI_OK : CLI_ERROR;
+    if (!workers)
+        cli_error(b->cmd, "out of memory");
     unsigned started = 0;
     for (; status == CLI_OK && started < njobs; started++) {
-        workers[started] = (job){.shared = &j, .engine = cli_engine_new(cmd, &settings)};
+        workers[started] = (job){.shared = &j, .engine = cli_engine_new(b->cmd, &settings)};
         if (!workers[started].engine) {
             status = CLI_ERROR;
             break;
         }
         if (pthread_create(&workers[started].thread, NULL, job_main, &workers[started]) != 0) {
-            cli_error(cmd, "cannot start a job thread");
+            cli_error(b->cmd, "cannot start a job thread");
             mms_engine_free(workers[started].engine);
             status = CLI_ERROR;
             break;
         }
     }
-    if (started == 0)
-        atomic_store(&j.next, files->count);
-    for (size_t i = 0; started > 0 && i < files->count; i++) {
-        pthread_mutex_lock(&j.lock);
-        while (!j.results[i].done)
-            pthread_cond_wait(&j.done, &j.lock);
-        pthread_mutex_unlock(&j.lock);
-        fwrite(j.results[i].text, 1, j.results[i].len, stdout);
-        free(j.results[i].text);
-        if (j.results[i].status != CLI_OK)
-            status = CLI_ERROR;
-    }
+    if (started > 0 && print_in_order(&j) != CLI_OK)
+        status = CLI_ERROR;
     for (unsigned w = 0; w < started; w++) {
         pthread_join(workers[w].thread, NULL);
         mms_engine_free(workers[w].engine);
     }
-    pthread_cond_destroy(&j.done);
+    if (j.list_failed)
+        status = CLI_ERROR;
+    pthread_cond_destroy(&j.changed);
     pthread_mutex_destroy(&j.lock);
+    pthread_mutex_destroy(&j.source);
     free(workers);
-    free(j.results);
+    free(j.slots);
     return status;
 }
 
-int batch_run(const char *cmd, const cli_engine_settings *engine, const batch_settings *batch,
+/* Scans the inputs one after another on one engine, straight to stdout. */
+static int run_in_turn(const batch *b, const cli_engine_settings *settings, file_list *files)
+{
+    mms_engine *engine = cli_engine_new(b->cmd, settings);
+    if (!engine)
+        return CLI_ERROR;
+    int status = CLI_OK, got;
+    char *name;
+    while ((got = file_list_next(files, &name)) == 1) {
+        result r = {.name = name};
+        r.status = b->scan(b->ctx, engine, name, stdout, &r.err);
+        if (print_result(b, &r) != CLI_OK)
+            status = CLI_ERROR;
+    }
+    mms_engine_free(engine);
+    return got < 0 ? CLI_ERROR : status;
+}
+
+int batch_run(const char *cmd, const cli_engine_settings *engine, const batch_settings *settings,
               char **operands, int noperands, batch_scan_fn scan, void *ctx)
 {
+    if (settings->nul && !settings->files_from)
+        return cli_usage_error(cmd, "-0 is for a --files-from list: give --files-from");
     file_list files;
-    if (file_list_collect(cmd, operands, noperands, batch->files_from, batch->nul, &files) != CLI_OK)
+    if (file_list_open(cmd, operands, noperands, settings->files_from, settings->nul, &files) !=
+        CLI_OK)
         return CLI_ERROR;
-    int status = CLI_OK;
-    if (batch->jobs > 1 && files.count > 1) {
-        unsigned njobs = files.count < batch->jobs ? (unsigned)files.count : batch->jobs;
-        status = run_jobs(cmd, engine, njobs, &files, scan, ctx);
-    } else {
-        mms_engine *e = cli_engine_new(cmd, engine);
-        if (!e)
-            status = CLI_ERROR;
-        for (size_t i = 0; e && i < files.count; i++)
-            if (scan(ctx, e, files.paths[i], stdout) != CLI_OK)
-                status = CLI_ERROR;
-        mms_engine_free(e);
-    }
-    file_list_release(&files);
+    batch b = {.cmd = cmd, .settings = settings, .scan = scan, .ctx = ctx};
+    /* Without a list, no more jobs than files. */
+    unsigned njobs = settings->jobs;
+    if (!settings->files_from && (unsigned)files.noperands < njobs)
+        njobs = (unsigned)files.noperands;
+    int status = njobs > 1 ? run_jobs(&b, engine, njobs, &files) : run_in_turn(&b, engine, &files);
+    file_list_close(&files);
     return status;
 }

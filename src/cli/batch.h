@@ -40,16 +40,20 @@ int batch_option(const char *cmd, int opt, const char *arg, batch_settings *sett
 
 /*
  * Scans one input and writes its results to out; returns CLI_OK, or
- * CLI_ERROR after reporting the failure (with cli_error_path()).  Runs on
- * several threads at once under --jobs, each with its own engine.
+ * CLI_ERROR with err telling why (batch_run() reports it, in the input's
+ * turn).  Runs on several threads at once under --jobs, each with its own
+ * engine.
  */
-typedef int (*batch_scan_fn)(void *ctx, mms_engine *engine, const char *path, FILE *out);
+typedef int (*batch_scan_fn)(void *ctx, mms_engine *engine, const char *path, FILE *out,
+                             mms_error *err);
 
 /*
- * Scans every input (the operands, then --files-from) with scan and prints
- * the results in input order.  A failing input does not stop the others.
- * Returns CLI_OK, or CLI_ERROR if any input failed or the list could not be
- * read.
+ * Scans every input (the operands, then the names of --files-from as they
+ * are read) with scan and prints each one's results, or its error (on
+ * stderr, and with --json as {"file":...,"error":...} on stdout), in input
+ * order, stdout flushed after each.  A failing input does not stop the
+ * others.  Returns CLI_OK, or CLI_ERROR if any input failed or the list
+ * could not be read.
  */
 int batch_run(const char *cmd, const cli_engine_settings *engine, const batch_settings *batch,
               char **operands, int noperands, batch_scan_fn scan, void *ctx);

@@ -36,11 +36,27 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 /* Flushes stdout; on a write error reports it and returns CLI_ERROR, else status. */
 int cli_finish_stdout(const char *cmd, int status);
 
+/* ---- file names (name_quote.c) ---- */
+
+/* Prints name as it is or, when it holds a newline, quoted for the shell
+ * as GNU wc 9.1 prints such a name (so that the line stays one line). */
+void cli_print_name(FILE *out, const char *name);
+
 /* ---- JSON (json.c) ---- */
 
 /* Writes text as a JSON string, quotes included: UTF-8 characters as they
  * are, a byte that is not part of one (a name need not be UTF-8) as U+FFFD. */
 void cli_json_string(FILE *out, const char *text);
+
+/* ---- pattern lists (pattern_list.c) ---- */
+
+/* Appends the patterns of text[0 .. len) to (*patterns)[0 .. *count), each
+ * a copy: as in grep, a newline separates patterns, and text without one
+ * is one pattern (the empty text too).  false when out of memory. */
+bool cli_add_patterns(char ***patterns, size_t *count, const char *text, size_t len);
+
+/* Frees what cli_add_patterns() made. */
+void cli_free_patterns(char **patterns, size_t count);
 
 /* ---- the options every scanning command takes (engine_options.c) ---- */
 

@@ -86,26 +86,10 @@ typedef struct output_context {
 
 static int add_patterns(grep_settings *s, const char *text, size_t len)
 {
-    /* As grep: a newline separates patterns. */
-    const char *end = text + len;
-    do {
-        const char *nl = memchr(text, '\n', (size_t)(end - text));
-        size_t n = nl ? (size_t)(nl - text) : (size_t)(end - text);
-        char **grown = realloc(s->patterns, (s->npatterns + 1) * sizeof *grown);
-        char *copy = malloc(n + 1);
-        if (grown)
-            s->patterns = grown;
-        if (!grown || !copy) {
-            free(copy);
-            cli_error("grep", "out of memory");
-            return CLI_ERROR;
-        }
-        memcpy(copy, text, n);
-        copy[n] = 0;
-        s->patterns[s->npatterns++] = copy;
-        text = nl ? nl + 1 : end;
-    } while (text < end);
-    return CLI_OK;
+    if (cli_add_patterns(&s->patterns, &s->npatterns, text, len))
+        return CLI_OK;
+    cli_error("grep", "out of memory");
+    return CLI_ERROR;
 }
 
 /* Sets what to show, unless an option that wins over it was given: -l
@@ -400,8 +384,6 @@ int cmd_grep(int argc, char **argv)
     }
     mms_engine_free(engine);
     mms_pattern_free(pattern);
-    for (size_t i = 0; i < s.npatterns; i++)
-        free(s.patterns[i]);
-    free(s.patterns);
+    cli_free_patterns(s.patterns, s.npatterns);
     return status;
 }

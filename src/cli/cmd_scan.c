@@ -26,17 +26,23 @@ static const char scan_help[] =
     "      --hash ALG        a checksum: xxh32, xxh64, xxh3 or xxh128\n"
     "                        (repeat for several)\n"
     "      --grep PATTERN    count the lines that match PATTERN, a basic regular\n"
-    "                        expression as in grep (repeat for several)\n"
+    "                        expression as in grep (repeat for several; as in\n"
+    "                        grep, a newline in PATTERN separates patterns, and\n"
+    "                        a line counts once if any of them matches)\n"
     "  -E, --extended-regexp the --grep patterns are extended regular expressions\n"
-    "  -F, --fixed-strings   the --grep patterns are plain strings\n"
+    "  -F, --fixed-strings   the --grep patterns are plain strings (not with -E)\n"
     "  -i, --ignore-case     the --grep patterns ignore ASCII case\n"
     "      --stats           the statistics of 'mmscan stats'\n"
     "With --json, each file is one line: {\"file\":..., \"wc\":{...},\n"
     "\"hash\":{\"xxh3\":\"...\"}, \"grep\":[{\"pattern\":..., \"count\":...}],\n"
-    "\"stats\":{...}} with the parts asked for.\n"
+    "\"stats\":{...}} with the parts asked for (\"stats\" holds the members of\n"
+    "'mmscan stats --json' but \"file\").\n"
     "\n"
     "The scan of one file uses every thread; an xxh32 or xxh64 hash takes the\n"
     "windows in order, one thread at a time, beside the rest.\n"
+    "\n"
+    "Exit status: 0 when every file was scanned, whatever the counts (a --grep\n"
+    "count of 0 is a result, not a failure), 2 if one could not be.\n"
     "\n";
 
 enum {
@@ -57,6 +63,7 @@ typedef struct scan_settings {
     mms_pattern *compiled[MAX_EACH];
     size_t npatterns;
     mms_search_syntax syntax;
+    int syntax_option;        /* -E or -F, or 0 */
     unsigned search_flags;
     bool decompressing;       /* --zstd: wc widths as for a pipe */
 } scan_settings;
@@ -195,20 +202,17 @@ static void print_json(const scan_settings *s, const scan_procs *p, const char *
     fputs("}\n", out);
 }
 
-static int scan_one(void *ctx, mms_engine *engine, const char *path, FILE *out)
+static int scan_one(void *ctx, mms_engine *engine, const char *path, FILE *out, mms_error *err)
 {
     const scan_settings *s = ctx;
     scan_procs procs = {0};
-    mms_error err;
-    int rc = attach(s, engine, &procs, &err);
+    int rc = attach(s, engine, &procs, err);
     if (rc == 0)
-        rc = cli_scan_path("scan", engine, path, &err);
+        rc = cli_scan_path("scan", engine, path, err);
     mms_engine_clear(engine);
-    if (rc < 0)
-        cli_error_path("scan", path, &err);
-    else if (s->batch.json)
+    if (rc == 0 && s->batch.json)
         print_json(s, &procs, path, out);
-    else
+    else if (rc == 0)
         print_text(s, &procs, path, out);
     release(&procs);
     return rc < 0 ? CLI_ERROR : CLI_OK;
@@ -225,8 +229,13 @@ static int apply_option(int opt, const char *arg, scan_settings *s, cli_engine_s
             return cli_usage_error("scan", "at most %d --grep", MAX_EACH);
         s->patterns[s->npatterns++] = arg;
         return 1;
-    case 'E': s->syntax = MMS_SEARCH_EXTENDED; return 1;
-    case 'F': s->syntax = MMS_SEARCH_FIXED; return 1;
+    case 'E':
+    case 'F':
+        if (s->syntax_option && s->syntax_option != opt)
+            return cli_usage_error("scan", "conflicting matchers: -E and -F");
+        s->syntax_option = opt;
+        s->syntax = opt == 'E' ? MMS_SEARCH_EXTENDED : MMS_SEARCH_FIXED;
+        return 1;
     case 'i': s->search_flags |= MMS_SEARCH_CASELESS; return 1;
     default: {
         int handled = batch_option("scan", opt, arg, &s->batch);
@@ -235,19 +244,30 @@ static int apply_option(int opt, const char *arg, scan_settings *s, cli_engine_s
     }
 }
 
-/* Compiles the --grep patterns, one pattern set each; CLI_OK or CLI_ERROR. */
+/* Compiles the --grep patterns, one pattern set each (as in grep, a
+ * newline in one separates patterns: a line matches if one of them
+ * matches); CLI_OK or CLI_ERROR. */
 static int compile_patterns(scan_settings *s)
 {
-    for (size_t i = 0; i < s->npatterns; i++) {
-        mms_search_spec spec = {.patterns = &s->patterns[i], .count = 1, .syntax = s->syntax,
-                                .flags = s->search_flags};
-        mms_error err;
-        if (mms_pattern_new(&s->compiled[i], &spec, &err) < 0) {
-            cli_error("scan", "--grep '%s': %s", s->patterns[i], err.message);
-            return CLI_ERROR;
+    int status = CLI_OK;
+    for (size_t i = 0; status == CLI_OK && i < s->npatterns; i++) {
+        char **split = NULL;
+        size_t nsplit = 0;
+        if (!cli_add_patterns(&split, &nsplit, s->patterns[i], strlen(s->patterns[i]))) {
+            cli_error("scan", "out of memory");
+            status = CLI_ERROR;
+        } else {
+            mms_search_spec spec = {.patterns = (const char *const *)split, .count = nsplit,
+                                    .syntax = s->syntax, .flags = s->search_flags};
+            mms_error err;
+            if (mms_pattern_new(&s->compiled[i], &spec, &err) < 0) {
+                cli_error("scan", "--grep: %s", err.message);
+                status = CLI_ERROR;
+            }
         }
+        cli_free_patterns(split, nsplit);
     }
-    return CLI_OK;
+    return status;
 }
 
 int cmd_scan(int argc, char **argv)
@@ -285,6 +305,8 @@ int cmd_scan(int argc, char **argv)
     }
     if (!s.wc && !s.stats && s.nhashes == 0 && s.npatterns == 0)
         return cli_usage_error("scan", "nothing to do: give --wc, --hash, --grep or --stats");
+    if (s.npatterns == 0 && (s.syntax_option || s.search_flags))
+        return cli_usage_error("scan", "-E, -F and -i are for --grep patterns: give --grep");
     s.decompressing = engine.decompress != MMS_DECOMPRESS_NONE;
     int status = compile_patterns(&s);
     if (status == CLI_OK)

@@ -12,7 +12,9 @@
 static const char stats_help[] =
     "Usage: mmscan stats [OPTIONS] [FILE...]\n"
     "Print statistics of each FILE, all measured in one pass: size, lines\n"
-    "('\\n' bytes), words (as wc), longest line, line lengths (min, mean, p50,\n"
+    "('\\n' bytes), words (as GNU wc counts them in the C locale: a word holds\n"
+    "a printable ASCII byte, and bytes 0x80-0xff neither start nor end one, so\n"
+    "text in other scripts has few), longest line, line lengths (min, mean, p50,\n"
     "p90, p99, max), Shannon entropy of the bytes (bits per byte, 0 to 8),\n"
     "counts of NUL, CR, CRLF, non-ASCII (0x80-0xff) and non-printable bytes\n"
     "(controls other than white space), UTF-8 validity, the most frequent\n"
@@ -22,7 +24,14 @@ static const char stats_help[] =
     "\n"
     "A line length is in bytes, without the newline; a last line without a\n"
     "newline counts.  Percentiles are nearest-rank and exact for lines under\n"
-    "64 KiB; above, at most 1/128 below the true length.\n"
+    "64 KiB; above, at most 1/128 below the true length.  A file without\n"
+    "lines (empty) has every line length 0: line_length.count tells.\n"
+    "\n"
+    "With --json, each file is one line: {\"file\", \"size\", \"lines\", \"words\",\n"
+    "\"longest_line\", \"line_length\": {\"count\" (lines measured), \"min\", \"mean\",\n"
+    "\"p50\", \"p90\", \"p99\", \"max\"}, \"entropy\", \"nul\", \"cr\", \"crlf\",\n"
+    "\"non_ascii\", \"non_printable\", \"utf8_valid\" (true or false), \"verdict\"\n"
+    "(\"text\", \"utf-8\" or \"binary\"), \"histogram\" (256 counts, byte 0 first)}.\n"
     "\n"
     "      --histogram       print the count of every byte value that occurs\n"
     "                        (with --json the histogram is always there)\n"
@@ -35,25 +44,22 @@ typedef struct stats_settings {
     bool histogram;
 } stats_settings;
 
-static int stats_one(void *ctx, mms_engine *engine, const char *path, FILE *out)
+static int stats_one(void *ctx, mms_engine *engine, const char *path, FILE *out, mms_error *err)
 {
     const stats_settings *s = ctx;
-    mms_error err;
     mms_processor *proc = NULL;
     mms_stats stats;
-    int rc = mms_stats_new(&proc, &err);
+    int rc = mms_stats_new(&proc, err);
     if (rc == 0)
-        rc = mms_engine_add(engine, proc, &err);
+        rc = mms_engine_add(engine, proc, err);
     if (rc == 0)
-        rc = cli_scan_path("stats", engine, path, &err);
+        rc = cli_scan_path("stats", engine, path, err);
     mms_engine_clear(engine);
     if (rc == 0)
         mms_stats_get(proc, &stats);
     mms_processor_free(proc);
-    if (rc < 0) {
-        cli_error_path("stats", path, &err);
+    if (rc < 0)
         return CLI_ERROR;
-    }
     if (s->batch.json) {
         fputs("{\"file\":", out);
         cli_json_string(out, path);

@@ -102,9 +102,12 @@ mms_engine *cli_engine_new(const char *cmd, const cli_engine_settings *settings)
 {
     mms_error err;
     mms_engine *engine = NULL;
-    if (mms_engine_new(&engine, &err) < 0 ||
-        mms_engine_set_window(engine, settings->window, &err) < 0) {
+    if (mms_engine_new(&engine, &err) < 0) {
         cli_error(cmd, "%s", err.message);
+        return NULL;
+    }
+    if (mms_engine_set_window(engine, settings->window, &err) < 0) {
+        cli_usage_error(cmd, "--window: %s", err.message);
         mms_engine_free(engine);
         return NULL;
     }

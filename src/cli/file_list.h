@@ -1,6 +1,7 @@
 /*
  * file_list.h - the inputs of a command that takes many files: its
- * operands, then the names read from --files-from.
+ * operands, then the names read from --files-from, handed out one at a
+ * time as they are read, so that scans start before a long list ends.
  */
 #ifndef MMSCAN_CLI_FILE_LIST_H
 #define MMSCAN_CLI_FILE_LIST_H
@@ -8,22 +9,36 @@
 #include "cli/cli.h"
 
 typedef struct file_list {
-    char **paths;  /* count names */
-    size_t count;
-    char **owned;  /* the names read from a list, freed by file_list_release() */
-    size_t nowned;
+    const char *cmd;
+    char **operands;
+    int noperands, next_operand;
+    const char *list_path; /* --files-from, or NULL */
+    FILE *list;            /* open while names are left in it */
+    char delimiter;        /* '\n', or '\0' with -0 */
+    char *line;            /* getdelim()'s buffer */
+    size_t cap;
 } file_list;
 
 /*
- * Collects the operands and, when list_path is not NULL, the names in the
- * file list_path ("-" for standard input), one per line or, with nul, each
- * ended by a NUL byte; empty names are skipped.  With neither, the one
- * input is standard input ("-").  Returns CLI_OK, or CLI_ERROR after a
- * message when the list cannot be read.
+ * Opens the inputs: the operands and, when list_path is not NULL, the
+ * names in the file list_path ("-" for standard input), one per line or,
+ * with nul, each ended by a NUL byte.  With neither, the one input is
+ * standard input ("-").  Returns CLI_OK, or CLI_ERROR after a message when
+ * the list cannot be opened, or when both it and an operand are standard
+ * input.
  */
-int file_list_collect(const char *cmd, char **operands, int noperands, const char *list_path,
-                      bool nul, file_list *out);
+int file_list_open(const char *cmd, char **operands, int noperands, const char *list_path, bool nul,
+                   file_list *out);
 
-void file_list_release(file_list *list);
+/*
+ * The next input's name in *name (the caller frees it): returns 1, 0 when
+ * there is none left, or -1 after a message when the list cannot be read
+ * further (or names '-' when it is itself standard input).  An
+ * empty name in the list is handed out as it is: it names no file, and
+ * its scan fails.
+ */
+int file_list_next(file_list *list, char **name);
+
+void file_list_close(file_list *list);
 
 #endif

@@ -10,6 +10,8 @@
 #include "cli/cli.h"
 
 #include <pthread.h>
+#include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,31 +49,59 @@ static void format_size(char *out, size_t size, double bytes)
     snprintf(out, size, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
 }
 
+/* The columns of the terminal on stderr, or 0 when unknown. */
+static size_t terminal_columns(void)
+{
+    struct winsize size;
+    return ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 ? size.ws_col : 0;
+}
+
+/* The progress line into line (without the bar of cells unless with_bar). */
+static void format_line(char *line, size_t size, uint64_t done, uint64_t total, double rate,
+                        bool with_bar)
+{
+    char done_text[32], total_text[32], rate_text[32], cells[BAR_WIDTH + 4] = "";
+    format_size(done_text, sizeof done_text, (double)done);
+    format_size(rate_text, sizeof rate_text, rate);
+    if (total == 0) {
+        snprintf(line, size, "%s  %s/s", done_text, rate_text);
+        return;
+    }
+    if (with_bar) {
+        unsigned filled = (unsigned)((double)done / (double)total * BAR_WIDTH);
+        cells[0] = '[';
+        for (unsigned i = 0; i < BAR_WIDTH; i++)
+            cells[1 + i] = i < filled ? '#' : '.';
+        memcpy(cells + 1 + BAR_WIDTH, "] ", 3);
+    }
+    format_size(total_text, sizeof total_text, (double)total);
+    int len = snprintf(line, size, "%s%3u%%  %s / %s  %s/s", cells,
+                       (unsigned)((double)done * 100 / (double)total), done_text, total_text,
+                       rate_text);
+    if (rate > 0 && done < total && len > 0 && (size_t)len < size) {
+        unsigned long eta = (unsigned long)((double)(total - done) / rate + 0.5);
+        snprintf(line + len, size - (size_t)len, "  ETA %lu:%02lu:%02lu", eta / 3600,
+                 eta / 60 % 60, eta % 60);
+    }
+}
+
 static void draw(progress_bar *bar, uint64_t done, uint64_t total, double now)
 {
     double elapsed = now - bar->start;
     double rate = elapsed > 0 ? (double)done / elapsed : 0;
-    char done_text[32], total_text[32], rate_text[32];
-    format_size(done_text, sizeof done_text, (double)done);
-    format_size(rate_text, sizeof rate_text, rate);
-    fputs(bar->terminal ? "\r" : "", stderr);
-    if (total > 0) {
-        unsigned filled = (unsigned)((double)done / (double)total * BAR_WIDTH);
-        char cells[BAR_WIDTH + 1];
-        for (unsigned i = 0; i < BAR_WIDTH; i++)
-            cells[i] = i < filled ? '#' : '.';
-        cells[BAR_WIDTH] = 0;
-        format_size(total_text, sizeof total_text, (double)total);
-        fprintf(stderr, "[%s] %3u%%  %s / %s  %s/s", cells,
-                (unsigned)((double)done * 100 / (double)total), done_text, total_text, rate_text);
-        if (rate > 0 && done < total) {
-            unsigned long eta = (unsigned long)((double)(total - done) / rate + 0.5);
-            fprintf(stderr, "  ETA %lu:%02lu:%02lu", eta / 3600, eta / 60 % 60, eta % 60);
-        }
-    } else {
-        fprintf(stderr, "%s  %s/s", done_text, rate_text);
+    char line[160];
+    format_line(line, sizeof line, done, total, rate, true);
+    if (bar->terminal) {
+        /* A line as wide as the terminal would wrap, and each redraw would
+         * leave a row behind: narrower, the bar goes, then the end. */
+        size_t columns = terminal_columns();
+        if (columns > 0 && strlen(line) >= columns)
+            format_line(line, sizeof line, done, total, rate, false);
+        if (columns > 0 && strlen(line) >= columns)
+            line[columns - 1] = '\0';
     }
-    fputs(bar->terminal ? "\033[K" : "\n", stderr);
+    /* \r: back to the start of the line; ESC [K: erase what is left of it. */
+    fprintf(stderr, bar->terminal ? "\r%s\033[K" : "%s\n", line);
     bar->drawn = true;
     bar->last_draw = now;
 }

@@ -6,25 +6,33 @@
 #include <stdarg.h>
 #include <string.h>
 
+/* Appends text to line[*len .. size - 2] with control bytes as C escapes,
+ * so that the message stays one line whatever a file name holds. */
+static void append_escaped(char *line, size_t size, size_t *len, const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p && *len + 5 < size; p++) {
+        if (*p == '\n')
+            *len += (size_t)snprintf(line + *len, size - *len, "\\n");
+        else if (*p < 0x20 || *p == 0x7f)
+            *len += (size_t)snprintf(line + *len, size - *len, "\\%03o", *p);
+        else
+            line[(*len)++] = (char)*p;
+    }
+}
+
 __attribute__((format(printf, 2, 0))) static void vreport(const char *cmd, const char *fmt,
                                                           va_list ap)
 {
-    char message[8192];
+    char message[8192], line[4 * sizeof message];
     vsnprintf(message, sizeof message, fmt, ap);
+    int prefix = snprintf(line, sizeof line, "mmscan: %s: ", cmd);
+    size_t len = prefix > 0 ? (size_t)prefix : 0;
+    append_escaped(line, sizeof line, &len, message);
+    line[len++] = '\n';
     fflush(stdout); /* keep stdout and stderr in order on a shared terminal */
-    flockfile(stderr); /* one line, whatever other threads print (--jobs) */
-    fprintf(stderr, "mmscan: %s: ", cmd);
-    /* One line whatever a file name holds: control bytes as C escapes. */
-    for (const unsigned char *p = (const unsigned char *)message; *p; p++) {
-        if (*p == '\n')
-            fputs("\\n", stderr);
-        else if (*p < 0x20 || *p == 0x7f)
-            fprintf(stderr, "\\%03o", *p);
-        else
-            fputc(*p, stderr);
-    }
-    fputc('\n', stderr);
-    funlockfile(stderr);
+    /* One write for the whole line (stderr is unbuffered): a line that
+     * another thread (--jobs) or stdout writes cannot split it. */
+    fwrite(line, 1, len, stderr);
 }
 
 void cli_error(const char *cmd, const char *fmt, ...)

@@ -47,7 +47,8 @@ static void print_top_bytes(FILE *out, const mms_stats *s)
 void stats_print_text(FILE *out, const char *name, const mms_stats *s, bool histogram)
 {
     const mms_line_stats *l = &s->line_length;
-    fprintf(out, "%s:\n", name);
+    cli_print_name(out, name);
+    fputs(":\n", out);
     fprintf(out, "  size           %" PRIu64 " bytes\n", s->bytes);
     fprintf(out, "  lines          %" PRIu64 "\n", s->lines);
     fprintf(out, "  words          %" PRIu64 "\n", s->words);

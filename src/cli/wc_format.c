@@ -31,43 +31,6 @@ int wc_number_width(char **files, int nfiles, const wc_columns *cols, bool decom
     return width < minimum ? minimum : width;
 }
 
-/* A byte that is not printable as a C escape, as inside $'...'. */
-static void print_escape(FILE *out, unsigned char c)
-{
-    static const char escaped[] = "\a\b\t\n\v\f\r", letters[] = "abtnvfr";
-    const char *at = c ? strchr(escaped, c) : NULL;
-    if (at)
-        fprintf(out, "\\%c", letters[at - escaped]);
-    else
-        fprintf(out, "\\%03o", c);
-}
-
-/* name quoted for the shell, as GNU wc prints a name that holds a newline
- * (so that every count stays on one line): printable bytes inside '...',
- * a quote as \', every other byte escaped inside $'...'. */
-static void print_quoted_name(FILE *out, const char *name)
-{
-    bool in_dollar_quotes = false;
-    putc('\'', out);
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-        if (*p == '\'') {
-            fputs("'\\''", out); /* close, \', open again */
-            in_dollar_quotes = false;
-        } else if (*p >= 0x20 && *p < 0x7f) {
-            if (in_dollar_quotes)
-                fputs("''", out);
-            putc(*p, out);
-            in_dollar_quotes = false;
-        } else {
-            if (!in_dollar_quotes)
-                fputs("'$'", out);
-            print_escape(out, *p);
-            in_dollar_quotes = true;
-        }
-    }
-    putc('\'', out);
-}
-
 void wc_print_counts(FILE *out, const mms_wc_counts *c, const wc_columns *cols, int width,
                      const char *name)
 {
@@ -80,11 +43,9 @@ void wc_print_counts(FILE *out, const mms_wc_counts *c, const wc_columns *cols, 
             sep = " ";
         }
     }
-    if (name && strchr(name, '\n')) {
+    if (name) {
         putc(' ', out);
-        print_quoted_name(out, name);
-    } else if (name) {
-        fprintf(out, " %s", name);
+        cli_print_name(out, name);
     }
     putc('\n', out);
 }

@@ -26,6 +26,11 @@ random_file() {
     fi
 }
 
+# check_equal DESCRIPTION GOT WANT
+check_equal() {
+    [ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"
+}
+
 # same_output DESCRIPTION "COMMAND A" "COMMAND B": stdout and exit status
 # equal.  Each runs in a new sh, which does not see the test's functions: a
 # command that is not found (status 126 or 127) fails the check.

@@ -28,4 +28,21 @@ grep -q "%" err.txt && fail "pipe: a percentage without a size"
 "$MMSCAN" stats --progress --threads 3 --window 64K data.bin data.bin >/dev/null 2>err.txt
 [ "$(grep -c '100%' err.txt)" = 2 ] || fail "threads: $(grep -c '100%' err.txt) final lines, want 2"
 
+# On a terminal narrower than the line, every redraw fits in one row (a
+# wrapped line leaves a row behind at each redraw): the bar goes first,
+# then the end of the line.
+if command -v script >/dev/null; then
+    for columns in 80 50 30; do
+        script -qc "stty cols $columns; '$MMSCAN' stats --progress --threads 1 --window 64K data.bin >/dev/null" \
+            /dev/null >tty.txt 2>&1
+        tr '\r' '\n' <tty.txt | sed 's/\x1b\[K//g' | grep '%' >lines.txt
+        [ -s lines.txt ] || fail "$columns columns: no progress line: $(cat tty.txt)"
+        widest=$(awk '{ if (length($0) > w) w = length($0) } END { print w + 0 }' lines.txt)
+        [ "$widest" -lt "$columns" ] || fail "$columns columns: a line of $widest: $(cat lines.txt)"
+    done
+    grep -q '100%' lines.txt || fail "30 columns: no final line: $(cat lines.txt)"
+else
+    fail "script (bsdutils) is missing: the terminal cases cannot run"
+fi
+
 finish

@@ -88,6 +88,21 @@ expect_stderr_line "nothing to do" "mmscan: scan: nothing to do"
 expect_status "bad algorithm" 2 "$MMSCAN" scan --hash md5 text.txt
 expect_stderr_line "bad algorithm" "mmscan: scan: --hash: unknown algorithm 'md5'"
 expect_status "bad pattern" 2 "$MMSCAN" scan -E --grep 'a(' text.txt
-expect_stderr_line "bad pattern" "mmscan: scan: --grep 'a(':"
+expect_stderr_line "bad pattern" "mmscan: scan: --grep: invalid pattern 'a(':"
+expect_status "-E and -F" 2 "$MMSCAN" scan -E -F --grep a text.txt
+expect_stderr_line "-E and -F" "mmscan: scan: conflicting matchers: -E and -F"
+expect_status "-i without --grep" 2 "$MMSCAN" scan --wc -i text.txt
+expect_stderr_line "-i without --grep" "mmscan: scan: -E, -F and -i are for --grep patterns"
+"$MMSCAN" scan --json --wc text.txt missing >out.txt 2>err.txt
+check_equal "missing file, --json" "$(jq -c . out.txt | tail -n 1)" \
+    '{"file":"missing","error":"No such file or directory"}'
+
+# As in grep, a newline in a pattern separates patterns.
+for syntax in "" -E -F; do
+    same_output "--grep with a newline $syntax" \
+        "$MMSCAN scan $syntax --grep 'delta
+alpha' text.txt" "grep $syntax -H -c 'delta
+alpha' text.txt"
+done
 
 finish

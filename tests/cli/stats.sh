@@ -21,10 +21,6 @@ field() {
     "$MMSCAN" stats --json "$1" | jq -r "$2"
 }
 
-check_equal() {
-    [ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"
-}
-
 for f in text.txt utf8.txt random.bin nul.bin overlong.txt empty ramp.txt; do
     "$MMSCAN" stats --json "$f" >got.json || fail "$f: exit status $?"
     get() { jq -r "$1" got.json; }
@@ -81,6 +77,14 @@ grep -q "^utf8.txt:$" human.txt || fail "text output: no file line"
 grep -q "^  size  *$(wc -c <utf8.txt) bytes$" human.txt || fail "text output: size"
 grep -q "^  CR  *2000 (CRLF 2000)$" human.txt || fail "text output: CR and CRLF"
 grep -q "^  verdict  *utf-8$" human.txt || fail "text output: verdict"
+# A name with a newline stays on its line, quoted for the shell as wc does.
+cp ramp.txt 'new
+line'
+"$MMSCAN" stats 'new
+line' >human.txt || fail "newline in a name: exit status $?"
+check_equal "newline in a name" "$(head -n 1 human.txt)" "'new'\$'\\n''line':"
+rm -f 'new
+line'
 "$MMSCAN" stats --histogram ramp.txt | grep -q "^    0x77 'w'  *5050 " || fail "--histogram: count of 'w'"
 same_output "stdin" "cat text.txt | $MMSCAN stats --json | jq -c 'del(.file)'" \
     "$MMSCAN stats --json text.txt | jq -c 'del(.file)'"
@@ -100,23 +104,67 @@ run_as_other() {
 run_as_other "$MMSCAN" stats --json ramp.txt --files-from list.txt >out.txt 2>err.txt
 rc=$?
 check_equal "list with missing and unreadable entries: exit status" "$rc" 2
-check_equal "list: files reported" "$(jq -r .file out.txt | tr '\n' ' ')" "ramp.txt text.txt utf8.txt empty "
+# Every input has its line, in input order; a failed one says why.
+check_equal "list: files reported" "$(jq -r .file out.txt | tr '\n' ' ')" \
+    "ramp.txt text.txt missing  utf8.txt secret empty "
+check_equal "list: failures in JSON" "$(jq -r 'select(.error) | .file + "=" + .error' out.txt | tr '\n' ' ')" \
+    "missing=No such file or directory =No such file or directory secret=Permission denied "
 grep -qxF "mmscan: stats: 'missing': No such file or directory" err.txt || fail "list: missing not reported: $(cat err.txt)"
+grep -qxF "mmscan: stats: '': No such file or directory" err.txt || fail "list: empty name not reported: $(cat err.txt)"
 grep -qxF "mmscan: stats: 'secret': Permission denied" err.txt || fail "list: unreadable not reported: $(cat err.txt)"
-check_equal "list: error lines" "$(wc -l <err.txt | tr -d ' ')" 2
+check_equal "list: error lines" "$(wc -l <err.txt | tr -d ' ')" 3
 for jobs in 2 3 8; do
-    run_as_other "$MMSCAN" stats --json --jobs "$jobs" ramp.txt --files-from list.txt >jobs.txt 2>/dev/null
+    run_as_other "$MMSCAN" stats --json --jobs "$jobs" ramp.txt --files-from list.txt >jobs.txt 2>jobs-err.txt
     check_equal "--jobs $jobs: exit status" "$?" 2
     cmp -s jobs.txt out.txt || fail "--jobs $jobs: output differs from one job"
+    cmp -s jobs-err.txt err.txt || fail "--jobs $jobs: errors differ from one job: $(cat jobs-err.txt)"
+done
+# Errors and results share a pipe in whole lines, in input order, however
+# the jobs end (an error written a byte at a time was cut by results).
+printf 'ramp.txt\nmissing\ntext.txt\n' >short-list.txt
+i=0
+while [ "$i" -lt 20 ]; do
+    "$MMSCAN" stats --json --jobs 8 --files-from short-list.txt >mixed.txt 2>&1
+    check_equal "errors beside results, round $i" "$(cut -d, -f1 mixed.txt | tr '\n' '|')" \
+        '{"file":"ramp.txt"|mmscan: stats: '"'"'missing'"'"': No such file or directory|{"file":"missing"|{"file":"text.txt"|'
+    i=$((i + 1))
 done
 printf 'ramp.txt\000text.txt\000' | "$MMSCAN" stats --json -0 --files-from - >nul-list.txt
 check_equal "-0 --files-from -" "$(jq -r .file nul-list.txt | tr '\n' ' ')" "ramp.txt text.txt "
 printf 'ramp.txt\n-\n' >dash-list.txt
 expect_status "'-' in a list on stdin" 2 "$MMSCAN" stats --files-from - <dash-list.txt
 expect_stderr_line "'-' in a list on stdin" "--files-from -: the list names '-', standard input, which is the list"
-[ -s out.txt ] && fail "'-' in a list on stdin: printed $(cat out.txt)"
+check_equal "'-' in a list on stdin: the files before it" "$(grep -c ':$' out.txt)" 1
 expect_status "'-' in a list file" 0 "$MMSCAN" stats --files-from dash-list.txt <text.txt
 [ "$(grep -c '^' out.txt)" -gt 2 ] || fail "'-' in a list file: $(cat out.txt)"
+expect_status "list on stdin and '-'" 2 "$MMSCAN" stats --files-from - - <dash-list.txt
+expect_stderr_line "list on stdin and '-'" "mmscan: stats: --files-from -: standard input holds the list"
+[ -s out.txt ] && fail "list on stdin and '-': printed $(cat out.txt)"
+expect_status "two lists" 2 "$MMSCAN" stats --files-from list.txt --files-from dash-list.txt
+expect_stderr_line "two lists" "mmscan: stats: --files-from: one list only"
+expect_status "-0 without a list" 2 "$MMSCAN" stats -0 text.txt
+expect_stderr_line "-0 without a list" "mmscan: stats: -0 is for a --files-from list"
+
+# A list is read as it comes: each file is scanned, and its line written,
+# before the next name arrives (the writer waits for that line).
+mkfifo names.fifo
+for jobs in 1 3; do
+    "$MMSCAN" stats --json --jobs "$jobs" --files-from names.fifo >stream.txt &
+    pid=$!
+    exec 3>names.fifo
+    printf 'ramp.txt\n' >&3
+    tries=0
+    until [ -s stream.txt ] || [ "$tries" -ge 300 ]; do
+        sleep 0.1
+        tries=$((tries + 1))
+    done
+    [ -s stream.txt ] || fail "--jobs $jobs: nothing written before the list ended"
+    printf 'text.txt\n' >&3
+    exec 3>&-
+    wait "$pid" || fail "--jobs $jobs: list from a FIFO: exit status $?"
+    check_equal "--jobs $jobs: list from a FIFO" "$(jq -r .file stream.txt | tr '\n' ' ')" "ramp.txt text.txt "
+done
+
 expect_status "unreadable list" 2 "$MMSCAN" stats --files-from nowhere.txt
 expect_stderr_line "unreadable list" "mmscan: stats: --files-from: 'nowhere.txt': No such file or directory"
 expect_status "bad --jobs" 2 "$MMSCAN" stats --jobs 0 text.txt
