@@ -1195,6 +1195,18 @@ MMS_API int mms_write_method_parse(const char *name, mms_write_method *out, mms_
 MMS_API int mms_gen_set_writing(mms_gen *gen, uint64_t window, unsigned threads,
                                 mms_write_method method, mms_error *err);
 
+/**
+ * Reports the progress of mms_gen_write() to fn, as the engine does a
+ * scan's (see mms_engine_set_progress()): MMS_PROGRESS_START (done 0, total
+ * the output's size) once the output is created, MMS_PROGRESS_WINDOW as
+ * each unit of work is generated, from the writing threads and so maybe
+ * at once (done counts the bytes generated; holes of a sparse output are
+ * not generated and count at the end), MMS_PROGRESS_END when the output is
+ * complete (done is then total) or the write failed.  NULL stops the
+ * reports.
+ */
+MMS_API void mms_gen_set_progress(mms_gen *gen, mms_progress_fn fn, void *ctx);
+
 /** mms_gen_write() flag: replace an existing output (a file is removed once
  *  the free space is checked, before the new one is written, so that its
  *  space can be used). */

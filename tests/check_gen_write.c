@@ -10,6 +10,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -125,6 +126,63 @@ START_TEST(sparse_outputs_keep_their_holes)
         ck_assert(memcmp(island, "\0\0\0\0\0\0\0\0", 8) != 0);
         close(fd);
     }
+    mms_gen_free(gen);
+}
+END_TEST
+
+/* What the progress reports of one write said. */
+typedef struct progress_log {
+    pthread_mutex_t lock;
+    unsigned starts, ends;
+    uint64_t windows, last_done, total, done_at_end, max_done;
+    bool window_outside_write; /* a window report before START or after END */
+} progress_log;
+
+static void log_progress(void *ctx, mms_progress_event event, uint64_t done, uint64_t total)
+{
+    progress_log *log = ctx;
+    pthread_mutex_lock(&log->lock);
+    log->total = total;
+    if (event == MMS_PROGRESS_START) {
+        log->starts++;
+    } else if (event == MMS_PROGRESS_END) {
+        log->ends++;
+        log->done_at_end = done;
+    } else {
+        log->windows++;
+        log->window_outside_write |= log->starts != 1 || log->ends != 0;
+        if (done > log->max_done)
+            log->max_done = done;
+    }
+    pthread_mutex_unlock(&log->lock);
+}
+
+START_TEST(writes_report_their_progress)
+{
+    tu_enter_temp_dir();
+    const uint64_t size = 8 * MIB + 123;
+    mms_gen *gen = new_gen(MMS_GEN_LOG, size, 3);
+    mms_error err;
+    for (unsigned threads = 1; threads <= 3; threads++) {
+        progress_log log = {.lock = PTHREAD_MUTEX_INITIALIZER};
+        ck_assert_int_eq(mms_gen_set_writing(gen, 256 * KIB, threads, MMS_WRITE_PWRITE, &err), 0);
+        mms_gen_set_progress(gen, log_progress, &log);
+        ck_assert_int_eq(mms_gen_write(gen, "out", MMS_GEN_FORCE, 0, &err), 0);
+        ck_assert_uint_eq(log.starts, 1);
+        ck_assert_uint_eq(log.ends, 1);
+        ck_assert(!log.window_outside_write);
+        /* One report per unit of work, the last of them at the whole size. */
+        ck_assert_uint_ge(log.windows, size / (256 * KIB));
+        ck_assert_uint_eq(log.max_done, size);
+        ck_assert_uint_eq(log.done_at_end, size);
+        ck_assert_uint_eq(log.total, size);
+    }
+    /* NULL stops the reports. */
+    progress_log quiet = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    mms_gen_set_progress(gen, log_progress, &quiet);
+    mms_gen_set_progress(gen, NULL, NULL);
+    ck_assert_int_eq(mms_gen_write(gen, "out", MMS_GEN_FORCE, 0, &err), 0);
+    ck_assert_uint_eq(quiet.starts + quiet.windows + quiet.ends, 0);
     mms_gen_free(gen);
 }
 END_TEST
@@ -427,6 +485,7 @@ int main(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, every_method_thread_count_and_window_writes_the_same_bytes);
     tcase_add_test(tc, sparse_outputs_keep_their_holes);
+    tcase_add_test(tc, writes_report_their_progress);
     tcase_add_test(tc, an_existing_output_needs_force);
     tcase_add_test(tc, not_enough_space_fails_before_writing);
     tcase_add_test(tc, a_failure_removes_or_keeps_the_partial_output);

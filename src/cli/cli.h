@@ -218,6 +218,9 @@ int cli_transcode_run(const cli_transcode *t, const cli_engine_settings *setting
  */
 void cli_progress_attach(mms_engine *engine, cli_progress_mode mode);
 
+/* The same bar for what gen writes. */
+void cli_progress_attach_gen(mms_gen *gen, cli_progress_mode mode);
+
 /* ---- the commands ---- */
 
 int cmd_wc(int argc, char **argv);

@@ -65,6 +65,10 @@ static const char gen_help[] =
     "      --write-method M    pwrite: fill a buffer and pwrite() it; map: fill\n"
     "                          writable MAP_SHARED windows and msync() them;\n"
     "                          auto (default): the faster here, pwrite\n"
+    "      --progress, --no-progress\n"
+    "                          a progress bar on stderr (bytes, rate, ETA): by\n"
+    "                          default only when stderr is a terminal and the\n"
+    "                          write has run for a second; --progress forces it\n"
     "      --help              show this help and exit\n"
     "\n"
     "Examples:\n"
@@ -396,6 +400,8 @@ int cmd_gen(int argc, char **argv)
         {"write-method", required_argument, NULL, OPT_WRITE_METHOD},
         {"window", required_argument, NULL, CLI_OPT_WINDOW},
         {"threads", required_argument, NULL, CLI_OPT_THREADS},
+        {"progress", no_argument, NULL, CLI_OPT_PROGRESS},
+        {"no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS},
         {"help", no_argument, NULL, CLI_OPT_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -444,6 +450,7 @@ int cmd_gen(int argc, char **argv)
     }
     if (!(gen = make_generator(&req)))
         goto done;
+    cli_progress_attach_gen(gen, req.engine.progress);
     bool manifest_created = false;
     FILE *manifest = req.manifest
                          ? open_manifest(req.manifest, req.flags & MMS_GEN_FORCE, &manifest_created)

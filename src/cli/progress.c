@@ -136,12 +136,27 @@ static void report(void *ctx, mms_progress_event event, uint64_t done, uint64_t 
     pthread_mutex_unlock(&bar->lock);
 }
 
-void cli_progress_attach(mms_engine *engine, cli_progress_mode mode)
+/* The bar to report to in mode, or NULL when none is to be drawn. */
+static progress_bar *bar_for(cli_progress_mode mode)
 {
     bool terminal = isatty(STDERR_FILENO);
     if (mode == CLI_PROGRESS_NEVER || (mode == CLI_PROGRESS_AUTO && !terminal))
-        return;
+        return NULL;
     the_bar.forced = mode == CLI_PROGRESS_ALWAYS;
     the_bar.terminal = terminal;
-    mms_engine_set_progress(engine, report, &the_bar);
+    return &the_bar;
+}
+
+void cli_progress_attach(mms_engine *engine, cli_progress_mode mode)
+{
+    progress_bar *bar = bar_for(mode);
+    if (bar)
+        mms_engine_set_progress(engine, report, bar);
+}
+
+void cli_progress_attach_gen(mms_gen *gen, cli_progress_mode mode)
+{
+    progress_bar *bar = bar_for(mode);
+    if (bar)
+        mms_gen_set_progress(gen, report, bar);
 }

@@ -201,6 +201,12 @@ int mms_gen_set_writing(mms_gen *gen, uint64_t window, unsigned threads,
     return 0;
 }
 
+void mms_gen_set_progress(mms_gen *gen, mms_progress_fn fn, void *ctx)
+{
+    gen->progress = fn;
+    gen->progress_ctx = ctx;
+}
+
 uint64_t gen_block_count(const mms_gen *gen)
 {
     uint64_t n = gen->size / MMS_GEN_BLOCK;

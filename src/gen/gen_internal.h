@@ -123,6 +123,8 @@ struct mms_gen {
     uint64_t window;
     unsigned threads;
     mms_write_method method;
+    mms_progress_fn progress; /* NULL: no progress reports */
+    void *progress_ctx;
 };
 
 /* ---- blocks (gen.c) ---- */

@@ -7,6 +7,7 @@
 #include "gen/gen_internal.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,16 +31,28 @@ typedef struct output {
 
 /* ---- the bytes: the generator as a write source ---- */
 
+/* One write of the generator's output: what the writing threads share. */
+typedef struct generating {
+    const mms_gen *gen;
+    atomic_uint_least64_t done; /* bytes generated, for progress reports */
+} generating;
+
 static int source_fill(void *ctx, uint64_t offset, unsigned char *buf, size_t len,
                        mms_error *err)
 {
-    return mms_gen_fill(ctx, offset, buf, len, err);
+    generating *g = ctx;
+    int rc = mms_gen_fill(g->gen, offset, buf, len, err);
+    if (rc == 0 && g->gen->progress) {
+        uint64_t done = atomic_fetch_add_explicit(&g->done, len, memory_order_relaxed) + len;
+        g->gen->progress(g->gen->progress_ctx, MMS_PROGRESS_WINDOW, done, g->gen->size);
+    }
+    return rc;
 }
 
 /* The kind's data ranges, and the needles planted in its holes. */
 static bool source_next_data(void *ctx, uint64_t offset, uint64_t *begin, uint64_t *end)
 {
-    const mms_gen *gen = ctx;
+    const mms_gen *gen = ((generating *)ctx)->gen;
     bool found = gen->ops->next_data(gen, offset, begin, end);
     uint64_t at, from = offset >= gen->needle_len ? offset - gen->needle_len + 1 : 0;
     if (mms_gen_next_needle(gen, from, &at) && (!found || at < *begin)) {
@@ -160,8 +173,10 @@ static int fill_output(const mms_gen *gen, output *out, mms_error *err)
      * then fill it in any order. */
     if (ftruncate(out->fd, (off_t)gen->size) < 0)
         return mms_error_sys(err, MMS_EIO, errno);
+    generating g = {.gen = gen};
+    atomic_init(&g.done, 0);
     mms_write_source src = {
-        .ctx = (void *)gen,
+        .ctx = &g,
         .fill = source_fill,
         .next_data = gen->ops->next_data ? source_next_data : NULL,
     };
@@ -179,7 +194,12 @@ static int fill_output(const mms_gen *gen, output *out, mms_error *err)
         .threads = gen->threads,
         .method = gen->method == MMS_WRITE_MAP ? MMS_WRITE_MAP : MMS_WRITE_PWRITE,
     };
+    if (gen->progress)
+        gen->progress(gen->progress_ctx, MMS_PROGRESS_START, 0, gen->size);
     int rc = mms_write_output(&plan, &src, err);
+    if (gen->progress)
+        gen->progress(gen->progress_ctx, MMS_PROGRESS_END, rc == 0 ? gen->size : atomic_load(&g.done),
+                      gen->size);
     if (rc < 0)
         return rc;
     int fd = out->fd;

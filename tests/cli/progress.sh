@@ -19,6 +19,13 @@ for cmd in "wc" "grep -c xyz" "hash" "stats" "scan --wc"; do
     [ -s err.txt ] && fail "$cmd --no-progress: $(cat err.txt)"
 done
 
+# gen draws the same bar while it writes.
+"$MMSCAN" gen --size 3M --window 64K --progress gen.bin >out.txt 2>err.txt || fail "gen --progress: exit status $?"
+grep -q "\]   0%  0 B / 3.0 MiB" err.txt || fail "gen --progress: no first line: $(cat err.txt)"
+grep -q "\] 100%  3.0 MiB / 3.0 MiB  " err.txt || fail "gen --progress: no final line: $(cat err.txt)"
+"$MMSCAN" gen --size 3M --force gen.bin >out.txt 2>err.txt || fail "gen: exit status $?"
+[ -s err.txt ] && fail "gen: stderr is not a terminal, yet: $(cat err.txt)"
+
 # A pipe: the size is not known, so bytes and rate only.
 cat data.bin | "$MMSCAN" wc --progress >/dev/null 2>err.txt
 tail -n 1 err.txt | grep -qx "2.9 MiB  .*/s" || fail "pipe: last line: $(tail -n 1 err.txt)"
