@@ -73,6 +73,8 @@ typedef struct result {
     char *name;
     char *text; /* under --jobs: the results, written to a buffer */
     size_t len;
+    char *messages; /* under --jobs: what the scan said on the way (warnings) */
+    size_t messages_len;
     int status;
     mms_error err; /* when status is CLI_ERROR */
 } result;
@@ -84,10 +86,16 @@ typedef struct batch {
     void *ctx;
 } batch;
 
-/* Prints r's results, or its error, and frees them; returns r's status. */
+/* Prints r's messages, results and error, and frees them; returns r's
+ * status. */
 static int print_result(const batch *b, result *r)
 {
-    fwrite(r->text, 1, r->len, stdout);
+    if (r->messages_len) {
+        cli_check_stdout(); /* what came before first */
+        fwrite(r->messages, 1, r->messages_len, stderr);
+    }
+    if (r->len)
+        fwrite(r->text, 1, r->len, stdout);
     if (r->status != CLI_OK) {
         cli_error_path(b->cmd, r->name, &r->err);
         if (b->settings->json) {
@@ -98,40 +106,61 @@ static int print_result(const batch *b, result *r)
             fputs("}\n", stdout);
         }
     }
-    fflush(stdout); /* a reader of a pipe sees each file as it is done */
+    cli_check_stdout(); /* a reader of a pipe sees each file as it is done */
+    free(r->messages);
     free(r->text);
     free(r->name);
     return r->status;
 }
 
-/* Scans r->name into a buffer (a job's work). */
+static void set_out_of_memory(result *r)
+{
+    r->status = CLI_ERROR;
+    r->err = (mms_error){.code = MMS_ENOMEM, .message = "out of memory"};
+}
+
+/* Scans r->name, its results and messages into buffers (a job's work). */
 static void scan_to_buffer(const batch *b, mms_engine *engine, result *r)
 {
     FILE *out = open_memstream(&r->text, &r->len);
-    if (!out) {
-        r->status = CLI_ERROR;
-        r->err = (mms_error){.code = MMS_ENOMEM, .message = "out of memory"};
+    FILE *messages = open_memstream(&r->messages, &r->messages_len);
+    if (!out || !messages) {
+        if (out)
+            fclose(out);
+        if (messages)
+            fclose(messages);
+        set_out_of_memory(r);
         return;
     }
+    cli_defer_messages(messages);
     r->status = b->scan(b->ctx, engine, r->name, out, &r->err);
-    if (fclose(out) != 0 && r->status == CLI_OK) {
-        r->status = CLI_ERROR;
-        r->err = (mms_error){.code = MMS_ENOMEM, .message = "out of memory"};
-    }
+    cli_defer_messages(NULL);
+    bool written = fclose(out) == 0;
+    written &= fclose(messages) == 0;
+    if (!written && r->status == CLI_OK)
+        set_out_of_memory(r);
 }
+
+/* Results kept ahead of the one to print next, at most: beyond, the jobs
+ * wait (else a slow file early in a long list would let them keep the
+ * results of all the rest). */
+#define MAX_AHEAD 256
 
 /* What the jobs share. */
 typedef struct jobs {
     const batch *b;
     file_list *files;
-    bool list_failed;        /* the list could not be read to its end */
-    pthread_mutex_t source;  /* guards files, taken and list_failed */
-    size_t taken;            /* names handed out so far */
-    pthread_mutex_t lock;    /* guards the rest */
-    pthread_cond_t changed;  /* a result is done, or the names ran out */
-    result **slots;          /* slots[i]: the i-th input's result, once done */
-    size_t nslots;
-    bool ended;              /* no name is left: total is known */
+    pthread_mutex_t source;    /* guards files, taken, no_more, list_failed */
+    size_t taken;              /* names handed out: final once no_more */
+    bool no_more;              /* no name is to be taken any more */
+    bool list_failed;          /* the list could not be read to its end */
+    pthread_mutex_t lock;      /* guards the rest */
+    pthread_cond_t changed;    /* a result is done or printed, or the names ran out */
+    result *slots[MAX_AHEAD];  /* the i-th input's result at i % MAX_AHEAD, once done */
+    size_t claimed;            /* names the jobs set out to take */
+    size_t printed;            /* results printed */
+    bool stop;                 /* stdout failed: scan no more */
+    bool ended;                /* total is known */
     size_t total;
 } jobs;
 
@@ -141,32 +170,22 @@ typedef struct job {
     pthread_t thread;
 } job;
 
-/* Out of memory in a job: the order of the results cannot be kept, so
- * the run ends here. */
-static void out_of_memory(const jobs *j)
+/* Takes the next name for slot *i; false when there is none to take
+ * (stop: the printer wants no more). */
+static bool take_name(jobs *j, bool stop, char **name, size_t *i)
 {
-    cli_error(j->b->cmd, "out of memory");
-    exit(CLI_ERROR);
-}
-
-/* Files slot i's result. */
-static void file_result(jobs *j, size_t i, result *r)
-{
-    pthread_mutex_lock(&j->lock);
-    if (i >= j->nslots) {
-        size_t n = j->nslots ? 2 * j->nslots : 64;
-        while (n <= i)
-            n *= 2;
-        result **grown = realloc(j->slots, n * sizeof *grown);
-        if (!grown)
-            out_of_memory(j);
-        memset(grown + j->nslots, 0, (n - j->nslots) * sizeof *grown);
-        j->slots = grown;
-        j->nslots = n;
+    pthread_mutex_lock(&j->source);
+    j->no_more |= stop;
+    if (!j->no_more) {
+        int got = file_list_next(j->files, name);
+        j->list_failed |= got < 0;
+        j->no_more = got != 1;
     }
-    j->slots[i] = r;
-    pthread_cond_broadcast(&j->changed);
-    pthread_mutex_unlock(&j->lock);
+    *i = j->taken;
+    j->taken += !j->no_more;
+    bool took = !j->no_more;
+    pthread_mutex_unlock(&j->source);
+    return took;
 }
 
 static void *job_main(void *arg)
@@ -174,15 +193,15 @@ static void *job_main(void *arg)
     job *self = arg;
     jobs *j = self->shared;
     for (;;) {
+        pthread_mutex_lock(&j->lock);
+        while (j->claimed - j->printed >= MAX_AHEAD && !j->ended)
+            pthread_cond_wait(&j->changed, &j->lock);
+        bool stop = j->stop || j->ended;
+        j->claimed++;
+        pthread_mutex_unlock(&j->lock);
         char *name = NULL;
-        pthread_mutex_lock(&j->source);
-        int got = j->list_failed ? 0 : file_list_next(j->files, &name);
-        if (got < 0)
-            j->list_failed = true;
-        size_t i = j->taken;
-        j->taken += got == 1;
-        pthread_mutex_unlock(&j->source);
-        if (got != 1) {
+        size_t i;
+        if (!take_name(j, stop, &name, &i)) {
             pthread_mutex_lock(&j->lock);
             j->ended = true;
             j->total = i;
@@ -191,11 +210,19 @@ static void *job_main(void *arg)
             return NULL;
         }
         result *r = calloc(1, sizeof *r);
-        if (!r)
-            out_of_memory(j);
-        r->name = name;
-        scan_to_buffer(j->b, self->engine, r);
-        file_result(j, i, r);
+        if (r) {
+            r->name = name;
+            scan_to_buffer(j->b, self->engine, r);
+        } else {
+            /* No room to say more than that: the name goes with it. */
+            static result no_memory = {.name = NULL};
+            r = &no_memory;
+            free(name);
+        }
+        pthread_mutex_lock(&j->lock);
+        j->slots[i % MAX_AHEAD] = r;
+        pthread_cond_broadcast(&j->changed);
+        pthread_mutex_unlock(&j->lock);
     }
 }
 
@@ -206,15 +233,24 @@ static int print_in_order(jobs *j)
     int status = CLI_OK;
     for (size_t i = 0;; i++) {
         pthread_mutex_lock(&j->lock);
-        while (!(i < j->nslots && j->slots[i]) && !(j->ended && i >= j->total))
+        j->printed = i;
+        j->stop = ferror(stdout) != 0;
+        pthread_cond_broadcast(&j->changed);
+        while (!j->slots[i % MAX_AHEAD] && !(j->ended && i >= j->total))
             pthread_cond_wait(&j->changed, &j->lock);
-        result *r = i < j->nslots ? j->slots[i] : NULL;
+        result *r = j->slots[i % MAX_AHEAD];
+        j->slots[i % MAX_AHEAD] = NULL;
         pthread_mutex_unlock(&j->lock);
         if (!r)
             return status;
-        if (print_result(j->b, r) != CLI_OK)
+        if (!r->name) {
+            cli_error(j->b->cmd, "out of memory");
             status = CLI_ERROR;
-        free(r);
+        } else {
+            if (print_result(j->b, r) != CLI_OK)
+                status = CLI_ERROR;
+            free(r);
+        }
     }
 }
 
@@ -254,32 +290,38 @@ static int run_jobs(const batch *b, const cli_engine_settings *engine_settings, 
         pthread_join(workers[w].thread, NULL);
         mms_engine_free(workers[w].engine);
     }
-    if (j.list_failed)
+    if (j.list_failed) {
+        cli_error(b->cmd, "%s", files->error);
         status = CLI_ERROR;
+    }
     pthread_cond_destroy(&j.changed);
     pthread_mutex_destroy(&j.lock);
     pthread_mutex_destroy(&j.source);
     free(workers);
-    free(j.slots);
     return status;
 }
 
-/* Scans the inputs one after another on one engine, straight to stdout. */
+/* Scans the inputs one after another on one engine, straight to stdout;
+ * once stdout fails, no more. */
 static int run_in_turn(const batch *b, const cli_engine_settings *settings, file_list *files)
 {
     mms_engine *engine = cli_engine_new(b->cmd, settings);
     if (!engine)
         return CLI_ERROR;
-    int status = CLI_OK, got;
+    int status = CLI_OK, got = 0;
     char *name;
-    while ((got = file_list_next(files, &name)) == 1) {
+    while (!ferror(stdout) && (got = file_list_next(files, &name)) == 1) {
         result r = {.name = name};
         r.status = b->scan(b->ctx, engine, name, stdout, &r.err);
         if (print_result(b, &r) != CLI_OK)
             status = CLI_ERROR;
     }
     mms_engine_free(engine);
-    return got < 0 ? CLI_ERROR : status;
+    if (got < 0) {
+        cli_error(b->cmd, "%s", files->error);
+        status = CLI_ERROR;
+    }
+    return status;
 }
 
 int batch_run(const char *cmd, const cli_engine_settings *engine, const batch_settings *settings,

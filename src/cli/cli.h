@@ -33,8 +33,18 @@ void cli_error_path(const char *cmd, const char *path, const mms_error *err);
 /* Reports a bad option or operand and returns CLI_ERROR. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Flushes stdout; on a write error reports it and returns CLI_ERROR, else status. */
+/* Flushes stdout; on a write error, now or at an earlier cli_check_stdout(),
+ * reports the first one and returns CLI_ERROR, else status. */
 int cli_finish_stdout(const char *cmd, int status);
+
+/* Flushes stdout, keeping the errno of its first failure for
+ * cli_finish_stdout() (later calls may change errno before it runs). */
+void cli_check_stdout(void);
+
+/* Sends this thread's messages (cli_error() and the rest) to the stream
+ * to instead of stderr, or to stderr again when to is NULL: a job of many
+ * (--jobs) keeps them with its results, to be printed in their turn. */
+void cli_defer_messages(FILE *to);
 
 /* ---- file names (name_quote.c) ---- */
 
@@ -51,8 +61,9 @@ void cli_json_string(FILE *out, const char *text);
 /* ---- pattern lists (pattern_list.c) ---- */
 
 /* Appends the patterns of text[0 .. len) to (*patterns)[0 .. *count), each
- * a copy: as in grep, a newline separates patterns, and text without one
- * is one pattern (the empty text too).  false when out of memory. */
+ * a copy: as in grep, a newline separates patterns (a final one is
+ * followed by an empty pattern), and text without one is one pattern (the
+ * empty text too).  false when out of memory. */
 bool cli_add_patterns(char ***patterns, size_t *count, const char *text, size_t len);
 
 /* Frees what cli_add_patterns() made. */

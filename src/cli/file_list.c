@@ -15,7 +15,7 @@ int file_list_open(const char *cmd, char **operands, int noperands, const char *
                    file_list *out)
 {
     static char *stdin_only[] = {"-"};
-    *out = (file_list){.cmd = cmd, .operands = operands, .noperands = noperands,
+    *out = (file_list){.operands = operands, .noperands = noperands,
                        .list_path = list_path, .delimiter = nul ? '\0' : '\n'};
     if (noperands == 0 && !list_path) {
         out->operands = stdin_only;
@@ -59,8 +59,8 @@ int file_list_next(file_list *list, char **name)
         if (n < 0) {
             int failed = ferror(list->list); /* a directory, a read error */
             if (failed)
-                cli_error(list->cmd, "--files-from: '%s': %s", list->list_path,
-                          strerror(errno ? errno : EIO));
+                snprintf(list->error, sizeof list->error, "--files-from: '%s': %s",
+                         list->list_path, strerror(errno ? errno : EIO));
             close_list(list);
             return failed ? -1 : 0;
         }
@@ -68,15 +68,15 @@ int file_list_next(file_list *list, char **name)
             list->line[n - 1] = '\0';
         if (list_is_stdin(list) && strcmp(list->line, "-") == 0) {
             /* Standard input holds the list: it has no file left to give. */
-            cli_error(list->cmd,
-                      "--files-from -: the list names '-', standard input, which is the list");
+            snprintf(list->error, sizeof list->error,
+                     "--files-from -: the list names '-', standard input, which is the list");
             close_list(list);
             return -1;
         }
         *name = strdup(list->line);
     }
     if (!*name) {
-        cli_error(list->cmd, "out of memory");
+        snprintf(list->error, sizeof list->error, "out of memory");
         close_list(list);
         return -1;
     }

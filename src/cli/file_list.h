@@ -9,7 +9,6 @@
 #include "cli/cli.h"
 
 typedef struct file_list {
-    const char *cmd;
     char **operands;
     int noperands, next_operand;
     const char *list_path; /* --files-from, or NULL */
@@ -17,6 +16,7 @@ typedef struct file_list {
     char delimiter;        /* '\n', or '\0' with -0 */
     char *line;            /* getdelim()'s buffer */
     size_t cap;
+    char error[512];       /* why file_list_next() failed */
 } file_list;
 
 /*
@@ -32,8 +32,9 @@ int file_list_open(const char *cmd, char **operands, int noperands, const char *
 
 /*
  * The next input's name in *name (the caller frees it): returns 1, 0 when
- * there is none left, or -1 after a message when the list cannot be read
- * further (or names '-' when it is itself standard input).  An
+ * there is none left, or -1 when the list cannot be read further (or names
+ * '-' when it is itself standard input), with list->error saying why, for
+ * the caller to report after the inputs before it.  An
  * empty name in the list is handed out as it is: it names no file, and
  * its scan fails.
  */

@@ -7,9 +7,10 @@
 
 bool cli_add_patterns(char ***patterns, size_t *count, const char *text, size_t len)
 {
-    /* As grep: a newline separates patterns. */
+    /* As grep: a newline separates patterns, so a text that ends with one
+     * ends with an empty pattern (which matches every line). */
     const char *end = text + len;
-    do {
+    for (;;) {
         const char *nl = memchr(text, '\n', (size_t)(end - text));
         size_t n = nl ? (size_t)(nl - text) : (size_t)(end - text);
         char **grown = realloc(*patterns, (*count + 1) * sizeof *grown);
@@ -22,9 +23,10 @@ bool cli_add_patterns(char ***patterns, size_t *count, const char *text, size_t 
         memcpy(copy, text, n);
         copy[n] = 0;
         (*patterns)[(*count)++] = copy;
-        text = nl ? nl + 1 : end;
-    } while (text < end);
-    return true;
+        if (!nl)
+            return true;
+        text = nl + 1;
+    }
 }
 
 void cli_free_patterns(char **patterns, size_t count)

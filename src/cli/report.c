@@ -20,6 +20,23 @@ static void append_escaped(char *line, size_t size, size_t *len, const char *tex
     }
 }
 
+/* Where this thread's messages go instead of stderr, or NULL. */
+static __thread FILE *deferred_messages;
+
+/* The first error of a write to stdout, or 0. */
+static int stdout_errno;
+
+void cli_defer_messages(FILE *to)
+{
+    deferred_messages = to;
+}
+
+void cli_check_stdout(void)
+{
+    if (fflush(stdout) != 0 && stdout_errno == 0)
+        stdout_errno = errno ? errno : EIO;
+}
+
 __attribute__((format(printf, 2, 0))) static void vreport(const char *cmd, const char *fmt,
                                                           va_list ap)
 {
@@ -29,7 +46,11 @@ __attribute__((format(printf, 2, 0))) static void vreport(const char *cmd, const
     size_t len = prefix > 0 ? (size_t)prefix : 0;
     append_escaped(line, sizeof line, &len, message);
     line[len++] = '\n';
-    fflush(stdout); /* keep stdout and stderr in order on a shared terminal */
+    if (deferred_messages) {
+        fwrite(line, 1, len, deferred_messages);
+        return;
+    }
+    cli_check_stdout(); /* keep stdout and stderr in order on a shared terminal */
     /* One write for the whole line (stderr is unbuffered): a line that
      * another thread (--jobs) or stdout writes cannot split it. */
     fwrite(line, 1, len, stderr);
@@ -61,8 +82,9 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 
 int cli_finish_stdout(const char *cmd, int status)
 {
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_error(cmd, "standard output: %s", strerror(errno ? errno : EIO));
+    cli_check_stdout();
+    if (stdout_errno || ferror(stdout)) {
+        cli_error(cmd, "standard output: %s", strerror(stdout_errno ? stdout_errno : EIO));
         return CLI_ERROR;
     }
     return status;

@@ -97,12 +97,17 @@ expect_stderr_line "-i without --grep" "mmscan: scan: -E, -F and -i are for --gr
 check_equal "missing file, --json" "$(jq -c . out.txt | tail -n 1)" \
     '{"file":"missing","error":"No such file or directory"}'
 
-# As in grep, a newline in a pattern separates patterns.
+# As in grep, a newline in a pattern separates patterns (a final one is
+# followed by an empty pattern, which matches every line).
 for syntax in "" -E -F; do
     same_output "--grep with a newline $syntax" \
         "$MMSCAN scan $syntax --grep 'delta
 alpha' text.txt" "grep $syntax -H -c 'delta
 alpha' text.txt"
+    same_output "--grep ending with a newline $syntax" \
+        "$MMSCAN scan $syntax --grep 'delta
+' text.txt" "grep $syntax -H -c 'delta
+' text.txt"
 done
 
 finish

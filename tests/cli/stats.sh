@@ -135,6 +135,31 @@ printf 'ramp.txt\n-\n' >dash-list.txt
 expect_status "'-' in a list on stdin" 2 "$MMSCAN" stats --files-from - <dash-list.txt
 expect_stderr_line "'-' in a list on stdin" "--files-from -: the list names '-', standard input, which is the list"
 check_equal "'-' in a list on stdin: the files before it" "$(grep -c ':$' out.txt)" 1
+# Under --jobs too, the list's error comes after the files before it.
+for jobs in 1 4; do
+    "$MMSCAN" stats --jobs "$jobs" --files-from - <dash-list.txt >mixed.txt 2>&1
+    check_equal "--jobs $jobs: '-' in a list on stdin, in turn" "$(grep -v '^  ' mixed.txt | tr '\n' '|')" \
+        "ramp.txt:|mmscan: stats: --files-from -: the list names '-', standard input, which is the list|"
+done
+# A warning that a scan gives (an edit of the file is pending) comes with
+# its file's results, in its turn.
+: >.text.txt.mmscan-undo
+printf 'missing\nramp.txt\ntext.txt\nutf8.txt\n' >warn-list.txt
+for jobs in 1 4; do
+    "$MMSCAN" stats --jobs "$jobs" --files-from warn-list.txt >mixed.txt 2>&1
+    check_equal "--jobs $jobs: a warning in its turn" "$(grep -v '^  ' mixed.txt | cut -c1-32 | tr '\n' '|')" \
+        "mmscan: stats: 'missing': No suc|ramp.txt:|mmscan: stats: warning: 'text.tx|text.txt:|utf8.txt:|"
+done
+rm -f .text.txt.mmscan-undo
+# Once stdout fails, its first error is the one reported.
+if [ -w /dev/full ]; then
+    for jobs in 1 3; do
+        "$MMSCAN" stats --jobs "$jobs" ramp.txt text.txt missing >/dev/full 2>err.txt
+        check_equal "--jobs $jobs: stdout full: exit status" "$?" 2
+        grep -qxF "mmscan: stats: standard output: No space left on device" err.txt ||
+            fail "--jobs $jobs: stdout full: $(cat err.txt)"
+    done
+fi
 expect_status "'-' in a list file" 0 "$MMSCAN" stats --files-from dash-list.txt <text.txt
 [ "$(grep -c '^' out.txt)" -gt 2 ] || fail "'-' in a list file: $(cat out.txt)"
 expect_status "list on stdin and '-'" 2 "$MMSCAN" stats --files-from - - <dash-list.txt
