@@ -33,6 +33,8 @@ static const char scan_help[] =
     "  -F, --fixed-strings   the --grep patterns are plain strings (not with -E)\n"
     "  -i, --ignore-case     the --grep patterns ignore ASCII case\n"
     "      --stats           the statistics of 'mmscan stats'\n"
+    "      --histogram       with --stats, print the count of every byte value\n"
+    "                        that occurs (with --json it is always there)\n"
     "With --json, each file is one line: {\"file\":..., \"wc\":{...},\n"
     "\"hash\":{\"xxh3\":\"...\"}, \"grep\":[{\"pattern\":..., \"count\":...}],\n"
     "\"stats\":{...}} with the parts asked for (\"stats\" holds the members of\n"
@@ -50,13 +52,14 @@ enum {
     OPT_HASH,
     OPT_GREP,
     OPT_STATS,
+    OPT_HISTOGRAM,
 };
 
 #define MAX_EACH 16 /* hashes, and grep patterns, per scan */
 
 typedef struct scan_settings {
     batch_settings batch;
-    bool wc, stats;
+    bool wc, stats, histogram;
     mms_hash_algorithm hashes[MAX_EACH];
     size_t nhashes;
     const char *patterns[MAX_EACH];
@@ -161,7 +164,7 @@ static void print_text(const scan_settings *s, const scan_procs *p, const char *
     if (s->stats) {
         mms_stats stats;
         mms_stats_get(p->stats, &stats);
-        stats_print_text(out, path, &stats, false);
+        stats_print_text(out, path, &stats, s->histogram);
     }
 }
 
@@ -223,6 +226,7 @@ static int apply_option(int opt, const char *arg, scan_settings *s, cli_engine_s
     switch (opt) {
     case OPT_WC: s->wc = true; return 1;
     case OPT_STATS: s->stats = true; return 1;
+    case OPT_HISTOGRAM: s->histogram = true; return 1;
     case OPT_HASH: return add_hash(s, arg) == CLI_OK ? 1 : CLI_ERROR;
     case OPT_GREP:
         if (s->npatterns == MAX_EACH)
@@ -277,6 +281,7 @@ int cmd_scan(int argc, char **argv)
         {"hash", required_argument, NULL, OPT_HASH},
         {"grep", required_argument, NULL, OPT_GREP},
         {"stats", no_argument, NULL, OPT_STATS},
+        {"histogram", no_argument, NULL, OPT_HISTOGRAM},
         {"extended-regexp", no_argument, NULL, 'E'},
         {"fixed-strings", no_argument, NULL, 'F'},
         {"ignore-case", no_argument, NULL, 'i'},
@@ -305,6 +310,8 @@ int cmd_scan(int argc, char **argv)
     }
     if (!s.wc && !s.stats && s.nhashes == 0 && s.npatterns == 0)
         return cli_usage_error("scan", "nothing to do: give --wc, --hash, --grep or --stats");
+    if (s.histogram && !s.stats)
+        return cli_usage_error("scan", "--histogram is for --stats: give --stats");
     if (s.npatterns == 0 && (s.syntax_option || s.search_flags))
         return cli_usage_error("scan", "-E, -F and -i are for --grep patterns: give --grep");
     s.decompressing = engine.decompress != MMS_DECOMPRESS_NONE;

@@ -89,6 +89,10 @@ expect_status "bad algorithm" 2 "$MMSCAN" scan --hash md5 text.txt
 expect_stderr_line "bad algorithm" "mmscan: scan: --hash: unknown algorithm 'md5'"
 expect_status "bad pattern" 2 "$MMSCAN" scan -E --grep 'a(' text.txt
 expect_stderr_line "bad pattern" "mmscan: scan: --grep: invalid pattern 'a(':"
+same_output "--stats --histogram" "$MMSCAN scan --stats --histogram text.txt" \
+    "$MMSCAN stats --histogram text.txt"
+expect_status "--histogram without --stats" 2 "$MMSCAN" scan --wc --histogram text.txt
+expect_stderr_line "--histogram without --stats" "mmscan: scan: --histogram is for --stats"
 expect_status "-E and -F" 2 "$MMSCAN" scan -E -F --grep a text.txt
 expect_stderr_line "-E and -F" "mmscan: scan: conflicting matchers: -E and -F"
 expect_status "-i without --grep" 2 "$MMSCAN" scan --wc -i text.txt
