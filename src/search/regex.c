@@ -233,24 +233,45 @@ static bool grow_dfa_workspace(regex_worker *worker)
     return true;
 }
 
-bool regex_next_match(regex_worker *worker, const unsigned char *line, size_t len, size_t pos,
-                      size_t *start, size_t *end)
+/* The DFA matcher's longest match at start (anchored there), or from pos
+ * on when anchored is 0; its return code. */
+static int dfa_match(regex_worker *worker, const unsigned char *line, size_t len, size_t from,
+                     uint32_t anchored)
 {
     int rc;
     do
-        rc = pcre2_dfa_match(worker->set->pcre, line, len, pos, 0, worker->match, NULL,
+        rc = pcre2_dfa_match(worker->set->pcre, line, len, from, anchored, worker->match, NULL,
                              worker->dfa_workspace, worker->dfa_workspace_size);
     while (rc == PCRE2_ERROR_DFA_WSSIZE && grow_dfa_workspace(worker));
-    /* What the DFA matcher lacks (a back-reference), or the most working
-     * space not enough: the backtracking matcher, leftmost-first. */
-    if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
-        rc = pcre2_match(worker->set->pcre, line, len, pos, 0, worker->match, NULL);
-    if (rc < 0)
+    return rc;
+}
+
+bool regex_next_match(regex_worker *worker, const unsigned char *line, size_t len, size_t pos,
+                      size_t *start, size_t *end)
+{
+    /* The leftmost start comes from the backtracking matcher (JIT compiled,
+     * and skipping the positions where no pattern can start); then the DFA
+     * matcher finds the longest match there, anchored at it.  Unanchored,
+     * the DFA matcher would try every pattern at every position, slow for
+     * a large set.  Where the backtracking matcher gives up (its match
+     * limit), the DFA matcher searches on its own. */
+    int rc = pcre2_match(worker->set->pcre, line, len, pos, 0, worker->match, NULL);
+    if (rc == PCRE2_ERROR_NOMATCH)
         return false;
     const PCRE2_SIZE *ovector = pcre2_get_ovector_pointer(worker->match);
-    *start = ovector[0];
-    *end = ovector[1];
-    return true;
+    bool found = rc >= 0;
+    size_t leftmost_start = found ? ovector[0] : pos, leftmost_end = found ? ovector[1] : pos;
+    rc = dfa_match(worker, line, len, leftmost_start, found ? PCRE2_ANCHORED : 0);
+    if (rc >= 0) {
+        *start = ovector[0];
+        *end = ovector[1];
+        return true;
+    }
+    /* What the DFA matcher lacks (a back-reference), or the most working
+     * space not enough: the backtracking matcher's match, leftmost-first. */
+    *start = leftmost_start;
+    *end = leftmost_end;
+    return found;
 }
 
 static int on_stream_match(unsigned int id, unsigned long long from, unsigned long long to,

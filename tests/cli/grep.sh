@@ -70,6 +70,13 @@ check "-f file" -f patterns.txt small.txt
 { printf 'a\nal\nalp\nalpha\nbe\nbeta\n'; seq -f 'zq%g' 1 400; } >many_patterns.txt
 check "-o with hundreds of strings" -o -F -f many_patterns.txt small.txt
 check "-o with hundreds of EREs" -o -E -f many_patterns.txt small.txt
+# Words with their prefixes and suffixes, so that several patterns match at
+# one start: -o takes the longest there, as grep does.
+tr -cs 'a-z' '\n' <small.txt | awk 'length($0) > 2 { print; print substr($0, 1, 2); print substr($0, 2) }' |
+    sort -u >words.txt
+check "-o with overlapping words" -o -f words.txt big.txt
+check "-o -w with overlapping words" -o -w -f words.txt big.txt
+check "-o -b -i with overlapping words" -o -b -i -f words.txt small.txt
 # -q wins over -l and -L, which win over -c, in any order.
 for opts in "-l -c" "-c -l" "-q -l" "-l -q" "-L -c" "-c -L" "-l -L" "-L -l" "-c -q"; do
     check "output options $opts" "$opts" gamma small.txt empty.txt
