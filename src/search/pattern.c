@@ -46,8 +46,21 @@ static const char *const word_context[2][2] = {
     [FOR_PCRE] = {"(?<![[:alnum:]_])(?:", ")(?![[:alnum:]_])"},
 };
 
-/* The NUL-terminated text of pattern i of spec for engine, with the
- * context of -w or -x. */
+/* What -w or -x puts around a pattern for engine, in *open and *close. */
+static void context_of(const mms_search_spec *spec, int engine, const char **open,
+                       const char **close)
+{
+    *open = "(?:", *close = ")";
+    if (spec->flags & MMS_SEARCH_LINE)
+        *open = "^(?:", *close = ")$";
+    else if (spec->flags & MMS_SEARCH_WORD)
+        *open = word_context[engine][0], *close = word_context[engine][1];
+}
+
+/* The NUL-terminated text of pattern i of spec for engine: for Hyperscan
+ * with the context of -w or -x, for PCRE2 without (the context goes
+ * around the whole set once: PCRE2's DFA matcher runs each look-around
+ * of each pattern as a match of its own, at every position). */
 static int pattern_text(const mms_search_spec *spec, size_t i, int engine, bytebuf *out,
                         mms_error *err)
 {
@@ -58,10 +71,8 @@ static int pattern_text(const mms_search_spec *spec, size_t i, int engine, byteb
     int rc = syntax_translate(p, len, spec->syntax, &core, why, sizeof why);
     if (rc == 0) {
         const char *open = "(?:", *close = ")";
-        if (spec->flags & MMS_SEARCH_LINE)
-            open = "^(?:", close = ")$";
-        else if (spec->flags & MMS_SEARCH_WORD)
-            open = word_context[engine][0], close = word_context[engine][1];
+        if (engine == FOR_HYPERSCAN)
+            context_of(spec, engine, &open, &close);
         if (bytebuf_puts(out, open) < 0 || bytebuf_append(out, core.data, core.len) < 0 ||
             bytebuf_puts(out, close) < 0 || bytebuf_append(out, "", 1) < 0)
             rc = mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
@@ -120,7 +131,9 @@ int mms_pattern_new(mms_pattern **out, const mms_search_spec *spec, mms_error *e
     }
     if (rc == 0) {
         char why[160];
-        int built = regex_set_new(&pattern->regex, strings, strings + n, n,
+        const char *pcre_context[2];
+        context_of(spec, FOR_PCRE, &pcre_context[0], &pcre_context[1]);
+        int built = regex_set_new(&pattern->regex, strings, strings + n, pcre_context, n,
                                   spec->flags & MMS_SEARCH_CASELESS, why, sizeof why);
         if (built == -1)
             rc = mms_error_set(err, MMS_EINVAL, 0, "invalid pattern: %s", why);

@@ -71,15 +71,19 @@ static hs_database_t *compile_hyperscan(const char *const *patterns, size_t coun
     return db;
 }
 
-/* "(?:p1)|(?:p2)|..." compiled by PCRE2; -1 with why, or -2 (memory). */
+/* "OPEN(?|(?:p1)|(?:p2)|...)CLOSE" compiled by PCRE2; -1 with why, or -2
+ * (memory).  (?| numbers the groups of each pattern from 1, as the
+ * pattern alone would: its back-references then mean what they say. */
 static int compile_pcre(pcre2_code **out, const char *const *patterns, size_t count,
-                        bool caseless, char *why, size_t why_size)
+                        const char *const context[2], bool caseless, char *why, size_t why_size)
 {
     bytebuf text = {0};
-    int rc = 0;
+    int rc = bytebuf_puts(&text, context[0]) | bytebuf_puts(&text, "(?|");
     for (size_t i = 0; i < count && rc == 0; i++)
         rc = bytebuf_puts(&text, i ? "|(?:" : "(?:") | bytebuf_puts(&text, patterns[i]) |
              bytebuf_puts(&text, ")");
+    if (rc == 0)
+        rc = bytebuf_puts(&text, ")") | bytebuf_puts(&text, context[1]);
     if (rc < 0) {
         bytebuf_release(&text);
         return -2;
@@ -100,14 +104,14 @@ static int compile_pcre(pcre2_code **out, const char *const *patterns, size_t co
 }
 
 int regex_set_new(regex_set **out, const char *const *hs_patterns,
-                  const char *const *pcre_patterns, size_t count, bool caseless, char *why,
-                  size_t why_size)
+                  const char *const *pcre_patterns, const char *const pcre_context[2],
+                  size_t count, bool caseless, char *why, size_t why_size)
 {
     regex_set *set = calloc(1, sizeof *set);
     *out = NULL;
     if (!set)
         return -2;
-    int rc = compile_pcre(&set->pcre, pcre_patterns, count, caseless, why, why_size);
+    int rc = compile_pcre(&set->pcre, pcre_patterns, count, pcre_context, caseless, why, why_size);
     if (rc < 0) {
         free(set);
         return rc;

@@ -77,6 +77,11 @@ tr -cs 'a-z' '\n' <small.txt | awk 'length($0) > 2 { print; print substr($0, 1, 
 check "-o with overlapping words" -o -f words.txt big.txt
 check "-o -w with overlapping words" -o -w -f words.txt big.txt
 check "-o -b -i with overlapping words" -o -b -i -f words.txt small.txt
+# Each pattern's back-references are to its own groups.
+printf 'alal\nbebe\nalbe\nbeal\nx alal y\n' >backrefs.txt
+for opts in "" -c -o -w -x -ow; do
+    check_found "back-references of two patterns $opts" $opts -E -e "'(al)\\1'" -e "'(be)\\1'" backrefs.txt
+done
 # -q wins over -l and -L, which win over -c, in any order.
 for opts in "-l -c" "-c -l" "-q -l" "-l -q" "-L -c" "-c -L" "-l -L" "-L -l" "-c -q"; do
     check "output options $opts" "$opts" gamma small.txt empty.txt
