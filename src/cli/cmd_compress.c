@@ -50,19 +50,53 @@ static bool parse_count(const char *text, unsigned max, unsigned *out)
 }
 
 /*
- * Takes the -LEVEL arguments (-1 to -22, as zstd writes them) out of argv,
- * up to a "--", so that getopt sees the rest.  Returns the new argc, or -1
- * (after a message) for a level out of range.
+ * Whether the option word arg leaves its value to the next word, as getopt
+ * reads it: a cluster of short options that ends with one of with_value
+ * (after such a letter, the rest of the cluster is its value), or a long
+ * option (or an abbreviation of one) that requires a value, without "=".
  */
-static int take_levels(int argc, char **argv, int *level)
+static bool value_in_next_word(const char *arg, const char *with_value,
+                               const struct option *long_options)
+{
+    if (arg[0] != '-' || arg[1] == '\0')
+        return false;
+    if (arg[1] == '-') {
+        if (strchr(arg, '='))
+            return false;
+        for (const struct option *o = long_options; o->name; o++)
+            if (strncmp(o->name, arg + 2, strlen(arg + 2)) == 0 && o->has_arg == required_argument)
+                return true;
+        return false;
+    }
+    for (const char *c = arg + 1; *c; c++)
+        if (strchr(with_value, *c))
+            return c[1] == '\0';
+    return false;
+}
+
+/*
+ * Takes the -LEVEL arguments (-1 to -22, as zstd writes them) out of argv,
+ * up to a "--", so that getopt sees the rest; the value of an option is
+ * left alone ("-o -3" names the output -3).  with_value and long_options
+ * are getopt's.  Returns the new argc, or -1 (after a message) for a level
+ * out of range.
+ */
+static int take_levels(int argc, char **argv, const char *with_value,
+                       const struct option *long_options, int *level)
 {
     int kept = 1;
-    bool options = true;
+    bool options = true, value_next = false;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         unsigned n;
+        if (value_next) {
+            argv[kept++] = argv[i];
+            value_next = false;
+            continue;
+        }
         if (strcmp(arg, "--") == 0)
             options = false;
+        value_next = options && value_in_next_word(arg, with_value, long_options);
         if (options && arg[0] == '-' && arg[1] >= '0' && arg[1] <= '9') {
             if (!parse_count(arg + 1, 22, &n) || n == 0) {
                 cli_usage_error("compress", "invalid level '%s' (-1 to -22)", arg);
@@ -125,7 +159,7 @@ int cmd_compress(int argc, char **argv)
                        .refuse_terminal = true, .make = make_compressor, .ctx = &job};
     cli_engine_settings settings;
     cli_engine_settings_init(&settings);
-    argc = take_levels(argc, argv, &opts->level);
+    argc = take_levels(argc, argv, "To", long_options, &opts->level);
     if (argc < 0)
         return CLI_ERROR;
     opterr = 0;

@@ -93,6 +93,19 @@ expect_status "-o with two inputs" 2 "$MMSCAN" compress one text -o x.zst
 expect_stderr_line "-o with two inputs" "-o takes one input"
 expect_status "bad level" 2 "$MMSCAN" compress -23 text
 expect_stderr_line "bad level" "invalid level '-23'"
+# An option's value that looks like a level is the value: "-o -3" names
+# the output -3 (taken as a level, it left -o to name the input, and
+# standard input, compressed, replaced the input).
+cp text keep.txt
+"$MMSCAN" compress -f -o -3 keep.txt </dev/null || fail "-o -3: exit status $?"
+cmp -s keep.txt text || fail "-o -3: the input changed"
+zstd -dc -- -3 | cmp -s - text || fail "-o -3: the output -3 is not the input compressed"
+"$MMSCAN" compress -cT 2 -3 keep.txt | zstd -dc | cmp -s - text || fail "-cT 2 -3: not the input"
+expect_status "-T -1" 2 "$MMSCAN" compress -T -1 -c keep.txt
+expect_stderr_line "-T -1" "invalid thread count '-1'"
+expect_status "--threads -1" 2 "$MMSCAN" compress --threads -1 -c keep.txt
+expect_stderr_line "--threads -1" "invalid thread count '-1'"
+rm -f -- -3 keep.txt
 SHM=mmscan-zstd-test-$$
 "$MMSCAN" gen --size 1K "shm:$SHM" >/dev/null
 expect_status "shm: input, no output name" 2 "$MMSCAN" compress "shm:$SHM"
