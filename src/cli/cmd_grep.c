@@ -231,9 +231,10 @@ static int parse_max_count(const char *arg, uint64_t *out)
     char *end;
     errno = 0;
     long long n = strtoll(arg, &end, 10);
-    if (*arg == 0 || *end || errno)
+    if (*arg == 0 || *end || (errno && errno != ERANGE))
         return cli_usage_error("grep", "invalid max count '%s'", arg);
-    *out = n < 0 ? MMS_GREP_UNLIMITED : (uint64_t)n; /* as grep: negative is no limit */
+    /* As grep: negative is no limit, and so is one too large to hold. */
+    *out = n < 0 || errno == ERANGE ? MMS_GREP_UNLIMITED : (uint64_t)n;
     return CLI_OK;
 }
 

@@ -77,6 +77,10 @@ tr -cs 'a-z' '\n' <small.txt | awk 'length($0) > 2 { print; print substr($0, 1, 
 check "-o with overlapping words" -o -f words.txt big.txt
 check "-o -w with overlapping words" -o -w -f words.txt big.txt
 check "-o -b -i with overlapping words" -o -b -i -f words.txt small.txt
+# A count too large to hold is no limit, as in grep.
+check "-m 2^63" -m 9223372036854775808 -c alpha small.txt
+check "-m 10^23" -m 99999999999999999999999 -n alpha small.txt
+check "-m -10^23" -m -99999999999999999999999 -c alpha small.txt
 # Each pattern's back-references are to its own groups.
 printf 'alal\nbebe\nalbe\nbeal\nx alal y\n' >backrefs.txt
 for opts in "" -c -o -w -x -ow; do
