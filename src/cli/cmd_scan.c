@@ -69,6 +69,7 @@ typedef struct scan_settings {
     int syntax_option;        /* -E or -F, or 0 */
     unsigned search_flags;
     bool decompressing;       /* --zstd: wc widths as for a pipe */
+    bool stdin_unnamed;       /* no FILE and no list: wc prints no name for stdin */
 } scan_settings;
 
 /* The processors of one file's scan. */
@@ -149,7 +150,7 @@ static void print_text(const scan_settings *s, const scan_procs *p, const char *
         mms_wc_counts counts;
         mms_wc_get_counts(p->wc, &counts);
         wc_print_counts(out, &counts, &all, wc_number_width(files, 1, &all, s->decompressing),
-                        is_stdin ? NULL : path);
+                        is_stdin && s->stdin_unnamed ? NULL : path);
     }
     for (size_t i = 0; i < s->nhashes; i++) {
         mms_hash_digest digest;
@@ -315,6 +316,7 @@ int cmd_scan(int argc, char **argv)
     if (s.npatterns == 0 && (s.syntax_option || s.search_flags))
         return cli_usage_error("scan", "-E, -F and -i are for --grep patterns: give --grep");
     s.decompressing = engine.decompress != MMS_DECOMPRESS_NONE;
+    s.stdin_unnamed = optind == argc && !s.batch.files_from;
     int status = compile_patterns(&s);
     if (status == CLI_OK)
         status = batch_run("scan", &engine, &s.batch, argv + optind, argc - optind, scan_one, &s);

@@ -77,6 +77,8 @@ same_output "--jobs 3" "$MMSCAN scan --jobs 3 --wc --hash xxh3 text.txt random.b
     "$MMSCAN scan --wc --hash xxh3 text.txt random.bin empty nonl.txt"
 same_output "stdin" "cat text.txt | $MMSCAN scan --wc --hash xxh64 --grep delta" \
     "cat text.txt | wc; cat text.txt | xxhsum; cat text.txt | grep -H -c delta"
+same_output "stdin named -" "cat text.txt | $MMSCAN scan --wc --hash xxh64 --grep delta -" \
+    "cat text.txt | wc -; cat text.txt | xxhsum -; cat text.txt | grep -H -c delta -"
 
 # Errors.
 "$MMSCAN" scan --wc text.txt missing nonl.txt >out.txt 2>err.txt
