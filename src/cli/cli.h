@@ -60,14 +60,21 @@ void cli_json_string(FILE *out, const char *text);
 
 /* ---- pattern lists (pattern_list.c) ---- */
 
-/* Appends the patterns of text[0 .. len) to (*patterns)[0 .. *count), each
- * a copy: as in grep, a newline separates patterns (a final one is
- * followed by an empty pattern), and text without one is one pattern (the
- * empty text too).  false when out of memory. */
-bool cli_add_patterns(char ***patterns, size_t *count, const char *text, size_t len);
+/* Patterns as grep takes them: bytes, a NUL byte among them too. */
+typedef struct cli_patterns {
+    char **texts;     /* each a copy, NUL-terminated besides */
+    size_t *lengths;
+    size_t count;
+} cli_patterns;
 
-/* Frees what cli_add_patterns() made. */
-void cli_free_patterns(char **patterns, size_t count);
+/* Appends the patterns of text[0 .. len) to p: as in grep, a newline
+ * separates patterns (a final one is followed by an empty pattern), and
+ * text without one is one pattern (the empty text too).  false when out of
+ * memory. */
+bool cli_add_patterns(cli_patterns *p, const char *text, size_t len);
+
+/* Frees what cli_add_patterns() made, and empties p. */
+void cli_free_patterns(cli_patterns *p);
 
 /* ---- the options every scanning command takes (engine_options.c) ---- */
 

@@ -63,8 +63,7 @@ enum { OPT_OFFSETS = CLI_OPT_FIRST_FREE, OPT_JSON };
 /* What the user asked for. */
 typedef struct grep_settings {
     mms_search_spec spec;
-    char **patterns;       /* what -e, -f and PATTERN gave, split at newlines */
-    size_t npatterns;
+    cli_patterns patterns; /* what -e, -f and PATTERN gave, split at newlines */
     /* Later ones in this order win over earlier ones, whatever the order
      * of the options, as in GNU grep (-l beats -c, -q beats -l). */
     enum { SHOW_LINES, SHOW_OFFSETS, SHOW_COUNT, SHOW_FILES_WITH, SHOW_FILES_WITHOUT,
@@ -86,7 +85,7 @@ typedef struct output_context {
 
 static int add_patterns(grep_settings *s, const char *text, size_t len)
 {
-    if (cli_add_patterns(&s->patterns, &s->npatterns, text, len))
+    if (cli_add_patterns(&s->patterns, text, len))
         return CLI_OK;
     cli_error("grep", "out of memory");
     return CLI_ERROR;
@@ -345,7 +344,7 @@ int cmd_grep(int argc, char **argv)
         /* As grep: -m 0 selects no line, so no file is read (nor the
          * patterns compiled), unless -L is to name the files. */
         status = CLI_FAIL;
-    } else if (status == CLI_OK && s.npatterns == 0 && !s.invert) {
+    } else if (status == CLI_OK && s.patterns.count == 0 && !s.invert) {
         /* As grep: no pattern selects no line, no file is read, and -L
          * names every file. */
         int nfiles;
@@ -355,8 +354,9 @@ int cmd_grep(int argc, char **argv)
         status = CLI_FAIL;
     } else if (status == CLI_OK) {
         mms_error err;
-        s.spec.patterns = (const char *const *)s.patterns;
-        s.spec.count = s.npatterns;
+        s.spec.patterns = (const char *const *)s.patterns.texts;
+        s.spec.lengths = s.patterns.lengths;
+        s.spec.count = s.patterns.count;
         if (mms_pattern_new(&pattern, &s.spec, &err) < 0) {
             cli_error("grep", "%s", err.message);
             status = CLI_ERROR;
@@ -385,6 +385,6 @@ int cmd_grep(int argc, char **argv)
     }
     mms_engine_free(engine);
     mms_pattern_free(pattern);
-    cli_free_patterns(s.patterns, s.npatterns);
+    cli_free_patterns(&s.patterns);
     return status;
 }

@@ -256,13 +256,13 @@ static int compile_patterns(scan_settings *s)
 {
     int status = CLI_OK;
     for (size_t i = 0; status == CLI_OK && i < s->npatterns; i++) {
-        char **split = NULL;
-        size_t nsplit = 0;
-        if (!cli_add_patterns(&split, &nsplit, s->patterns[i], strlen(s->patterns[i]))) {
+        cli_patterns split = {0};
+        if (!cli_add_patterns(&split, s->patterns[i], strlen(s->patterns[i]))) {
             cli_error("scan", "out of memory");
             status = CLI_ERROR;
         } else {
-            mms_search_spec spec = {.patterns = (const char *const *)split, .count = nsplit,
+            mms_search_spec spec = {.patterns = (const char *const *)split.texts,
+                                    .lengths = split.lengths, .count = split.count,
                                     .syntax = s->syntax, .flags = s->search_flags};
             mms_error err;
             if (mms_pattern_new(&s->compiled[i], &spec, &err) < 0) {
@@ -270,7 +270,7 @@ static int compile_patterns(scan_settings *s)
                 status = CLI_ERROR;
             }
         }
-        cli_free_patterns(split, nsplit);
+        cli_free_patterns(&split);
     }
     return status;
 }

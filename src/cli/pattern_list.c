@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool cli_add_patterns(char ***patterns, size_t *count, const char *text, size_t len)
+bool cli_add_patterns(cli_patterns *p, const char *text, size_t len)
 {
     /* As grep: a newline separates patterns, so a text that ends with one
      * ends with an empty pattern (which matches every line). */
@@ -13,25 +13,30 @@ bool cli_add_patterns(char ***patterns, size_t *count, const char *text, size_t 
     for (;;) {
         const char *nl = memchr(text, '\n', (size_t)(end - text));
         size_t n = nl ? (size_t)(nl - text) : (size_t)(end - text);
-        char **grown = realloc(*patterns, (*count + 1) * sizeof *grown);
-        if (!grown)
-            return false;
-        *patterns = grown;
-        char *copy = malloc(n + 1);
+        char **texts = realloc(p->texts, (p->count + 1) * sizeof *texts);
+        if (texts)
+            p->texts = texts;
+        size_t *lengths = realloc(p->lengths, (p->count + 1) * sizeof *lengths);
+        if (lengths)
+            p->lengths = lengths;
+        char *copy = texts && lengths ? malloc(n + 1) : NULL;
         if (!copy)
             return false;
         memcpy(copy, text, n);
         copy[n] = 0;
-        (*patterns)[(*count)++] = copy;
+        p->texts[p->count] = copy;
+        p->lengths[p->count++] = n;
         if (!nl)
             return true;
         text = nl + 1;
     }
 }
 
-void cli_free_patterns(char **patterns, size_t count)
+void cli_free_patterns(cli_patterns *p)
 {
-    for (size_t i = 0; i < count; i++)
-        free(patterns[i]);
-    free(patterns);
+    for (size_t i = 0; i < p->count; i++)
+        free(p->texts[i]);
+    free(p->texts);
+    free(p->lengths);
+    *p = (cli_patterns){0};
 }

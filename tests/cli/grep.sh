@@ -77,6 +77,16 @@ tr -cs 'a-z' '\n' <small.txt | awk 'length($0) > 2 { print; print substr($0, 1, 
 check "-o with overlapping words" -o -f words.txt big.txt
 check "-o -w with overlapping words" -o -w -f words.txt big.txt
 check "-o -b -i with overlapping words" -o -b -i -f words.txt small.txt
+# A NUL byte in a pattern file is a byte of the pattern, not its end.
+printf '\000alpha\n' >nul-first.txt
+printf 'alpha\000x\n' >nul-inside.txt
+printf 'bin\000ary\n' >nul-match.txt
+for f in nul-first.txt nul-inside.txt; do
+    check "NUL in a pattern ($f)" -c -f $f small.txt
+    check "NUL in a fixed string ($f)" -c -F -f $f small.txt
+done
+check_found "NUL in a pattern that matches" -a -c -f nul-match.txt nul.bin
+check_found "NUL in a fixed string that matches" -a -o -F -f nul-match.txt nul.bin
 # A count too large to hold is no limit, as in grep.
 check "-m 2^63" -m 9223372036854775808 -c alpha small.txt
 check "-m 10^23" -m 99999999999999999999999 -n alpha small.txt
