@@ -553,7 +553,9 @@ typedef struct mms_search_spec {
  * number of threads may share one.
  *
  * Regular expressions are compiled by Hyperscan when it accepts them all,
- * otherwise (back-references, look-around) by PCRE2 with its JIT; a literal
+ * otherwise (back-references, look-around) by PCRE2 with its JIT, and by
+ * PCRE2 too for telling where matches are (a set too large for PCRE2 but
+ * not for Hyperscan selects lines only: see mms_search_new()); a literal
  * that every match must contain is searched for first, with vector
  * instructions, and the regular expression engine only confirms the lines
  * around it.
@@ -602,7 +604,10 @@ typedef int (*mms_match_fn)(void *ctx, const mms_match *match);
  * and no match spans a newline.  text is the match.
  * @param pattern   compiled patterns; must outlive the processor
  * @param on_match  required
- * @return 0, MMS_EINVAL (NULL pattern or callback) or MMS_ENOMEM.
+ * @return 0, MMS_EINVAL (NULL pattern or callback, or patterns that can
+ *         select lines but not say where they match: a set too large for
+ *         PCRE2, which Hyperscan alone runs; err->message says so) or
+ *         MMS_ENOMEM.
  */
 MMS_API int mms_search_new(mms_processor **out, const mms_pattern *pattern,
                            mms_match_fn on_match, void *ctx, mms_error *err);
@@ -671,7 +676,9 @@ typedef struct mms_grep_result {
  * @param pattern  compiled patterns; must outlive the processor
  * @param options  settings (copied)
  * @param on_line  required unless options->output is MMS_GREP_COUNT
- * @return 0, MMS_EINVAL or MMS_ENOMEM.
+ * @return 0, MMS_EINVAL (bad options, or MMS_GREP_MATCHES with patterns
+ *         that can select lines but not say where they match, as
+ *         mms_search_new()) or MMS_ENOMEM.
  */
 MMS_API int mms_grep_new(mms_processor **out, const mms_pattern *pattern,
                          const mms_grep_options *options, mms_match_fn on_line, void *ctx,

@@ -211,6 +211,11 @@ bool pattern_find_line(pattern_worker *worker, const unsigned char *buf, size_t 
     return false;
 }
 
+const char *pattern_locate_refusal(const mms_pattern *pattern)
+{
+    return pattern->literal_is_pattern ? NULL : regex_set_locate_refusal(pattern->regex);
+}
+
 bool pattern_next_match(pattern_worker *worker, const unsigned char *line, size_t len, size_t pos,
                         size_t *start, size_t *end)
 {

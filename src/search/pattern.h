@@ -24,6 +24,9 @@ void pattern_worker_free(pattern_worker *worker);
 bool pattern_find_line(pattern_worker *worker, const unsigned char *buf, size_t len, size_t from,
                        size_t *hit);
 
+/* NULL when pattern_next_match() can run on pattern; otherwise why not. */
+const char *pattern_locate_refusal(const mms_pattern *pattern);
+
 /*
  * In one line line[0 .. len) (no newline): the leftmost match that starts
  * at or after pos and, of those, the longest: [*start, *end).

@@ -33,7 +33,9 @@
 struct regex_set {
     hs_database_t *hs; /* NULL when Hyperscan refused a pattern */
     hs_database_t *hs_stream; /* the same, for lines given in pieces */
-    pcre2_code *pcre;  /* every pattern, as one alternation */
+    pcre2_code *pcre;  /* every pattern, as one alternation; NULL when
+                          PCRE2 refused the set and Hyperscan took it */
+    char pcre_refusal[160]; /* why PCRE2 refused it */
 };
 
 struct regex_worker {
@@ -111,14 +113,22 @@ int regex_set_new(regex_set **out, const char *const *hs_patterns,
     *out = NULL;
     if (!set)
         return -2;
-    int rc = compile_pcre(&set->pcre, pcre_patterns, count, pcre_context, caseless, why, why_size);
-    if (rc < 0) {
+    int rc = compile_pcre(&set->pcre, pcre_patterns, count, pcre_context, caseless,
+                          set->pcre_refusal, sizeof set->pcre_refusal);
+    if (rc == -2) {
         free(set);
         return rc;
     }
     set->hs = compile_hyperscan(hs_patterns, count, caseless, HS_MODE_BLOCK);
     if (set->hs)
         set->hs_stream = compile_hyperscan(hs_patterns, count, caseless, HS_MODE_STREAM);
+    /* A set too large for PCRE2 (thousands of strings) can still select
+     * lines through Hyperscan; only where its matches are has no engine. */
+    if (!set->pcre && !(set->hs && set->hs_stream)) {
+        snprintf(why, why_size, "%s", set->pcre_refusal);
+        regex_set_free(set);
+        return -1;
+    }
     *out = set;
     return 0;
 }
@@ -138,16 +148,23 @@ bool regex_set_uses_hyperscan(const regex_set *set)
     return set->hs != NULL;
 }
 
+const char *regex_set_locate_refusal(const regex_set *set)
+{
+    return set->pcre ? NULL : set->pcre_refusal;
+}
+
 regex_worker *regex_worker_new(const regex_set *set)
 {
     regex_worker *worker = calloc(1, sizeof *worker);
     if (!worker)
         return NULL;
     worker->set = set;
-    worker->match = pcre2_match_data_create_from_pattern(set->pcre, NULL);
-    worker->dfa_workspace = malloc(DFA_WORKSPACE * sizeof *worker->dfa_workspace);
-    worker->dfa_workspace_size = DFA_WORKSPACE;
-    if (!worker->match || !worker->dfa_workspace ||
+    if (set->pcre) {
+        worker->match = pcre2_match_data_create_from_pattern(set->pcre, NULL);
+        worker->dfa_workspace = malloc(DFA_WORKSPACE * sizeof *worker->dfa_workspace);
+        worker->dfa_workspace_size = DFA_WORKSPACE;
+    }
+    if ((set->pcre && (!worker->match || !worker->dfa_workspace)) ||
         (set->hs && hs_alloc_scratch(set->hs, &worker->scratch) != HS_SUCCESS) ||
         (set->hs_stream && hs_alloc_scratch(set->hs_stream, &worker->scratch) != HS_SUCCESS)) {
         regex_worker_free(worker);

@@ -31,6 +31,10 @@ void regex_set_free(regex_set *set);
 /* Whether Hyperscan runs the set (otherwise PCRE2 does). */
 bool regex_set_uses_hyperscan(const regex_set *set);
 
+/* NULL when regex_next_match() can run on the set; otherwise why not (PCRE2
+ * refused the set, too large, and Hyperscan only selects lines). */
+const char *regex_set_locate_refusal(const regex_set *set);
+
 regex_worker *regex_worker_new(const regex_set *set);
 void regex_worker_free(regex_worker *worker);
 

@@ -87,6 +87,16 @@ for f in nul-first.txt nul-inside.txt; do
 done
 check_found "NUL in a pattern that matches" -a -c -f nul-match.txt nul.bin
 check_found "NUL in a fixed string that matches" -a -o -F -f nul-match.txt nul.bin
+# Thousands of strings, too many for PCRE2 as one expression: Hyperscan
+# selects the lines; where they match (-o) cannot be told, an error.
+seq -f 'w%g' 4000 >strings4k.txt
+{ seq -f 'w%g' 1 3000; echo 'no match'; seq -f 'x w%g y' 3990 4010; } >text4k.txt
+for opts in -c -v -l "-w -c" "-x -c" "-i -c" -n; do
+    check_found "4000 strings $opts" -F $opts -f strings4k.txt text4k.txt
+done
+check_found "4000 patterns -c" -c -f strings4k.txt text4k.txt
+expect_status "4000 strings -o" 2 "$MMSCAN" grep -F -o -f strings4k.txt text4k.txt
+expect_stderr_line "4000 strings -o" "these patterns can select lines but not say where they match"
 # A count too large to hold is no limit, as in grep.
 check "-m 2^63" -m 9223372036854775808 -c alpha small.txt
 check "-m 10^23" -m 99999999999999999999999 -n alpha small.txt
