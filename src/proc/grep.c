@@ -134,7 +134,7 @@ int mms_grep_new(mms_processor **out, const mms_pattern *pattern, const mms_grep
         (!on_line && options->output != MMS_GREP_COUNT))
         return mms_error_set(err, MMS_EINVAL, 0, "invalid grep options");
     const char *refusal = pattern_locate_refusal(pattern);
-    if (options->output == MMS_GREP_MATCHES && refusal)
+    if (options->output == MMS_GREP_MATCHES && !options->invert && refusal)
         return mms_error_set(err, MMS_EINVAL, 0,
                              "these patterns can select lines but not say where they match "
                              "(PCRE2: %s)", refusal);

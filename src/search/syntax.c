@@ -35,6 +35,13 @@ static void emit(translator *t, const char *text)
         t->oom = true;
 }
 
+/* Whether byte c is one of set (a NUL byte of a pattern never is: strchr()
+ * would find set's own terminator). */
+static bool is_one_of(unsigned char c, const char *set)
+{
+    return c != 0 && strchr(set, c) != NULL;
+}
+
 /* A byte that stands for itself. */
 static void emit_literal(translator *t, unsigned char c)
 {
@@ -64,7 +71,7 @@ static int translate_bracket(translator *t)
     bool first = true;
     while (t->p < t->end && (first || *t->p != ']')) {
         unsigned char c = *t->p;
-        if (c == '[' && t->p + 1 < t->end && strchr(":=.", t->p[1])) {
+        if (c == '[' && t->p + 1 < t->end && is_one_of(t->p[1], ":=.")) {
             /* [:class:], [=c=], [.c.]: copied as they are. */
             const unsigned char *close = t->p + 2;
             while (close + 1 < t->end && !(close[0] == t->p[1] && close[1] == ']'))
@@ -217,7 +224,7 @@ static int atom_done(translator *t)
 /* Whether a '$' just read ends a BASIC expression (end, "\)" or "\|"). */
 static bool at_basic_end(const translator *t)
 {
-    return t->p == t->end || (t->end - t->p >= 2 && t->p[0] == '\\' && strchr(")|", t->p[1]));
+    return t->p == t->end || (t->end - t->p >= 2 && t->p[0] == '\\' && is_one_of(t->p[1], ")|"));
 }
 
 static int translate_regex(translator *t)
@@ -230,14 +237,14 @@ static int translate_regex(translator *t)
             if (t->p >= t->end)
                 return fail(t, "trailing backslash (\\)");
             unsigned char d = *t->p++;
-            if (basic && strchr("(){}|+?", d))
+            if (basic && is_one_of(d, "(){}|+?"))
                 rc = translate_operator(t, d);
             else
             {
                 translate_escape(t, d);
                 rc = atom_done(t);
             }
-        } else if (c == '*' || (!basic && strchr("(){}|+?", c))) {
+        } else if (c == '*' || (!basic && is_one_of(c, "(){}|+?"))) {
             rc = translate_operator(t, c);
         } else if (c == '^' && (!basic || t->at_start)) {
             emit(t, "^"); /* what follows is still at the start: "^*" */
@@ -341,7 +348,7 @@ static atom_kind read_atom(const unsigned char **p, const unsigned char *end, un
     *p = q + 1;
     if (*q == '^' || *q == '$')
         return ATOM_EMPTY;
-    if (*q == '.' || strchr("*+?{|)", *q))
+    if (*q == '.' || is_one_of(*q, "*+?{|)"))
         return ATOM_OTHER;
     *byte = *q;
     return ATOM_BYTE;
@@ -353,7 +360,7 @@ static unsigned long read_quantifier(const unsigned char **p, const unsigned cha
 {
     const unsigned char *q = *p;
     unsigned long minimum = 1;
-    *any = q < end && strchr("*+?{", *q);
+    *any = q < end && is_one_of(*q, "*+?{");
     if (!*any)
         return 1;
     if (*q == '{') {

@@ -87,6 +87,17 @@ for f in nul-first.txt nul-inside.txt; do
 done
 check_found "NUL in a pattern that matches" -a -c -f nul-match.txt nul.bin
 check_found "NUL in a fixed string that matches" -a -o -F -f nul-match.txt nul.bin
+# ... and a NUL byte in a regular expression is no operator.
+printf 'a\000b\nab\na\000\000b\nzz\n' >nul-lines.bin
+printf 'a\000*b\n' >nul-star.txt
+printf 'a\000\n' >nul-end.txt
+printf '[[\000]\n' >nul-bracket.txt
+printf 'a\\\000\n' >nul-escaped.txt
+for f in nul-star.txt nul-end.txt nul-bracket.txt nul-escaped.txt; do
+    check_found "NUL in an ERE ($f)" -a -c -E -f $f nul-lines.bin
+    check_found "NUL in a BRE ($f)" -a -c -G -f $f nul-lines.bin
+done
+check_found "NUL in an ERE, -o" -a -o -E -f nul-star.txt nul-lines.bin
 # Thousands of strings, too many for PCRE2 as one expression: Hyperscan
 # selects the lines; where they match (-o) cannot be told, an error.
 seq -f 'w%g' 4000 >strings4k.txt
@@ -97,6 +108,7 @@ done
 check_found "4000 patterns -c" -c -f strings4k.txt text4k.txt
 expect_status "4000 strings -o" 2 "$MMSCAN" grep -F -o -f strings4k.txt text4k.txt
 expect_stderr_line "4000 strings -o" "these patterns can select lines but not say where they match"
+check "4000 strings -v -o (no match is asked where)" -F -v -o -f strings4k.txt text4k.txt
 # A count too large to hold is no limit, as in grep.
 check "-m 2^63" -m 9223372036854775808 -c alpha small.txt
 check "-m 10^23" -m 99999999999999999999999 -n alpha small.txt
