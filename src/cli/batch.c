@@ -77,6 +77,7 @@ typedef struct result {
     size_t messages_len;
     int status;
     mms_error err; /* when status is CLI_ERROR */
+    bool done;     /* under --jobs: its slot holds it, to print */
 } result;
 
 typedef struct batch {
@@ -156,7 +157,7 @@ typedef struct jobs {
     bool list_failed;          /* the list could not be read to its end */
     pthread_mutex_t lock;      /* guards the rest */
     pthread_cond_t changed;    /* a result is done or printed, or the names ran out */
-    result *slots[MAX_AHEAD];  /* the i-th input's result at i % MAX_AHEAD, once done */
+    result *slots;             /* MAX_AHEAD: the i-th input's result at i % MAX_AHEAD */
     size_t claimed;            /* names the jobs set out to take */
     size_t printed;            /* results printed */
     bool stop;                 /* stdout failed: scan no more */
@@ -209,16 +210,9 @@ static void *job_main(void *arg)
             pthread_mutex_unlock(&j->lock);
             return NULL;
         }
-        result *r = calloc(1, sizeof *r);
-        if (r) {
-            r->name = name;
-            scan_to_buffer(j->b, self->engine, r);
-        } else {
-            /* No room to say more than that: the name goes with it. */
-            static result no_memory = {.name = NULL};
-            r = &no_memory;
-            free(name);
-        }
+        result r = {.name = name};
+        scan_to_buffer(j->b, self->engine, &r);
+        r.done = true;
         pthread_mutex_lock(&j->lock);
         j->slots[i % MAX_AHEAD] = r;
         pthread_cond_broadcast(&j->changed);
@@ -236,21 +230,16 @@ static int print_in_order(jobs *j)
         j->printed = i;
         j->stop = ferror(stdout) != 0;
         pthread_cond_broadcast(&j->changed);
-        while (!j->slots[i % MAX_AHEAD] && !(j->ended && i >= j->total))
+        result *slot = &j->slots[i % MAX_AHEAD];
+        while (!slot->done && !(j->ended && i >= j->total))
             pthread_cond_wait(&j->changed, &j->lock);
-        result *r = j->slots[i % MAX_AHEAD];
-        j->slots[i % MAX_AHEAD] = NULL;
+        result r = *slot;
+        *slot = (result){0};
         pthread_mutex_unlock(&j->lock);
-        if (!r)
+        if (!r.done)
             return status;
-        if (!r->name) {
-            cli_error(j->b->cmd, "out of memory");
+        if (print_result(j->b, &r) != CLI_OK)
             status = CLI_ERROR;
-        } else {
-            if (print_result(j->b, r) != CLI_OK)
-                status = CLI_ERROR;
-            free(r);
-        }
     }
 }
 
@@ -262,13 +251,13 @@ static int run_jobs(const batch *b, const cli_engine_settings *engine_settings, 
     settings.progress = CLI_PROGRESS_NEVER; /* one bar cannot show several files */
     if (settings.threads == 0)
         settings.threads = 1;
-    jobs j = {.b = b, .files = files};
+    jobs j = {.b = b, .files = files, .slots = calloc(MAX_AHEAD, sizeof *j.slots)};
     job *workers = calloc(njobs, sizeof *workers);
     pthread_mutex_init(&j.source, NULL);
     pthread_mutex_init(&j.lock, NULL);
     pthread_cond_init(&j.changed, NULL);
-    int status = workers ? CLI_OK : CLI_ERROR;
-    if (!workers)
+    int status = workers && j.slots ? CLI_OK : CLI_ERROR;
+    if (status != CLI_OK)
         cli_error(b->cmd, "out of memory");
     unsigned started = 0;
     for (; status == CLI_OK && started < njobs; started++) {
@@ -298,6 +287,7 @@ static int run_jobs(const batch *b, const cli_engine_settings *engine_settings, 
     pthread_mutex_destroy(&j.lock);
     pthread_mutex_destroy(&j.source);
     free(workers);
+    free(j.slots);
     return status;
 }
 

@@ -76,6 +76,11 @@ bool cli_add_patterns(cli_patterns *p, const char *text, size_t len);
 /* Frees what cli_add_patterns() made, and empties p. */
 void cli_free_patterns(cli_patterns *p);
 
+/* Applies -G, -E or -F (option) of cmd to *syntax, *given keeping the one
+ * given first (0: none yet): as in grep, two different ones are an error.
+ * Returns CLI_OK, or CLI_ERROR after a message. */
+int cli_set_syntax(const char *cmd, int option, int *given, mms_search_syntax *syntax);
+
 /* ---- the options every scanning command takes (engine_options.c) ---- */
 
 /* getopt_long codes of the shared options (beyond any single character). */

@@ -239,18 +239,6 @@ static int parse_max_count(const char *arg, uint64_t *out)
     return CLI_OK;
 }
 
-/* -G, -E, -F: as grep, two different ones are an error. */
-static int set_syntax(grep_settings *s, int option)
-{
-    if (s->syntax_option && s->syntax_option != option)
-        return cli_usage_error("grep", "conflicting matchers specified");
-    s->syntax_option = option;
-    s->spec.syntax = option == 'F' ? MMS_SEARCH_FIXED
-                     : option == 'E' ? MMS_SEARCH_EXTENDED
-                                     : MMS_SEARCH_BASIC;
-    return CLI_OK;
-}
-
 static int parse_options(int argc, char **argv, grep_settings *s, cli_engine_settings *engine)
 {
     static const struct option long_options[] = {
@@ -286,7 +274,7 @@ static int parse_options(int argc, char **argv, grep_settings *s, cli_engine_set
     while (rc == CLI_OK &&
            (opt = getopt_long(argc, argv, "GEFe:f:iwxvclLoqm:nbHhas", long_options, NULL)) != -1) {
         switch (opt) {
-        case 'G': case 'E': case 'F': rc = set_syntax(s, opt); break;
+        case 'G': case 'E': case 'F': rc = cli_set_syntax("grep", opt, &s->syntax_option, &s->spec.syntax); break;
         case 'e': rc = add_patterns(s, optarg, strlen(optarg)); s->got_pattern = true; break;
         case 'f': rc = read_pattern_file(s, optarg); s->got_pattern = true; break;
         case 'i': s->spec.flags |= MMS_SEARCH_CASELESS; break;

@@ -236,11 +236,7 @@ static int apply_option(int opt, const char *arg, scan_settings *s, cli_engine_s
         return 1;
     case 'E':
     case 'F':
-        if (s->syntax_option && s->syntax_option != opt)
-            return cli_usage_error("scan", "conflicting matchers: -E and -F");
-        s->syntax_option = opt;
-        s->syntax = opt == 'E' ? MMS_SEARCH_EXTENDED : MMS_SEARCH_FIXED;
-        return 1;
+        return cli_set_syntax("scan", opt, &s->syntax_option, &s->syntax) == CLI_OK ? 1 : CLI_ERROR;
     case 'i': s->search_flags |= MMS_SEARCH_CASELESS; return 1;
     default: {
         int handled = batch_option("scan", opt, arg, &s->batch);

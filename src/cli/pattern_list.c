@@ -1,4 +1,4 @@
-/* pattern_list.c - the patterns of grep and scan --grep, split as grep splits them. */
+/* pattern_list.c - the patterns of grep and scan --grep, split and read as grep does. */
 #include "config.h"
 #include "cli/cli.h"
 
@@ -39,4 +39,15 @@ void cli_free_patterns(cli_patterns *p)
     free(p->texts);
     free(p->lengths);
     *p = (cli_patterns){0};
+}
+
+int cli_set_syntax(const char *cmd, int option, int *given, mms_search_syntax *syntax)
+{
+    if (*given && *given != option)
+        return cli_usage_error(cmd, "conflicting matchers: -%c and -%c", *given, option);
+    *given = option;
+    *syntax = option == 'F'   ? MMS_SEARCH_FIXED
+              : option == 'E' ? MMS_SEARCH_EXTENDED
+                              : MMS_SEARCH_BASIC;
+    return CLI_OK;
 }

@@ -109,6 +109,8 @@ check_found "4000 patterns -c" -c -f strings4k.txt text4k.txt
 expect_status "4000 strings -o" 2 "$MMSCAN" grep -F -o -f strings4k.txt text4k.txt
 expect_stderr_line "4000 strings -o" "these patterns can select lines but not say where they match"
 check "4000 strings -v -o (no match is asked where)" -F -v -o -f strings4k.txt text4k.txt
+expect_status "-E and -F" 2 "$MMSCAN" grep -E -F alpha small.txt
+expect_stderr_line "-E and -F" "mmscan: grep: conflicting matchers: -E and -F"
 # A count too large to hold is no limit, as in grep.
 check "-m 2^63" -m 9223372036854775808 -c alpha small.txt
 check "-m 10^23" -m 99999999999999999999999 -n alpha small.txt
