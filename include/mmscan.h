@@ -673,6 +673,14 @@ typedef struct mms_grep_result {
  * returns MMS_PROC_DONE, so the engine reads no more of the input: grep
  * -q, -l, -L and -m stop early.  In a split scan a part stops once it has
  * selected max_lines lines, or once an earlier part has decided.
+ *
+ * PCRE2's backtracking matcher (patterns with back-references or
+ * look-around, and where matches start) has limits: its stack grows as a
+ * match needs, up to 256 MiB a thread, but a line that needs more
+ * backtracking than its match limit allows cannot be decided.  The scan
+ * then fails with MMS_EPROC, err->message naming the byte offset of the
+ * line and the limit; the lines before it have been reported.  The same
+ * holds for mms_search_new().
  * @param pattern  compiled patterns; must outlive the processor
  * @param options  settings (copied)
  * @param on_line  required unless options->output is MMS_GREP_COUNT

@@ -79,18 +79,13 @@ static void *grep_split(const void *self)
     return s;
 }
 
-static int out_of_memory(int rc, mms_error *err)
-{
-    return rc < 0 ? mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory") : 0;
-}
-
 static int grep_chunk(void *self, const mms_chunk *chunk, mms_error *err)
 {
     grep_state *s = self;
     int rc = grep_lines_feed(s->lines, chunk->data + chunk->overlap, chunk->len - chunk->overlap,
                              chunk->offset + chunk->overlap);
     if (rc < 0)
-        return out_of_memory(rc, err);
+        return grep_lines_error(s->lines, rc, err);
     /* Once stopped, this state's later input changes nothing (not even a
      * line in progress: it is never searched), so it needs none. */
     return s->lines->stopped ? MMS_PROC_DONE : 0;
@@ -105,13 +100,13 @@ static void grep_part_end(void *self, bool failed)
 static int grep_merge(void *self, void *part, mms_error *err)
 {
     grep_state *s = self, *p = part;
-    return out_of_memory(grep_lines_join(s->lines, p->lines), err);
+    return grep_lines_error(s->lines, grep_lines_join(s->lines, p->lines), err);
 }
 
 static int grep_finish(void *self, mms_error *err)
 {
     grep_state *s = self;
-    return out_of_memory(grep_lines_end(s->lines), err);
+    return grep_lines_error(s->lines, grep_lines_end(s->lines), err);
 }
 
 static const mms_processor_ops grep_ops = {

@@ -22,6 +22,8 @@
 #include "proc/grep_lines.h"
 #include "proc/wc_scan.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Bytes per slice: about what a core's L2 cache holds. */
@@ -92,6 +94,23 @@ static void stop_output(grep_lines *g)
         part_order_stop(g->order);
 }
 
+/* Nothing more is searched in g: a line could not be kept (MMS_ENOMEM). */
+static void run_out_of_memory(grep_lines *g)
+{
+    g->failure = MMS_ENOMEM;
+    g->stopped = true;
+}
+
+/* Nothing more is searched in g: the pattern's engine gave up on the line
+ * at offset, which may or may not match. */
+static void give_up(grep_lines *g, uint64_t offset)
+{
+    g->failure = MMS_EPROC;
+    g->gave_up_at = offset;
+    snprintf(g->gave_up, sizeof g->gave_up, "%s", pattern_worker_gave_up(g->worker));
+    g->stopped = true;
+}
+
 /* A part that does not report yet, at a point where it may take over. */
 static void check_order(grep_lines *g)
 {
@@ -133,14 +152,18 @@ static void report_line(grep_lines *g, const unsigned char *text, size_t len, ui
         limit_reached = true; /* as grep: the first such line is enough to say so */
     } else if (g->options.output == MMS_GREP_LINES) {
         report(g, text, len, offset);
-    } else if (g->options.output == MMS_GREP_MATCHES) {
+    } else if (g->options.output == MMS_GREP_MATCHES && !g->options.invert) {
+        /* (A line that -v selects holds no match to print.) */
         size_t pos = 0, start, end;
+        int found = 0;
         while (pos <= len && !g->stopped &&
-               pattern_next_match(g->worker, text, len, pos, &start, &end)) {
+               (found = pattern_next_match(g->worker, text, len, pos, &start, &end)) == 1) {
             if (end > start) /* grep -o prints no empty match */
                 report(g, text + start, end - start, offset + start);
             pos = end > start ? end : start + 1;
         }
+        if (found == PATTERN_GAVE_UP)
+            give_up(g, offset);
     }
     if (limit_reached)
         stop_output(g);
@@ -165,7 +188,7 @@ static void keep_line(grep_lines *g, const unsigned char *text, size_t len, uint
     kept_line k = {.offset = offset, .line_number = g->line_number, .length = len,
                    .binary = g->result.binary};
     if (bytebuf_append(&g->kept, &k, sizeof k) < 0 || bytebuf_append(&g->kept, text, len) < 0) {
-        g->out_of_memory = g->stopped = true;
+        run_out_of_memory(g);
         return;
     }
     /* Later lines of this part cannot be reported after max_lines lines
@@ -222,7 +245,9 @@ static void search_lines(grep_lines *g, const unsigned char *buf, size_t len, ui
 {
     bool numbers = g->options.line_numbers;
     size_t pos = 0, hit;
-    while (pos < len && !g->stopped && pattern_find_line(g->worker, buf, len, pos, &hit)) {
+    int found = 0;
+    while (pos < len && !g->stopped &&
+           (found = pattern_find_line(g->worker, buf, len, pos, &hit)) == 1) {
         const unsigned char *nl = memrchr(buf + pos, '\n', hit - pos);
         size_t line_start = nl ? (size_t)(nl - buf) + 1 : pos;
         size_t line_end = (size_t)((const unsigned char *)memchr(buf + hit, '\n', len - hit) - buf);
@@ -236,6 +261,8 @@ static void search_lines(grep_lines *g, const unsigned char *buf, size_t len, ui
         g->line_number++;
         pos = line_end + 1;
     }
+    if (found == PATTERN_GAVE_UP)
+        give_up(g, base + hit);
     if (g->stopped)
         return;
     if (g->options.invert)
@@ -348,7 +375,7 @@ int grep_lines_feed(grep_lines *g, const unsigned char *p, size_t n, uint64_t of
     if (!g->reporting && g->order && !g->stopped)
         check_order(g);
     int rc = g->stopped ? 0 : feed(g, p, n, offset);
-    return g->out_of_memory ? MMS_ENOMEM : rc;
+    return g->failure ? g->failure : rc;
 }
 
 /* g, whose input has no newline so far, continues pred's line in progress. */
@@ -363,7 +390,7 @@ static void continue_line(grep_lines *g, grep_lines *pred)
         pred->streaming = false;
     } else if (pred->carry.len > 0) {
         if (bytebuf_append(&pred->carry, g->carry.data, g->carry.len) < 0) {
-            g->out_of_memory = g->stopped = true;
+            run_out_of_memory(g);
             return;
         }
         bytebuf swap = g->carry;
@@ -386,7 +413,7 @@ static void search_seam(grep_lines *g, grep_lines *pred)
     }
     uint64_t line_offset = pred->carry.len > 0 ? pred->carry_offset : g->head_offset;
     if (bytebuf_append(&pred->carry, g->head.data, g->head.len) < 0) {
-        g->out_of_memory = g->stopped = true;
+        run_out_of_memory(g);
         return;
     }
     search_lines(g, pred->carry.data, pred->carry.len, line_offset);
@@ -446,7 +473,12 @@ int grep_lines_join(grep_lines *g, grep_lines *part)
     g->line_number = part->line_number;
     g->result = part->result;
     g->stopped = part->stopped;
-    return part->out_of_memory || g->out_of_memory ? MMS_ENOMEM : 0;
+    if (!g->failure && part->failure) {
+        g->failure = part->failure;
+        g->gave_up_at = part->gave_up_at;
+        memcpy(g->gave_up, part->gave_up, sizeof g->gave_up);
+    }
+    return g->failure;
 }
 
 int grep_lines_end(grep_lines *g)
@@ -464,5 +496,13 @@ int grep_lines_end(grep_lines *g)
     g->carry.len = 0;
     g->line_number = 0;
     g->stopped = g->options.max_lines == 0;
-    return rc;
+    return g->failure ? g->failure : rc;
+}
+
+int grep_lines_error(const grep_lines *g, int rc, mms_error *err)
+{
+    if (rc == MMS_EPROC)
+        return mms_error_set(err, rc, 0, "gave up on the line at byte %llu (%s)",
+                             (unsigned long long)g->gave_up_at, g->gave_up);
+    return rc < 0 ? mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory") : 0;
 }

@@ -30,7 +30,10 @@ typedef struct grep_lines {
     bytebuf head;
     uint64_t head_offset;
     bool stopped;          /* nothing more to report: -m, a callback, binary */
-    bool out_of_memory;    /* a line could not be kept */
+    int failure;           /* MMS_ENOMEM: a line could not be kept; MMS_EPROC:
+                              the pattern's engine gave up on a line */
+    uint64_t gave_up_at;   /* MMS_EPROC: the input offset of that line */
+    char gave_up[128];     /* MMS_EPROC: why, in the engine's words */
     mms_grep_result result;
     /* A part of a split scan reports only once it is the head of its order
      * (part_order.h); until then it keeps its selected lines (counting, only
@@ -56,7 +59,9 @@ void grep_lines_release(grep_lines *g);
 /* Part g of a split scan gets no more input (see part_order_end()). */
 void grep_lines_end_part(grep_lines *g, bool failed);
 
-/* The new bytes p[0 .. n) at input offset.  Returns 0 or MMS_ENOMEM. */
+/* The new bytes p[0 .. n) at input offset.  Returns 0, MMS_ENOMEM, or
+ * MMS_EPROC when the pattern's engine gave up on a line (see
+ * grep_lines_error()). */
 int grep_lines_feed(grep_lines *g, const unsigned char *p, size_t n, uint64_t offset);
 
 /*
@@ -70,13 +75,17 @@ bool grep_lines_take(void *g, void *pred);
 
 /*
  * Folds part, which covers the input right after g, into g (taking part
- * over first if it has not reported yet): g ends as part ended.  Returns 0
- * or MMS_ENOMEM.
+ * over first if it has not reported yet): g ends as part ended.  Returns as
+ * grep_lines_feed().
  */
 int grep_lines_join(grep_lines *g, grep_lines *part);
 
 /* End of input: the last line may lack its newline.  Then g is ready for
- * another input (results kept).  Returns 0 or MMS_ENOMEM. */
+ * another input (results kept).  Returns as grep_lines_feed(). */
 int grep_lines_end(grep_lines *g);
+
+/* Fills err for rc, what a grep_lines function above returned, and
+ * returns it (0 as it is). */
+int grep_lines_error(const grep_lines *g, int rc, mms_error *err);
 
 #endif

@@ -184,8 +184,8 @@ void pattern_worker_free(pattern_worker *worker)
     free(worker);
 }
 
-bool pattern_find_line(pattern_worker *worker, const unsigned char *buf, size_t len, size_t from,
-                       size_t *hit)
+int pattern_find_line(pattern_worker *worker, const unsigned char *buf, size_t len, size_t from,
+                      size_t *hit)
 {
     const mms_pattern *pattern = worker->pattern;
     if (pattern->literal.len == 0)
@@ -194,21 +194,27 @@ bool pattern_find_line(pattern_worker *worker, const unsigned char *buf, size_t 
         size_t at = from + lit_find(&pattern->literal, &worker->literal_history, buf + from,
                                     len - from);
         if (at >= len)
-            return false;
+            return 0;
         if (pattern->literal_is_pattern) {
             *hit = at;
-            return true;
+            return 1;
         }
         /* Confirm the candidate's line with the regular expression. */
         const unsigned char *nl = memrchr(buf + from, '\n', at - from);
         size_t line_start = nl ? (size_t)(nl - buf) + 1 : from;
         nl = memchr(buf + at, '\n', len - at);
         size_t line_end = nl ? (size_t)(nl - buf) + 1 : len;
-        if (regex_find_line(worker->regex, buf, line_end, line_start, hit))
-            return true;
+        int rc = regex_find_line(worker->regex, buf, line_end, line_start, hit);
+        if (rc != 0)
+            return rc;
         from = line_end;
     }
-    return false;
+    return 0;
+}
+
+const char *pattern_worker_gave_up(const pattern_worker *worker)
+{
+    return regex_worker_gave_up(worker->regex);
 }
 
 const char *pattern_locate_refusal(const mms_pattern *pattern)
@@ -216,18 +222,18 @@ const char *pattern_locate_refusal(const mms_pattern *pattern)
     return pattern->literal_is_pattern ? NULL : regex_set_locate_refusal(pattern->regex);
 }
 
-bool pattern_next_match(pattern_worker *worker, const unsigned char *line, size_t len, size_t pos,
-                        size_t *start, size_t *end)
+int pattern_next_match(pattern_worker *worker, const unsigned char *line, size_t len, size_t pos,
+                       size_t *start, size_t *end)
 {
     const mms_pattern *pattern = worker->pattern;
     if (pattern->literal_is_pattern) {
         size_t at = pos + lit_find(&pattern->literal, &worker->literal_history, line + pos,
                                    len - pos);
         if (at >= len)
-            return false;
+            return 0;
         *start = at;
         *end = at + pattern->literal.len;
-        return true;
+        return 1;
     }
     return regex_next_match(worker->regex, line, len, pos, start, end);
 }

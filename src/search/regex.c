@@ -29,6 +29,13 @@
  * a few hundred patterns does), up to the most it may take. */
 #define DFA_WORKSPACE 4096
 #define DFA_WORKSPACE_MOST ((size_t)1 << 24)
+/* The JIT matcher backtracks on a stack of its own, 32 KiB unless it is
+ * given one: too little for a pattern such as ((a|b)*)\1 on a line of a
+ * few KB.  A worker's stack starts at JIT_STACK_FIRST once the default
+ * falls short and grows fourfold whenever a match needs more, up to the
+ * most it may take (pages are used only as deep as a match goes). */
+#define JIT_STACK_FIRST ((size_t)1 << 20)
+#define JIT_STACK_MOST ((size_t)1 << 28)
 
 struct regex_set {
     hs_database_t *hs; /* NULL when Hyperscan refused a pattern */
@@ -46,6 +53,10 @@ struct regex_worker {
     pcre2_match_data *match;
     int *dfa_workspace;
     size_t dfa_workspace_size; /* in ints */
+    pcre2_match_context *match_context; /* NULL: the default JIT stack */
+    pcre2_jit_stack *jit_stack;
+    size_t jit_stack_size;
+    char gave_up[128];         /* why the last match that failed gave up */
 };
 
 static hs_database_t *compile_hyperscan(const char *const *patterns, size_t count, bool caseless,
@@ -182,7 +193,56 @@ void regex_worker_free(regex_worker *worker)
     hs_free_scratch(worker->scratch);
     pcre2_match_data_free(worker->match);
     free(worker->dfa_workspace);
+    pcre2_jit_stack_free(worker->jit_stack);
+    pcre2_match_context_free(worker->match_context);
     free(worker);
+}
+
+const char *regex_worker_gave_up(const regex_worker *worker)
+{
+    return worker->gave_up;
+}
+
+/* Records why PCRE2 gave up (its error code rc); returns REGEX_GAVE_UP. */
+static int give_up(regex_worker *worker, int rc)
+{
+    unsigned char message[sizeof worker->gave_up - sizeof "PCRE2: " + 1];
+    if (pcre2_get_error_message(rc, message, sizeof message) < 0)
+        snprintf((char *)message, sizeof message, "error %d", rc);
+    snprintf(worker->gave_up, sizeof worker->gave_up, "PCRE2: %s", (const char *)message);
+    return REGEX_GAVE_UP;
+}
+
+/* Gives the JIT matcher a stack four times as large as the one it had (or
+ * the first of its own); false when it may not grow. */
+static bool grow_jit_stack(regex_worker *worker)
+{
+    size_t size = worker->jit_stack ? 4 * worker->jit_stack_size : JIT_STACK_FIRST;
+    if (size > JIT_STACK_MOST)
+        return false;
+    if (!worker->match_context && !(worker->match_context = pcre2_match_context_create(NULL)))
+        return false;
+    pcre2_jit_stack *stack = pcre2_jit_stack_create(size, size, NULL);
+    if (!stack)
+        return false;
+    pcre2_jit_stack_assign(worker->match_context, NULL, stack);
+    pcre2_jit_stack_free(worker->jit_stack);
+    worker->jit_stack = stack;
+    worker->jit_stack_size = size;
+    return true;
+}
+
+/* The backtracking matcher from from on, its stack grown as the match
+ * needs; its return code. */
+static int backtrack_match(regex_worker *worker, const unsigned char *subject, size_t len,
+                           size_t from)
+{
+    int rc;
+    do
+        rc = pcre2_match(worker->set->pcre, subject, len, from, 0, worker->match,
+                         worker->match_context);
+    while (rc == PCRE2_ERROR_JIT_STACKLIMIT && grow_jit_stack(worker));
+    return rc;
 }
 
 typedef struct first_end {
@@ -216,8 +276,24 @@ static size_t run_end(const unsigned char *buf, size_t len, size_t from)
     return end - from > UINT_MAX ? from + UINT_MAX : end;
 }
 
-bool regex_find_line(regex_worker *worker, const unsigned char *buf, size_t len, size_t from,
-                     size_t *hit)
+/* The backtracking matcher's first match in buf[from .. len), as
+ * regex_find_line() answers. */
+static int match_lines(regex_worker *worker, const unsigned char *buf, size_t len, size_t from,
+                       size_t *hit)
+{
+    int rc = backtrack_match(worker, buf, len, from);
+    if (rc == PCRE2_ERROR_NOMATCH)
+        return 0;
+    if (rc < 0) {
+        *hit = from;
+        return give_up(worker, rc);
+    }
+    *hit = pcre2_get_ovector_pointer(worker->match)[0];
+    return *hit < len;
+}
+
+int regex_find_line(regex_worker *worker, const unsigned char *buf, size_t len, size_t from,
+                    size_t *hit)
 {
     if (worker->set->hs) {
         while (from < len) {
@@ -227,17 +303,25 @@ bool regex_find_line(regex_worker *worker, const unsigned char *buf, size_t len,
                     worker->scratch, on_hyperscan_match, &first);
             if (first.found) {
                 *hit = from + first.end;
-                return true;
+                return 1;
             }
             from = end;
         }
-        return false;
+        return 0;
     }
-    int rc = pcre2_match(worker->set->pcre, buf, len, from, 0, worker->match, NULL);
-    if (rc < 0)
-        return false;
-    *hit = pcre2_get_ovector_pointer(worker->match)[0];
-    return *hit < len;
+    int rc = match_lines(worker, buf, len, from, hit);
+    if (rc != REGEX_GAVE_UP)
+        return rc;
+    /* PCRE2 does not say where it gave up: the lines are tried one by one
+     * to find the line.  (Its limits hold for each position it tries, and
+     * no match spans a newline, so the lines before have no match.) */
+    rc = 0;
+    while (rc == 0 && from < len) {
+        size_t end = (size_t)((const unsigned char *)memchr(buf + from, '\n', len - from) - buf) + 1;
+        rc = match_lines(worker, buf, end, from, hit);
+        from = end;
+    }
+    return rc;
 }
 
 /* Doubles the DFA matcher's working space; false when it may not grow. */
@@ -267,8 +351,8 @@ static int dfa_match(regex_worker *worker, const unsigned char *line, size_t len
     return rc;
 }
 
-bool regex_next_match(regex_worker *worker, const unsigned char *line, size_t len, size_t pos,
-                      size_t *start, size_t *end)
+int regex_next_match(regex_worker *worker, const unsigned char *line, size_t len, size_t pos,
+                     size_t *start, size_t *end)
 {
     /* The leftmost start comes from the backtracking matcher (JIT compiled,
      * and skipping the positions where no pattern can start); then the DFA
@@ -276,23 +360,29 @@ bool regex_next_match(regex_worker *worker, const unsigned char *line, size_t le
      * the DFA matcher would try every pattern at every position, slow for
      * a large set.  Where the backtracking matcher gives up (its match
      * limit), the DFA matcher searches on its own. */
-    int rc = pcre2_match(worker->set->pcre, line, len, pos, 0, worker->match, NULL);
+    int rc = backtrack_match(worker, line, len, pos);
     if (rc == PCRE2_ERROR_NOMATCH)
-        return false;
+        return 0;
     const PCRE2_SIZE *ovector = pcre2_get_ovector_pointer(worker->match);
+    int backtrack_rc = rc;
     bool found = rc >= 0;
     size_t leftmost_start = found ? ovector[0] : pos, leftmost_end = found ? ovector[1] : pos;
     rc = dfa_match(worker, line, len, leftmost_start, found ? PCRE2_ANCHORED : 0);
     if (rc >= 0) {
         *start = ovector[0];
         *end = ovector[1];
-        return true;
+        return 1;
     }
-    /* What the DFA matcher lacks (a back-reference), or the most working
-     * space not enough: the backtracking matcher's match, leftmost-first. */
-    *start = leftmost_start;
-    *end = leftmost_end;
-    return found;
+    if (found) {
+        /* What the DFA matcher lacks (a back-reference), or the most
+         * working space not enough: the backtracking matcher's match,
+         * leftmost-first. */
+        *start = leftmost_start;
+        *end = leftmost_end;
+        return 1;
+    }
+    /* The DFA matcher, when it runs the set at all, knows there is none. */
+    return rc == PCRE2_ERROR_NOMATCH ? 0 : give_up(worker, backtrack_rc);
 }
 
 static int on_stream_match(unsigned int id, unsigned long long from, unsigned long long to,

@@ -38,19 +38,28 @@ const char *regex_set_locate_refusal(const regex_set *set);
 regex_worker *regex_worker_new(const regex_set *set);
 void regex_worker_free(regex_worker *worker);
 
+/* What a search returns when PCRE2 gave up on a line (a limit of its
+ * matcher: backtracking, depth, stack or memory): the line may or may
+ * not match.  regex_worker_gave_up() then says why, in a few words. */
+#define REGEX_GAVE_UP (-1)
+const char *regex_worker_gave_up(const regex_worker *worker);
+
 /*
  * Looks for a match in buf[from .. len), where buf holds whole lines, each
- * ending in '\n', and from starts a line.  On success *hit is the offset of
- * a byte (the newline included) of the first line that holds a match.
+ * ending in '\n', and from starts a line.  Returns 1 with *hit the offset
+ * of a byte (the newline included) of the first line that holds a match,
+ * 0 when no line does, or REGEX_GAVE_UP with *hit the start of the line
+ * it gave up on.
  */
-bool regex_find_line(regex_worker *worker, const unsigned char *buf, size_t len, size_t from,
+int regex_find_line(regex_worker *worker, const unsigned char *buf, size_t len, size_t from,
                      size_t *hit);
 
 /*
  * In one line (no newline), the leftmost match that starts at or after pos
- * and, of those that start there, the longest: [*start, *end).
+ * and, of those that start there, the longest: [*start, *end).  Returns 1,
+ * 0 when there is none, or REGEX_GAVE_UP.
  */
-bool regex_next_match(regex_worker *worker, const unsigned char *line, size_t len, size_t pos,
+int regex_next_match(regex_worker *worker, const unsigned char *line, size_t len, size_t pos,
                       size_t *start, size_t *end);
 
 /*

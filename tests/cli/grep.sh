@@ -120,6 +120,28 @@ printf 'alal\nbebe\nalbe\nbeal\nx alal y\n' >backrefs.txt
 for opts in "" -c -o -w -x -ow; do
     check_found "back-references of two patterns $opts" $opts -E -e "'(al)\\1'" -e "'(be)\\1'" backrefs.txt
 done
+# A back-reference on a line of 20 KB: the backtracking matcher's stack
+# grows as the match needs (the line was missed when it ran out).
+awk 'BEGIN { s = ""; for (i = 0; i < 5000; i++) s = s "ab"; print "x"; print s s; print "y" }' >deep.txt
+for opts in -c -n -o -v; do
+    check_found "back-reference on a 20 KB line $opts" $opts -E "'^((a|b)+)\1\$'" deep.txt
+done
+# A line that needs more backtracking than PCRE2 allows: the lines before
+# it are printed, then one error line says which, exit 2 (the line was
+# taken for one without a match).
+printf 'ab\nzz\n%sd\nlast b\n' "$(awk 'BEGIN { while (i++ < 40) printf "a" }')" >limit.txt
+for opts in "" -o; do
+    expect_status "backtracking limit $opts" 2 "$MMSCAN" grep $opts -E '^(a*)*\1[bc]$' limit.txt
+    expect_stderr_line "backtracking limit $opts" \
+        "mmscan: grep: 'limit.txt': gave up on the line at byte 6 (PCRE2: match limit exceeded)"
+    [ "$(cat out.txt)" = ab ] || fail "backtracking limit $opts: printed '$(cat out.txt)', want ab"
+done
+# The same where -o looks for the next match in a line already selected.
+printf 'ab\nzz\nab%sd\n' "$(awk 'BEGIN { while (i++ < 40) printf "a" }')" >limit_o.txt
+expect_status "backtracking limit, next match" 2 "$MMSCAN" grep -o -E '(a*)*\1[bc]' limit_o.txt
+expect_stderr_line "backtracking limit, next match" \
+    "mmscan: grep: 'limit_o.txt': gave up on the line at byte 6 (PCRE2: match limit exceeded)"
+[ "$(cat out.txt)" = "$(printf 'ab\nab')" ] || fail "backtracking limit, next match: printed '$(cat out.txt)'"
 # -q wins over -l and -L, which win over -c, in any order.
 for opts in "-l -c" "-c -l" "-q -l" "-l -q" "-L -c" "-c -L" "-l -L" "-L -l" "-c -q"; do
     check "output options $opts" "$opts" gamma small.txt empty.txt
