@@ -193,6 +193,30 @@ static void print_result(const output_context *out, const mms_grep_result *resul
     }
 }
 
+/* The processor that searches an input for what s asks, printing to out. */
+static int new_processor(mms_processor **proc, const mms_pattern *pattern, const grep_settings *s,
+                         output_context *out, mms_error *err)
+{
+    mms_grep_options options = grep_options(s);
+    return s->show == SHOW_OFFSETS ? mms_search_new(proc, pattern, print_offset, out, err)
+                                   : mms_grep_new(proc, pattern, &options, print_line, out, err);
+}
+
+/* Whether the patterns can do what s asks (a set that only selects lines
+ * cannot say where it matches): refused once, before any input is read. */
+static bool patterns_serve(const mms_pattern *pattern, const grep_settings *s)
+{
+    output_context out = {.settings = s};
+    mms_processor *proc;
+    mms_error err;
+    if (new_processor(&proc, pattern, s, &out, &err) < 0) {
+        cli_error("grep", "%s", err.message);
+        return false;
+    }
+    mms_processor_free(proc);
+    return true;
+}
+
 /* Searches one input and prints what it asks for; returns the number of
  * selected lines, or -1 after reporting an error. */
 static int64_t grep_input(mms_engine *engine, const mms_pattern *pattern, const grep_settings *s,
@@ -200,12 +224,9 @@ static int64_t grep_input(mms_engine *engine, const mms_pattern *pattern, const 
 {
     const char *name = strcmp(path, "-") == 0 ? "(standard input)" : path;
     output_context out = {.settings = s, .name = name, .prefix = s->with_filename == 1 ? name : NULL};
-    mms_grep_options options = grep_options(s);
     mms_error err;
     mms_processor *proc = NULL;
-    int rc = s->show == SHOW_OFFSETS
-                 ? mms_search_new(&proc, pattern, print_offset, &out, &err)
-                 : mms_grep_new(&proc, pattern, &options, print_line, &out, &err);
+    int rc = new_processor(&proc, pattern, s, &out, &err);
     if (rc == 0)
         rc = mms_engine_add(engine, proc, &err);
     if (rc == 0)
@@ -350,6 +371,8 @@ int cmd_grep(int argc, char **argv)
         s.spec.count = s.patterns.count;
         if (mms_pattern_new(&pattern, &s.spec, &err) < 0) {
             cli_error("grep", "%s", err.message);
+            status = CLI_ERROR;
+        } else if (!patterns_serve(pattern, &s)) {
             status = CLI_ERROR;
         } else if (!(engine = cli_engine_new("grep", &engine_settings))) {
             status = CLI_ERROR;

@@ -106,8 +106,10 @@ for opts in -c -v -l "-w -c" "-x -c" "-i -c" -n; do
     check_found "4000 strings $opts" -F $opts -f strings4k.txt text4k.txt
 done
 check_found "4000 patterns -c" -c -f strings4k.txt text4k.txt
-expect_status "4000 strings -o" 2 "$MMSCAN" grep -F -o -f strings4k.txt text4k.txt
-expect_stderr_line "4000 strings -o" "these patterns can select lines but not say where they match"
+# (said once, before any file is read)
+expect_status "4000 strings -o" 2 "$MMSCAN" grep -F -o -f strings4k.txt text4k.txt small.txt
+expect_stderr_line "4000 strings -o" "mmscan: grep: these patterns can select lines but not say where they match"
+[ ! -s out.txt ] || fail "4000 strings -o: printed $(wc -l <out.txt) lines, want none"
 check "4000 strings -v -o (no match is asked where)" -F -v -o -f strings4k.txt text4k.txt
 expect_status "-E and -F" 2 "$MMSCAN" grep -E -F alpha small.txt
 expect_stderr_line "-E and -F" "mmscan: grep: conflicting matchers: -E and -F"
