@@ -3,8 +3,10 @@
  * PCRE2 both read, and the literal that every match of a pattern contains.
  *
  * The translation keeps grep's meaning where the syntaxes differ: in a
- * bracket expression a backslash is an ordinary byte; '*' at the start of
- * an expression is literal; "{,n}" is "{0,n}"; "\<" and "\>" are word
+ * bracket expression a backslash is an ordinary byte; at the start of an
+ * expression '*' is literal in a basic one, and a repetition operator is
+ * dropped in an extended one (GNU grep warns of it; a '^' it may repeat
+ * zero times goes with it); "{,n}" is "{0,n}"; "\<" and "\>" are word
  * starts and ends; a backslash before another letter is that letter.  Since
  * grep matches lines, negated classes, \s and \W are kept from matching a
  * newline (PCRE's "." already does not).
@@ -22,7 +24,8 @@ typedef struct translator {
     mms_search_syntax syntax;
     bytebuf *out;
     int depth;           /* open groups */
-    bool at_start;       /* at the start of an expression: '*' is literal */
+    bool at_start;       /* at the start of an expression (see translate_operator) */
+    bool after_caret;    /* the last thing written is a '^' at the start */
     bool after_quantifier;
     bool oom;
     char *why;
@@ -138,10 +141,23 @@ static int translate_interval(translator *t, const char *close)
     return 1;
 }
 
+/* An EXTENDED repetition operator at the start of an expression repeats
+ * nothing, and is dropped as GNU grep drops it ("*b" is "b"); after a '^'
+ * it repeats the '^', which goes too when it may be repeated zero times
+ * ("^*b" is "b", "^+b" is "^b"). */
+static void drop_leading_repetition(translator *t, bool after_caret, bool may_repeat_zero_times)
+{
+    if (after_caret && may_repeat_zero_times)
+        t->out->len--; /* the "^" just written */
+    t->after_caret = after_caret && !may_repeat_zero_times; /* "^+*b" is "b" */
+}
+
 /* The operators that BASIC writes with a backslash and EXTENDED without. */
 static int translate_operator(translator *t, unsigned char op)
 {
     bool basic = t->syntax == MMS_SEARCH_BASIC;
+    bool after_caret = t->after_caret;
+    t->after_caret = false;
     switch (op) {
     case '(':
         emit(t, "(");
@@ -163,6 +179,15 @@ static int translate_operator(translator *t, unsigned char op)
         t->at_start = true;
         return 0;
     case '{': {
+        size_t len;
+        if (t->at_start && !basic && interval_at(t->p, t->end, "}", &len)) {
+            const unsigned char *digit = t->p; /* a minimum of 0 is all zeros or none */
+            while (*digit == '0')
+                digit++;
+            drop_leading_repetition(t, after_caret, *digit == ',' || *digit == '}');
+            t->p += len;
+            return 0;
+        }
         if (t->at_start) {
             emit_literal(t, '{');
             break;
@@ -176,6 +201,10 @@ static int translate_operator(translator *t, unsigned char op)
         return 0;
     }
     default: /* '*', '+', '?' */
+        if (t->at_start && !basic) {
+            drop_leading_repetition(t, after_caret, op != '+');
+            return 0;
+        }
         if (t->at_start)
             emit_literal(t, op);
         else if (!t->after_quantifier) { /* "a**" is "a*" */
@@ -233,6 +262,7 @@ static int translate_regex(translator *t)
     while (t->p < t->end && !t->oom) {
         unsigned char c = *t->p++;
         int rc;
+        bool caret = false; /* this is a '^' at the start */
         if (c == '\\') {
             if (t->p >= t->end)
                 return fail(t, "trailing backslash (\\)");
@@ -246,8 +276,10 @@ static int translate_regex(translator *t)
             }
         } else if (c == '*' || (!basic && is_one_of(c, "(){}|+?"))) {
             rc = translate_operator(t, c);
+            caret = t->after_caret; /* a '^' that a dropped repetition kept */
         } else if (c == '^' && (!basic || t->at_start)) {
             emit(t, "^"); /* what follows is still at the start: "^*" */
+            caret = t->at_start;
             rc = 0;
         } else if (c == '$' && (!basic || at_basic_end(t))) {
             emit(t, "$");
@@ -263,6 +295,7 @@ static int translate_regex(translator *t)
         }
         if (rc < 0)
             return rc;
+        t->after_caret = caret;
     }
     if (t->depth > 0)
         return fail(t, "unmatched ( or \\(");

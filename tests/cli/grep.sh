@@ -144,6 +144,18 @@ expect_status "backtracking limit, next match" 2 "$MMSCAN" grep -o -E '(a*)*\1[b
 expect_stderr_line "backtracking limit, next match" \
     "mmscan: grep: 'limit_o.txt': gave up on the line at byte 6 (PCRE2: match limit exceeded)"
 [ "$(cat out.txt)" = "$(printf 'ab\nab')" ] || fail "backtracking limit, next match: printed '$(cat out.txt)'"
+# A repetition operator at the start of an -E expression repeats nothing:
+# GNU grep drops it, and a '^' it may repeat zero times (it kept a literal
+# '*' and refused '+'); in a basic expression '*' there is literal.
+printf 'a*b\nab\nb\n{2}b\n?b\n+b\nx\n*\n' >leading.txt
+for re in '*b' '+b' '?b' '{2}b' '{0}b' '{05}b' '**b' '(*b)' '^*b' '^+b' '^{0,2}b' '^+*b' \
+    'a|+' 'x|*' '*' '{x' 'a|{1,}b' '^|*b'; do
+    check "leading repetition -E '$re'" -E "'$re'" leading.txt
+    check "leading repetition -E -c '$re'" -c -E "'$re'" leading.txt
+done
+for re in '*b' '\(*b\)' '\+b' 'a\|*b' '^*b'; do
+    check "leading repetition -G '$re'" "'$re'" leading.txt
+done
 # -q wins over -l and -L, which win over -c, in any order.
 for opts in "-l -c" "-c -l" "-q -l" "-l -q" "-L -c" "-c -L" "-l -L" "-L -l" "-c -q"; do
     check "output options $opts" "$opts" gamma small.txt empty.txt
