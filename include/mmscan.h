@@ -1327,10 +1327,10 @@ MMS_API void mms_edits_free(mms_edits *edits);
  * @param bytes     the new bytes (copied)
  * @param length    at least 1
  * @param expected  NULL, or length bytes (copied) that the file must hold
- *                  at offset, each byte the expected one or already the
- *                  new one (an edit applied again changes nothing):
- *                  otherwise the edit is refused with MMS_EMISMATCH
- *                  before anything is written
+ *                  at offset, or the edit's new bytes already there
+ *                  (an edit applied again changes nothing; a byte that
+ *                  is neither, or a mix of expected and new bytes, is
+ *                  refused with MMS_EMISMATCH before anything is written)
  * @return 0, MMS_EINVAL (length 0, or offset + length past 2^63 - 1, the
  *         largest file offset) or MMS_ENOMEM; the list is unchanged after
  *         an error.

@@ -62,30 +62,62 @@ static int for_each_piece(int fd, const mms_edits *edits, const edit_entry *e, p
 typedef struct edit_check {
     const mms_edits *edits;
     bool changes;
+    bool some_expected;    /* a byte is the expected one, not the new one */
+    bool some_new;         /* a byte is the new one, not the expected one */
+    uint64_t new_at;       /* the first such byte's offset, */
+    unsigned char new_byte, expected_byte; /* what it is and what was expected */
 } edit_check;
+
+/* Refuses the byte at offset, which is neither the expected one nor the
+ * new one, or (mixed) the new one where the edit's others are expected. */
+static int refuse_byte(mms_error *err, uint64_t offset, unsigned char byte,
+                       unsigned char expected, bool mixed)
+{
+    int rc = mms_error_set(err, MMS_EMISMATCH, 0,
+                           "the byte at offset %llu is 0x%02x, not the expected 0x%02x%s; "
+                           "nothing was changed",
+                           (unsigned long long)offset, byte, expected,
+                           mixed ? " (the edit's other bytes are the expected ones)" : "");
+    if (err)
+        err->offset = offset;
+    return rc;
+}
 
 static int check_piece(void *ctx, const edit_entry *e, uint64_t pos, size_t n,
                        const piece_buffers *b, mms_error *err)
 {
     edit_check *c = ctx;
     const unsigned char *expected = edit_expected_bytes(c->edits, e, pos);
-    /* A byte that is already the new one passes too: an edit applied
-     * again changes nothing, and is not refused. */
+    /* An edit whose bytes are all the new ones already passes too: applied
+     * again, it changes nothing, and is not refused.  A mix of expected and
+     * new bytes is refused (see check_edit). */
     for (size_t i = 0; expected && i < n; i++) {
-        if (b->old_bytes[i] != expected[i] && b->old_bytes[i] != b->new_bytes[i]) {
-            int rc = mms_error_set(err, MMS_EMISMATCH, 0,
-                                   "the byte at offset %llu is 0x%02x, not the expected 0x%02x; "
-                                   "nothing was changed",
-                                   (unsigned long long)(e->offset + pos + i), b->old_bytes[i],
-                                   expected[i]);
-            if (err)
-                err->offset = e->offset + pos + i;
-            return rc;
+        unsigned char byte = b->old_bytes[i];
+        if (byte != expected[i] && byte != b->new_bytes[i])
+            return refuse_byte(err, e->offset + pos + i, byte, expected[i], false);
+        if (byte != b->new_bytes[i])
+            c->some_expected = true;
+        if (byte != expected[i] && !c->some_new) {
+            c->some_new = true;
+            c->new_at = e->offset + pos + i;
+            c->new_byte = byte;
+            c->expected_byte = expected[i];
         }
     }
     if (!c->changes && memcmp(b->old_bytes, b->new_bytes, n) != 0)
         c->changes = true;
     return 0;
+}
+
+/* Checks edit e against the file: the bytes it expects, or all its new
+ * bytes (a patch applied again), nothing in between. */
+static int check_edit(int fd, mms_edits *edits, edit_entry *e, piece_buffers *b,
+                      edit_check *check, mms_error *err)
+{
+    int rc = for_each_piece(fd, edits, e, b, check_piece, check, err);
+    if (rc == 0 && check->some_expected && check->some_new)
+        rc = refuse_byte(err, check->new_at, check->new_byte, check->expected_byte, true);
+    return rc;
 }
 
 /* Counts the pages of [offset, offset + length) not counted yet. */
@@ -115,7 +147,7 @@ static int prepare(mms_edit_file *file, mms_edits *edits, piece_buffers *b,
     for (size_t i = 0; rc == 0 && i < edits->count; i++) {
         edit_entry *e = &edits->entries[i];
         edit_check check = {.edits = edits};
-        rc = for_each_piece(file->fd, edits, e, b, check_piece, &check, err);
+        rc = check_edit(file->fd, edits, e, b, &check, err);
         e->unchanged = !check.changes;
         if (check.changes) {
             result->edits++;

@@ -124,6 +124,20 @@ expect_status "patch --dry-run, verify fails" 2 "$MMSCAN" patch --dry-run data.t
 expect_stderr_line "patch --dry-run, verify fails" "the byte at offset 2 is 0x7a, not the expected 0x6e"
 expect_status "patch, verify fails" 2 "$MMSCAN" patch data.txt changes.patch
 [ "$(xxhsum -H3 data.txt)" = "$h0" ] || fail "patch, verify fails: the file changed"
+# An edit whose bytes are part new, part expected is for another version
+# ("v1.2" to "v2.1" does not apply to "v2.2"), in one piece or across many.
+printf 'v2.2\n' >version.txt
+printf '0 76322e31 --verify 76312e32\n' >version.patch
+expect_status "patch for another version" 2 "$MMSCAN" patch version.txt version.patch
+expect_stderr_line "patch for another version" \
+    "the byte at offset 1 is 0x32, not the expected 0x31 (the edit's other bytes are the expected ones)"
+[ "$(cat version.txt)" = v2.2 ] || fail "patch for another version: the file changed"
+awk 'BEGIN { for (i = 0; i < 300000; i++) printf "a"; for (i = 0; i < 300000; i++) printf "b" }' >mixed.bin
+awk 'BEGIN { printf "0 "; for (i = 0; i < 600000; i++) printf "62";
+             printf " --verify "; for (i = 0; i < 600000; i++) printf "61"; print "" }' >mixed.patch
+expect_status "patch for another version, long edit" 2 "$MMSCAN" patch mixed.bin mixed.patch
+expect_stderr_line "patch for another version, long edit" "the byte at offset 300000 is 0x62, not the expected 0x61"
+[ "$(tr -d b <mixed.bin | wc -c)" = 300000 ] || fail "patch for another version, long edit: the file changed"
 expect_status "fill --dry-run" 0 "$MMSCAN" fill --dry-run data.txt 10 100 0
 [ "$(xxhsum -H3 data.txt)" = "$h0" ] || fail "fill --dry-run changed the file"
 grep -q "^10 $(printf '%0200d' 0) --verify " out.txt || fail "fill --dry-run: $(cat out.txt)"
