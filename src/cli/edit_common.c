@@ -189,10 +189,18 @@ static const char *recovery_note(mms_recovery r)
     return NULL;
 }
 
+/* Starts a summary line: "# " for a dry run (its output is a patch, whose
+ * '#' starts a comment) and the file's name, kept on that line. */
+static void print_summary_start(const char *path, bool dry_run)
+{
+    fputs(dry_run ? "# " : "", stdout);
+    cli_print_name(stdout, path);
+}
+
 static void print_summary(const char *path, const mms_edit_result *r, bool dry_run)
 {
-    printf("%s%s: %" PRIu64 " edit%s %s %" PRIu64 " byte%s on %" PRIu64 " page%s", dry_run ? "# " : "",
-           path, r->edits, r->edits == 1 ? "" : "s", dry_run ? "would change" : "changed",
+    print_summary_start(path, dry_run);
+    printf(": %" PRIu64 " edit%s %s %" PRIu64 " byte%s on %" PRIu64 " page%s", r->edits, r->edits == 1 ? "" : "s", dry_run ? "would change" : "changed",
            r->bytes, r->bytes == 1 ? "" : "s", r->pages, r->pages == 1 ? "" : "s");
     if (r->unchanged)
         printf(", %" PRIu64 " already in place", r->unchanged);
@@ -218,7 +226,8 @@ int edit_run(const char *cmd, const char *path, const edit_settings *s, edit_bui
     int status = build(ctx, path, file, edits);
     mms_edit_result result;
     if (status == CLI_OK && mms_edits_count(edits) == 0) {
-        printf("%s%s: nothing to change\n", s->dry_run ? "# " : "", path);
+        print_summary_start(path, s->dry_run);
+        fputs(": nothing to change\n", stdout);
         status = CLI_FAIL;
     } else if (status == CLI_OK) {
         int rc = s->dry_run ? mms_edit_preview(file, edits, list_change, NULL, &result, &err)

@@ -138,6 +138,16 @@ awk 'BEGIN { printf "0 "; for (i = 0; i < 600000; i++) printf "62";
 expect_status "patch for another version, long edit" 2 "$MMSCAN" patch mixed.bin mixed.patch
 expect_stderr_line "patch for another version, long edit" "the byte at offset 300000 is 0x62, not the expected 0x61"
 [ "$(tr -d b <mixed.bin | wc -c)" = 300000 ] || fail "patch for another version, long edit: the file changed"
+# A dry run's output is a patch: a name with a newline is quoted on its
+# comment line, never a line of its own that patch would read as an edit.
+newline_name=$(printf 'nl\n12 41 #')
+printf 'hello world, hello\n' >"$newline_name"
+"$MMSCAN" replace --dry-run -F hello HELLO "$newline_name" >newline.patch
+tail -n 1 newline.patch | grep -qxF "# 'nl'\$'\\n''12 41 #': 2 edits would change 10 bytes on 1 page" ||
+    fail "dry run, newline in the name: $(cat newline.patch)"
+cp "$newline_name" victim.txt
+expect_status "patch from a dry run, newline in the name" 0 "$MMSCAN" patch victim.txt newline.patch
+[ "$(cat victim.txt)" = "HELLO world, HELLO" ] || fail "patch from a dry run, newline in the name: $(cat victim.txt)"
 expect_status "fill --dry-run" 0 "$MMSCAN" fill --dry-run data.txt 10 100 0
 [ "$(xxhsum -H3 data.txt)" = "$h0" ] || fail "fill --dry-run changed the file"
 grep -q "^10 $(printf '%0200d' 0) --verify " out.txt || fail "fill --dry-run: $(cat out.txt)"
