@@ -115,6 +115,15 @@ typedef struct journal_info {
 } journal_info;
 
 /*
+ * Opens the journal name (relative to directory dir, or AT_FDCWD) with
+ * flags (O_RDONLY or O_RDWR), only if it is a regular file: never through
+ * a symbolic link (ELOOP), never a FIFO, device or socket (EINVAL: one
+ * would block the open or do what its driver does).  Returns the
+ * descriptor, or -1 with errno set.
+ */
+int journal_open(int dir, const char *name, int flags);
+
+/*
  * Reads a journal's header and checks its records up to the seal and the
  * marks after it.  A journal cut short before its seal reads as not sealed.
  * MMS_EJOURNAL when the file is not a journal at all.

@@ -37,6 +37,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
 #include <zstd.h>
@@ -338,6 +339,26 @@ static int next_record(record_reader *r, uint32_t *tag, const unsigned char **pa
     *payload = r->buf + RECORD_HEADER;
     r->pos += total;
     return 1;
+}
+
+int journal_open(int dir, const char *name, int flags)
+{
+    struct stat st;
+    if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return -1;
+    if (!S_ISREG(st.st_mode)) {
+        errno = S_ISLNK(st.st_mode) ? ELOOP : EINVAL;
+        return -1;
+    }
+    /* O_NONBLOCK: should a FIFO take the name from now to the open, the
+     * open does not wait for a writer (the check below refuses it). */
+    int fd = openat(dir, name, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+        close(fd);
+        errno = EINVAL;
+        return -1;
+    }
+    return fd;
 }
 
 /* Positions r after the magic; 1 if the journal starts with it, 0 if it is

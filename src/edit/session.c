@@ -229,18 +229,40 @@ static bool own_journal(int jfd)
     return fstat(jfd, &js) == 0 && js.st_uid == geteuid();
 }
 
+/* Fails for the journal at path, which journal_open() could not open. */
+static int journal_open_error(const char *path, mms_error *err)
+{
+    if (errno == EINVAL)
+        return mms_error_set(err, MMS_EJOURNAL, 0, "'%s', where the undo journal goes, is not a "
+                             "regular file: move it away", path);
+    return mms_error_set(err, MMS_EJOURNAL, errno, "cannot open the undo journal '%s': %s", path,
+                         strerror(errno));
+}
+
+/* Puts the name of the journal at path before the message in err (what
+ * journal_read() found wrong with it); returns err's code. */
+static int name_journal(const char *path, mms_error *err)
+{
+    if (!err)
+        return MMS_EJOURNAL;
+    char why[sizeof err->message];
+    memcpy(why, err->message, sizeof why);
+    return mms_error_set(err, err->code, err->sys_errno, "undo journal '%s': %s", path, why);
+}
+
 /* Deals with the journal of an earlier edit, if there is one. */
 static int recover_pending(mms_edit_file *file, mms_error *err)
 {
-    /* O_NOFOLLOW: a symbolic link at the journal's name is not ours. */
-    int jfd = open(file->journal_path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    /* A symbolic link at the journal's name is not ours. */
+    int jfd = journal_open(AT_FDCWD, file->journal_path, O_RDWR);
     if (jfd < 0 && errno == ENOENT)
         return 0;
     if (jfd < 0)
-        return mms_error_set(err, MMS_EJOURNAL, errno, "cannot open the undo journal '%s': %s",
-                             file->journal_path, strerror(errno));
+        return journal_open_error(file->journal_path, err);
     journal_info info;
     int rc = journal_read(jfd, &info, err);
+    if (rc == MMS_EJOURNAL)
+        rc = name_journal(file->journal_path, err);
     if (rc == 0 && file->options.read_only) {
         rc = mms_error_set(err, MMS_EJOURNAL, 0, "an edit of this file was cut short (undo "
                            "journal '%s'); recover it first", file->journal_path);
@@ -337,8 +359,8 @@ static int refuse_pending_under_another_name(const mms_edit_file *file, mms_erro
     for (struct dirent *e; rc == 0 && d && (e = readdir(d)) != NULL;) {
         if (!looks_like_journal(e->d_name) || strcmp(e->d_name, own_name) == 0)
             continue;
-        /* O_NOFOLLOW: a link planted at a journal's name is not read. */
-        int jfd = openat(dirfd(d), e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        /* Neither a link nor a FIFO planted at a journal's name is read. */
+        int jfd = journal_open(dirfd(d), e->d_name, O_RDONLY);
         journal_info info;
         if (jfd >= 0 && journal_read(jfd, &info, NULL) == 0) {
             if (info.sealed && !info.committed && info.id.ino == (uint64_t)file->st.st_ino)
@@ -482,7 +504,9 @@ int mms_edit_undo(const char *journal, const mms_edit_options *options, char **p
     static const mms_edit_options defaults;
     if (path_out)
         *path_out = NULL;
-    int jfd = open(journal, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    int jfd = journal_open(AT_FDCWD, journal, O_RDWR);
+    if (jfd < 0 && errno == EINVAL)
+        return mms_error_set(err, MMS_EJOURNAL, 0, "not a regular file, so not an undo journal");
     if (jfd < 0)
         return mms_error_sys(err, MMS_EOPEN, errno);
     journal_info info;

@@ -65,8 +65,27 @@ expect_stderr_line "planted journal link" "cannot open the undo journal"
 cp f.txt i.txt
 echo 'my notes' >.i.txt.mmscan-undo
 expect_status "not a journal" 2 "$MMSCAN" fill i.txt 0 1 0
-expect_stderr_line "not a journal" "not an mmscan undo journal"
+expect_stderr_line "not a journal" "undo journal '$(pwd -P)/.i.txt.mmscan-undo': not an mmscan undo journal"
 [ "$(cat .i.txt.mmscan-undo)" = "my notes" ] || fail "not a journal: it was changed"
+
+# A FIFO at a journal's name is never opened for reading: that would wait
+# for a writer forever (a hard-linked file's edit reads every journal of
+# its directory; timeout turns a hang into exit status 124).
+cp f.txt fifo.txt
+ln fifo.txt fifo-link.txt
+mkfifo .zz.mmscan-undo
+expect_status "FIFO at another journal's name" 0 timeout 20 "$MMSCAN" fill fifo.txt 0 1 0x41
+rm .zz.mmscan-undo
+mkfifo .fifo.txt.mmscan-undo
+for cmd in "fill fifo.txt 0 1 0x42" "recover fifo.txt"; do
+    expect_status "FIFO at the journal's name: $cmd" 2 timeout 20 "$MMSCAN" $cmd
+    expect_stderr_line "FIFO at the journal's name: $cmd" \
+        "'$(pwd -P)/.fifo.txt.mmscan-undo', where the undo journal goes, is not a regular file: move it away"
+done
+expect_status "undo of a FIFO" 2 timeout 20 "$MMSCAN" undo .fifo.txt.mmscan-undo
+expect_stderr_line "undo of a FIFO" "not a regular file, so not an undo journal"
+[ "$(head -c 1 fifo.txt)" = A ] || fail "FIFO at the journal's name: the file changed"
+rm .fifo.txt.mmscan-undo
 
 # --keep-undo and undo.
 expect_status "--keep-undo" 0 "$MMSCAN" replace --keep-undo kept.undo -F alpha ALPHA f.txt
