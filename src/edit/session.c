@@ -250,8 +250,9 @@ static int name_journal(const char *path, mms_error *err)
     return mms_error_set(err, err->code, err->sys_errno, "undo journal '%s': %s", path, why);
 }
 
-/* Deals with the journal of an earlier edit, if there is one. */
-static int recover_pending(mms_edit_file *file, mms_error *err)
+/* Deals with the journal of an earlier edit, if there is one, unless it
+ * is the journal undoing (the file of an undo: see undo_with). */
+static int recover_pending(mms_edit_file *file, const struct stat *undoing, mms_error *err)
 {
     /* A symbolic link at the journal's name is not ours. */
     int jfd = journal_open(AT_FDCWD, file->journal_path, O_RDWR);
@@ -259,6 +260,12 @@ static int recover_pending(mms_edit_file *file, mms_error *err)
         return 0;
     if (jfd < 0)
         return journal_open_error(file->journal_path, err);
+    struct stat js;
+    if (undoing && fstat(jfd, &js) == 0 && js.st_dev == undoing->st_dev &&
+        js.st_ino == undoing->st_ino) {
+        close(jfd);
+        return 0;
+    }
     journal_info info;
     int rc = journal_read(jfd, &info, err);
     if (rc == MMS_EJOURNAL)
@@ -378,8 +385,10 @@ static int refuse_pending_under_another_name(const mms_edit_file *file, mms_erro
     return rc;
 }
 
-int mms_edit_open(mms_edit_file **out, const char *path, const mms_edit_options *options,
-                  mms_error *err)
+/* mms_edit_open(), leaving alone the journal undoing (NULL: none) if it is
+ * the file's own. */
+static int open_file(mms_edit_file **out, const char *path, const mms_edit_options *options,
+                     const struct stat *undoing, mms_error *err)
 {
     static const mms_edit_options defaults;
     mms_edit_file *file = calloc(1, sizeof *file);
@@ -403,7 +412,7 @@ int mms_edit_open(mms_edit_file **out, const char *path, const mms_edit_options 
             rc = mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
     }
     if (rc == 0)
-        rc = recover_pending(file, err);
+        rc = recover_pending(file, undoing, err);
     if (rc == 0)
         rc = refuse_pending_under_another_name(file, err);
     if (rc < 0) {
@@ -412,6 +421,12 @@ int mms_edit_open(mms_edit_file **out, const char *path, const mms_edit_options 
     }
     *out = file;
     return 0;
+}
+
+int mms_edit_open(mms_edit_file **out, const char *path, const mms_edit_options *options,
+                  mms_error *err)
+{
+    return open_file(out, path, options, NULL, err);
 }
 
 void mms_edit_close(mms_edit_file *file)
@@ -472,8 +487,13 @@ static int undo_with(int jfd, const journal_info *info, const char *journal,
     mms_edit_options editing = *options;
     editing.read_only = false;
     editing.keep_journal = NULL;
+    /* The journal may be the file's own (an edit that ended without
+     * removing it): opening the file must not finish it first. */
+    struct stat js;
+    if (fstat(jfd, &js) < 0)
+        return mms_error_sys(err, MMS_EIO, errno);
     mms_edit_file *file;
-    int rc = mms_edit_open(&file, info->path, &editing, err);
+    int rc = open_file(&file, info->path, &editing, &js, err);
     if (rc < 0)
         return rc;
     if (!same_identity(&info->id, &file->st))

@@ -57,6 +57,18 @@ for s in journal-record journal-synced pages-changed pages-synced file-synced co
     grep -qx "$s" steps.txt || fail "no kill at a '$s' step"
 done
 
+# Killed once final, before its journal was removed: undo with that journal
+# restores the original (the undo must not finish the edit first), exit 0.
+n=$(grep -nx commit-synced steps.txt | head -n 1 | cut -d: -f1)
+for keep in "" "--keep-undo kept.undo"; do
+    cp orig.txt data.txt
+    # shellcheck disable=SC2086 # the option's words
+    MMSCAN_TEST_KILL_AT=$n "$MMSCAN" replace $keep --window 128K -F foo FOO data.txt >/dev/null 2>&1
+    expect_status "undo of a final edit's leftover journal $keep" 0 "$MMSCAN" undo .data.txt.mmscan-undo
+    [ "$(hash_of data.txt)" = "$ORIG" ] || fail "undo of a leftover journal $keep: not the original file"
+    ! ls -a | grep -q 'mmscan-undo\|kept.undo' || fail "undo of a leftover journal $keep: a journal was left"
+done
+
 # A kill during the recovery itself: recovering again finishes the job.
 for n in 20 30; do
     cp orig.txt data.txt
