@@ -214,12 +214,24 @@ static bool same_identity(const journal_identity *id, const struct stat *st)
     return id->ino == (uint64_t)st->st_ino && id->size == (uint64_t)st->st_size;
 }
 
-static int foreign_journal(const char *journal_path, mms_error *err)
+/* Refuses the journal at journal_path of an edit of identity id, cut
+ * short, for the file now st. */
+static int foreign_journal(const char *journal_path, const journal_identity *id,
+                           const struct stat *st, mms_error *err)
 {
+    if (id->ino != (uint64_t)st->st_ino)
+        return mms_error_set(err, MMS_EJOURNAL, 0,
+                             "the undo journal '%s' belongs to another file (another inode: "
+                             "the file was replaced since); remove it if it is stale",
+                             journal_path);
+    /* The same file, grown or shrunk since: its old bytes may no longer
+     * be where the journal says, so they are not put back. */
     return mms_error_set(err, MMS_EJOURNAL, 0,
-                         "the undo journal '%s' belongs to another file (inode or size "
-                         "differ); remove it if it is stale",
-                         journal_path);
+                         "the undo journal '%s' is of an edit cut short when the file had %llu "
+                         "bytes; it has %llu now, so its bytes may be half-edited and are left "
+                         "as they are (at %llu bytes again, recover puts the old ones back)",
+                         journal_path, (unsigned long long)id->size,
+                         (unsigned long long)st->st_size, (unsigned long long)id->size);
 }
 
 /* Whether the journal jfd was made by this user. */
@@ -277,7 +289,7 @@ static int recover_pending(mms_edit_file *file, const struct stat *undoing, mms_
         rc = remove_journal(&file->options, file->journal_path, err);
         file->recovered = MMS_RECOVERY_DISCARDED;
     } else if (rc == 0 && !same_identity(&info.id, &file->st)) {
-        rc = foreign_journal(file->journal_path, err);
+        rc = foreign_journal(file->journal_path, &info.id, &file->st, err);
     } else if (rc == 0 && info.committed && !info.rolling_back) {
         /* Final: where it was to be kept, it is kept now, if the journal
          * is this user's own (a journal planted by another user must not

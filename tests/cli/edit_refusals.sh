@@ -54,6 +54,19 @@ expect_status "stale journal, edit" 2 "$MMSCAN" replace -F alpha ALPHA g.txt
 [ "$(hash_of g.txt)" = "$H" ] || fail "stale journal: the file changed"
 [ -e .g.txt.mmscan-undo ] || fail "stale journal: removed"
 
+# The same file grown since its edit was cut short (a log appended to): the
+# old bytes are not put back, the message says why (not "another file")
+# and how; at its old size again, recover restores it.
+cp f.txt grown.txt
+MMSCAN_TEST_KILL_AT=6 "$MMSCAN" replace -F alpha ALPHA grown.txt >/dev/null 2>&1
+size=$(wc -c <grown.txt)
+echo appended >>grown.txt
+expect_status "grown file" 2 "$MMSCAN" recover grown.txt
+expect_stderr_line "grown file" "is of an edit cut short when the file had $size bytes; it has $((size + 9)) now"
+truncate -s "$size" grown.txt
+expect_status "grown file, truncated back" 0 "$MMSCAN" recover grown.txt
+[ "$(hash_of grown.txt)" = "$H" ] && [ ! -e .grown.txt.mmscan-undo ] || fail "grown file: not recovered"
+
 # A symbolic link planted at the journal's name is not followed.
 ln -s f.txt .h.txt.mmscan-undo
 cp f.txt h.txt
