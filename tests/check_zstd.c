@@ -704,6 +704,33 @@ START_TEST(several_scans_make_several_frames)
 }
 END_TEST
 
+/* Less input than declared, with libzstd's worker threads, which do not
+ * check it themselves: still a failed scan, never a frame that promises
+ * bytes it lacks. */
+START_TEST(declared_size_checked_with_workers)
+{
+    tu_enter_temp_dir();
+    /* (Larger than a worker's job: a smaller input is compressed in one
+     * go, which checks the size.) */
+    tu_write_pattern("in", 0, 16 * KIB * KIB);
+    int out = open("w.zst", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    mms_zstd_compress_options options;
+    mms_zstd_compress_options_init(&options);
+    options.workers = 1;
+    mms_processor *proc;
+    ck_assert_int_eq(mms_zstd_compress_new(&proc, out, &options, NULL), 0);
+    mms_engine *engine = engine_with(KIB * KIB, MMS_DECOMPRESS_NONE);
+    ck_assert_int_eq(mms_engine_add(engine, proc, NULL), 0);
+    ck_assert_int_eq(mms_zstd_compress_set_size(proc, 16 * KIB * KIB + 1000), 0);
+    mms_error err;
+    ck_assert_int_eq(mms_engine_scan_path(engine, "in", &err), MMS_EINVAL);
+    ck_assert_str_eq(err.message, "the input's size is not the size declared");
+    close(out);
+    mms_engine_free(engine);
+    mms_processor_free(proc);
+}
+END_TEST
+
 /* Output through maps at file offsets past 4 GiB (a sparse file). */
 START_TEST(mapped_output_past_4g)
 {
@@ -806,6 +833,7 @@ static Suite *zstd_suite(void)
     tcase_add_test(tc, an_output_that_shrinks_under_its_maps_is_an_error);
     tcase_add_test(tc, frame_headers_across_chunk_edges);
     tcase_add_test(tc, several_scans_make_several_frames);
+    tcase_add_test(tc, declared_size_checked_with_workers);
     tcase_add_test(tc, mapped_output_past_4g);
     tcase_add_test(tc, settings_are_validated);
     tcase_add_test(tc, write_errors_are_reported);

@@ -60,8 +60,9 @@ static bool output_name(const cli_transcode *t, const char *input, const char **
 }
 
 /* How many bytes a scan of input reads, when its stat says so: a regular
- * file that can be mapped.  Files of /proc and /sys, which cannot, say 0
- * or a page whatever they hold: MMS_SIZE_UNKNOWN. */
+ * file that can be mapped, from where standard input stands to its end.
+ * Files of /proc and /sys, which cannot, say 0 or a page whatever they
+ * hold: MMS_SIZE_UNKNOWN. */
 static uint64_t input_size(const char *input, const struct stat *st)
 {
     if (!S_ISREG(st->st_mode))
@@ -77,7 +78,12 @@ static uint64_t input_size(const char *input, const struct stat *st)
         munmap(probe, 1);
     if (!is_stdin)
         close(fd);
-    return probe != MAP_FAILED ? (uint64_t)st->st_size : MMS_SIZE_UNKNOWN;
+    if (probe == MAP_FAILED)
+        return MMS_SIZE_UNKNOWN;
+    off_t at = is_stdin ? lseek(fd, 0, SEEK_CUR) : 0;
+    if (at < 0)
+        return MMS_SIZE_UNKNOWN;
+    return at < st->st_size ? (uint64_t)(st->st_size - at) : 0;
 }
 
 /* Whether fd is a terminal that this command must not write to. */

@@ -110,6 +110,10 @@ static int compress_finish(void *self, mms_error *err)
 {
     compress_state *s = self;
     int rc = s->in_frame ? 0 : begin_frame(s, err); /* an empty input is an empty frame */
+    /* Less input than declared: checked here, as libzstd with worker
+     * threads does not, and the frame header would promise bytes it lacks. */
+    if (rc == 0 && s->frame_size != MMS_SIZE_UNKNOWN && s->frame_in != s->frame_size)
+        rc = size_mismatch(err);
     ZSTD_inBuffer none = {NULL, 0, 0};
     if (rc == 0 && !s->frame_ended)
         rc = compress_some(s, &none, ZSTD_e_end, err);

@@ -33,6 +33,15 @@ done
 cmp -s got.zst want.zst || fail "compress --window 4K: differs from zstd"
 rm -f got.zst want.zst
 
+# Standard input is compressed from where it stands: its frame declares
+# those bytes, not the whole file's (zstd -t then found the frame corrupt).
+{ dd bs=1000 count=1 status=none >/dev/null; "$MMSCAN" compress -o got.zst; } <text ||
+    fail "compress of stdin read partly: exit status $?"
+zstd -q -t got.zst || fail "compress of stdin read partly: zstd -t refuses the frame"
+tail -c +1001 text >want.txt
+zstd -q -d -c got.zst | cmp -s - want.txt || fail "compress of stdin read partly: other bytes"
+rm -f got.zst want.txt
+
 # What zstd writes, mmscan decompresses: levels, threads, --long above
 # what zstd reads by default, without checksum, without content size
 # (from a pipe), several frames, a skippable frame.
