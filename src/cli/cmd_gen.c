@@ -50,7 +50,10 @@ static const char gen_help[] =
     "                          per line: {\"offset\":N,\"length\":N,\"needle\":\"STR\"}\n"
     "\n"
     "Output:\n"
-    "  -f, --force             replace OUTPUT (and the --manifest FILE) if it exists\n"
+    "  -f, --force             replace OUTPUT (and the --manifest FILE) if it exists,\n"
+    "                          and an OUTPUT.partial left by an earlier run; the\n"
+    "                          old OUTPUT stays until the new one is complete,\n"
+    "                          unless the free space needs its blocks\n"
     "      --keep-partial      after a failure or a signal (SIGINT, SIGTERM,\n"
     "                          SIGHUP), keep what was written (a file as\n"
     "                          OUTPUT.partial; a file is always written under that\n"
@@ -266,19 +269,6 @@ static mms_gen *make_generator(const gen_request *req)
     return gen;
 }
 
-/* Writes s as the inside of a JSON string. */
-static void put_json_string(FILE *out, const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20 || *p == 0x7f)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-}
-
 /* Closes a manifest that will not be written, and removes it if this run
  * made it. */
 static void drop_manifest(FILE *out, const char *path, bool created)
@@ -328,9 +318,10 @@ static int write_manifest(const mms_gen *gen, FILE *out, const char *path, const
     }
     uint64_t at, from = 0;
     while (mms_gen_next_needle(gen, from, &at) == 1) {
-        fprintf(out, "{\"offset\":%" PRIu64 ",\"length\":%zu,\"needle\":\"", at, strlen(needle));
-        put_json_string(out, needle);
-        fputs("\"}\n", out);
+        /* (A needle that is not UTF-8 is valid JSON with U+FFFD in it.) */
+        fprintf(out, "{\"offset\":%" PRIu64 ",\"length\":%zu,\"needle\":", at, strlen(needle));
+        cli_json_string(out, needle);
+        fputs("}\n", out);
         from = at + 1;
     }
     if (ferror(out) | (fclose(out) != 0)) {

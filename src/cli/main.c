@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 
 #include <locale.h>
+#include <signal.h>
 #include <string.h>
 
 static const cli_command commands[] = {
@@ -58,6 +59,10 @@ int main(int argc, char **argv)
 {
     /* Byte semantics everywhere: output must not depend on the locale. */
     setlocale(LC_ALL, "C");
+    /* A write past the file size limit (ulimit -f) fails with EFBIG and is
+     * reported and cleaned up as any failed write, instead of SIGXFSZ
+     * ending the command with a partial output left behind. */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         print_usage(stderr);
         return CLI_ERROR;

@@ -26,6 +26,8 @@ typedef struct output {
     const char *final; /* the file's final path (files only) */
     bool replaces;   /* a file at final is to be replaced */
     uint64_t freed;  /* bytes that replacing it frees */
+    bool remove_first; /* the new output needs the old one's blocks: it goes
+                          before the writing (else the rename replaces it) */
     int fd;
 } output;
 
@@ -82,13 +84,15 @@ static void format_size(uint64_t bytes, char *out, size_t size)
     snprintf(out, size, "%.1f %s", value, units[unit]);
 }
 
-static int check_space(const mms_gen *gen, const output *out, mms_error *err)
+static int check_space(const mms_gen *gen, output *out, mms_error *err)
 {
     struct statvfs vfs;
     if (fstatvfs(out->fd, &vfs) < 0)
         return mms_error_sys(err, MMS_EIO, errno);
     uint64_t need = gen->ops->data_bytes ? gen->ops->data_bytes(gen) : gen->size;
-    uint64_t available = (uint64_t)vfs.f_bavail * vfs.f_frsize + out->freed;
+    uint64_t free_now = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+    uint64_t available = free_now + out->freed;
+    out->remove_first = need > free_now;
     if (need <= available)
         return 0;
     char need_text[32], available_text[32], missing_text[32];
@@ -142,9 +146,16 @@ static int create_file(output *out, const char *path, unsigned flags, unsigned m
         return mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
     memcpy(out->name, path, len);
     memcpy(out->name + len, MMS_GEN_PARTIAL_SUFFIX, sizeof MMS_GEN_PARTIAL_SUFFIX);
-    /* O_TRUNC: a partial output left by an earlier run is ours to reuse. */
-    out->fd = open(out->name, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY,
-                   mode ? mode : 0666);
+    /* O_EXCL, O_NOFOLLOW: never into a file or through a link that is at
+     * that name already; a partial output of an earlier run is replaced
+     * only when the output may be. */
+    int open_flags = O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
+    out->fd = open(out->name, open_flags, mode ? mode : 0666);
+    if (out->fd < 0 && errno == EEXIST && (flags & MMS_GEN_FORCE) && unlink(out->name) == 0)
+        out->fd = open(out->name, open_flags, mode ? mode : 0666);
+    if (out->fd < 0 && errno == EEXIST)
+        return mms_error_set(err, MMS_EOPEN, EEXIST, "'%s' is in the way (left by an earlier run?)",
+                             out->name);
     if (out->fd < 0)
         return mms_error_sys(err, MMS_EOPEN, errno);
     return 0;
@@ -167,7 +178,7 @@ static void abandon(output *out, bool keep)
 /* Sizes the output and writes every byte of it. */
 static int fill_output(const mms_gen *gen, output *out, mms_error *err)
 {
-    if (out->replaces && unlink(out->final) < 0 && errno != ENOENT)
+    if (out->replaces && out->remove_first && unlink(out->final) < 0 && errno != ENOENT)
         return mms_error_sys(err, MMS_EOPEN, errno);
     /* ftruncate: the output gets its size at once, as holes; the writers
      * then fill it in any order. */

@@ -106,6 +106,12 @@ count=$(wc -l <m.jsonl)
     fail "needles: grep finds $(grep -o 'N33dle!' n.log | wc -l), the manifest $count"
 grep -vqE '^\{"offset":[0-9]+,"length":7,"needle":"N33dle!"\}$' m.jsonl &&
     fail "needles: manifest format: $(head -n 2 m.jsonl)"
+# A needle that is not UTF-8 still makes valid JSON: UTF-8 text (iconv
+# checks it) that jq reads.
+gen_ok "needle not UTF-8" --size 64K --needle "$(printf 'a\377"\\')" --needle-at 10 --manifest raw.jsonl -f raw.bin
+iconv -f UTF-8 -t UTF-8 raw.jsonl >/dev/null 2>&1 || fail "needle not UTF-8: the manifest is not UTF-8"
+[ "$(jq -r '.offset, .length' raw.jsonl | tr '\n' ' ')" = "10 4 " ] ||
+    fail "needle not UTF-8: manifest $(cat raw.jsonl)"
 # A manifest that cannot be written fails the run before any output.
 mkdir mdir
 expect_status "manifest is a directory" 2 "$MMSCAN" gen --size 1K --needle XYZ --every 100 \
@@ -226,5 +232,23 @@ stop_gen /dev/shm/mmscan-test-stopped-$$ shm:mmscan-test-stopped-$$
 stop_gen stopped.bin.partial --keep-partial stopped.bin
 [ -e stopped.bin.partial ] || fail "gen --keep-partial stopped: nothing kept"
 rm -f stopped.bin.partial /dev/shm/mmscan-test-stopped-$$
+
+# OUTPUT.partial is made new: never written through a link or into a file
+# that is at that name (without --force, that is an error).
+echo victim >victim.txt
+ln -s victim.txt linked.bin.partial
+expect_status "link at the partial name" 2 "$MMSCAN" gen --size 1K linked.bin
+expect_stderr_line "link at the partial name" "'linked.bin.partial' is in the way (left by an earlier run?) (use --force to replace it)"
+gen_ok "link at the partial name, --force" --size 1K -f linked.bin
+[ "$(cat victim.txt)" = victim ] || fail "link at the partial name: the link's target was written"
+[ -f linked.bin ] && [ ! -L linked.bin ] && [ "$(wc -c <linked.bin)" = 1024 ] ||
+    fail "link at the partial name, --force: no 1 KiB output"
+# --force keeps the old output until the new one is complete (the free
+# space allowing): a write that fails (here past the file size limit)
+# leaves it as it was, and no partial output.
+echo old >kept.bin
+expect_status "failed --force" 2 sh -c "ulimit -f 1000; exec \"$MMSCAN\" gen --size 10M -f kept.bin"
+expect_stderr_line "failed --force" "mmscan: gen: 'kept.bin': File too large"
+[ "$(cat kept.bin)" = old ] && [ ! -e kept.bin.partial ] || fail "failed --force: the old output is gone"
 
 finish
