@@ -197,13 +197,16 @@ static void print_summary_start(const char *path, bool dry_run)
     cli_print_name(stdout, path);
 }
 
-static void print_summary(const char *path, const mms_edit_result *r, bool dry_run)
+static void print_summary(const char *path, const mms_edit_result *r, const edit_settings *s)
 {
-    print_summary_start(path, dry_run);
-    printf(": %" PRIu64 " edit%s %s %" PRIu64 " byte%s on %" PRIu64 " page%s", r->edits, r->edits == 1 ? "" : "s", dry_run ? "would change" : "changed",
-           r->bytes, r->bytes == 1 ? "" : "s", r->pages, r->pages == 1 ? "" : "s");
+    print_summary_start(path, s->dry_run);
+    printf(": %" PRIu64 " edit%s %s %" PRIu64 " byte%s on %" PRIu64 " page%s", r->edits,
+           r->edits == 1 ? "" : "s", s->dry_run ? "would change" : "changed", r->bytes,
+           r->bytes == 1 ? "" : "s", r->pages, r->pages == 1 ? "" : "s");
     if (r->unchanged)
         printf(", %" PRIu64 " already in place", r->unchanged);
+    if (s->keep_undo && !s->dry_run && r->edits == 0)
+        fputs("; no journal to keep, as nothing changed", stdout);
     putchar('\n');
 }
 
@@ -236,7 +239,7 @@ int edit_run(const char *cmd, const char *path, const edit_settings *s, edit_bui
             cli_error_path(cmd, path, &err);
             status = CLI_ERROR;
         } else {
-            print_summary(path, &result, s->dry_run);
+            print_summary(path, &result, s);
         }
     }
     mms_edits_free(edits);

@@ -105,6 +105,11 @@ expect_status "--keep-undo" 0 "$MMSCAN" replace --keep-undo kept.undo -F alpha A
 [ -f kept.undo ] && [ ! -e .f.txt.mmscan-undo ] || fail "--keep-undo: journal not moved"
 [ "$(stat -c %a kept.undo)" = 600 ] || fail "--keep-undo: journal mode $(stat -c %a kept.undo)"
 cmp -s f.txt want.txt || fail "--keep-undo: not edited"
+# Nothing to change (every match is its replacement already): no journal,
+# and the summary says so.
+expect_status "--keep-undo, nothing changed" 0 "$MMSCAN" replace --keep-undo none.undo -F ALPHA ALPHA f.txt
+grep -q "no journal to keep, as nothing changed" out.txt || fail "--keep-undo, nothing changed: $(cat out.txt)"
+[ ! -e none.undo ] || fail "--keep-undo, nothing changed: a journal was kept"
 expect_status "undo" 0 "$MMSCAN" undo kept.undo
 [ "$(hash_of f.txt)" = "$H" ] || fail "undo: not the original"
 [ ! -e kept.undo ] || fail "undo: journal left"
