@@ -475,7 +475,11 @@ int mms_edit_recover(const char *path, const mms_edit_options *options, mms_reco
     free(real);
     *out = MMS_RECOVERY_NONE;
     int rc = 0;
-    if (!none) {
+    if (none && stat(path, &st) == 0) {
+        /* Nothing here, but an edit through another hard link may wait. */
+        mms_edit_file other = {.st = st, .journal_path = journal};
+        rc = refuse_pending_under_another_name(&other, err);
+    } else if (!none) {
         mms_edit_options recovering = options ? *options : (mms_edit_options){0};
         recovering.read_only = false;
         mms_edit_file *file;

@@ -177,6 +177,10 @@ MMSCAN_TEST_KILL_AT=4 "$MMSCAN" fill f.txt 0 3 Q >/dev/null 2>&1
 [ -e .f.txt.mmscan-undo ] || fail "hard link: no journal after the kill"
 expect_status "hard link, other name" 2 "$MMSCAN" replace -F beta BETA hard.txt
 expect_stderr_line "hard link, other name" "through another name"
+# recover of the other name says which name to recover (it said "nothing
+# to recover").
+expect_status "hard link, recover the other name" 2 "$MMSCAN" recover hard.txt
+expect_stderr_line "hard link, recover the other name" "through another name ('$(pwd -P)/f.txt')"
 expect_status "hard link, recover" 0 "$MMSCAN" recover f.txt
 [ "$(hash_of f.txt)" = "$H" ] || fail "hard link: not the original after recover"
 expect_status "hard link, other name after recover" 0 "$MMSCAN" fill hard.txt 0 1 r
