@@ -57,6 +57,21 @@ static void context_of(const mms_search_spec *spec, int engine, const char **ope
         *open = word_context[engine][0], *close = word_context[engine][1];
 }
 
+/* Whether -w of spec is tested on each match of Hyperscan's (see
+ * regex_set_new()) instead of written around each pattern: strings, none
+ * of them empty (an empty match has no place a callback could test). */
+static bool checks_words_itself(const mms_search_spec *spec)
+{
+    if ((spec->flags & (MMS_SEARCH_WORD | MMS_SEARCH_LINE)) != MMS_SEARCH_WORD ||
+        spec->syntax != MMS_SEARCH_FIXED)
+        return false;
+    for (size_t i = 0; i < spec->count; i++) {
+        if ((spec->lengths ? spec->lengths[i] : strlen(spec->patterns[i])) == 0)
+            return false;
+    }
+    return true;
+}
+
 /* The NUL-terminated text of pattern i of spec for engine: for Hyperscan
  * with the context of -w or -x, for PCRE2 without (the context goes
  * around the whole set once: PCRE2's DFA matcher runs each look-around
@@ -71,7 +86,7 @@ static int pattern_text(const mms_search_spec *spec, size_t i, int engine, byteb
     int rc = syntax_translate(p, len, spec->syntax, &core, why, sizeof why);
     if (rc == 0) {
         const char *open = "(?:", *close = ")";
-        if (engine == FOR_HYPERSCAN)
+        if (engine == FOR_HYPERSCAN && !checks_words_itself(spec))
             context_of(spec, engine, &open, &close);
         if (bytebuf_puts(out, open) < 0 || bytebuf_append(out, core.data, core.len) < 0 ||
             bytebuf_puts(out, close) < 0 || bytebuf_append(out, "", 1) < 0)
@@ -133,8 +148,15 @@ int mms_pattern_new(mms_pattern **out, const mms_search_spec *spec, mms_error *e
         char why[160];
         const char *pcre_context[2];
         context_of(spec, FOR_PCRE, &pcre_context[0], &pcre_context[1]);
-        int built = regex_set_new(&pattern->regex, strings, strings + n, pcre_context, n,
-                                  spec->flags & MMS_SEARCH_CASELESS, why, sizeof why);
+        size_t *word_lengths = checks_words_itself(spec) ? calloc(n, sizeof *word_lengths) : NULL;
+        for (size_t i = 0; word_lengths && i < n; i++)
+            word_lengths[i] = spec->lengths ? spec->lengths[i] : strlen(spec->patterns[i]);
+        int built = checks_words_itself(spec) && !word_lengths
+                        ? -2
+                        : regex_set_new(&pattern->regex, strings, strings + n, pcre_context,
+                                        word_lengths, n, spec->flags & MMS_SEARCH_CASELESS, why,
+                                        sizeof why);
+        free(word_lengths);
         if (built == -1)
             rc = mms_error_set(err, MMS_EINVAL, 0, "invalid pattern: %s", why);
         else if (built < 0)

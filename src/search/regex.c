@@ -39,6 +39,8 @@
 
 struct regex_set {
     hs_database_t *hs; /* NULL when Hyperscan refused a pattern */
+    size_t *word_lengths; /* NULL, or each pattern's match length: a match
+                             counts where no word byte touches it (-w) */
     hs_database_t *hs_stream; /* the same, for lines given in pieces */
     pcre2_code *pcre;  /* every pattern, as one alternation; NULL when
                           PCRE2 refused the set and Hyperscan took it */
@@ -118,24 +120,35 @@ static int compile_pcre(pcre2_code **out, const char *const *patterns, size_t co
 
 int regex_set_new(regex_set **out, const char *const *hs_patterns,
                   const char *const *pcre_patterns, const char *const pcre_context[2],
-                  size_t count, bool caseless, char *why, size_t why_size)
+                  const size_t *word_lengths, size_t count, bool caseless, char *why,
+                  size_t why_size)
 {
     regex_set *set = calloc(1, sizeof *set);
     *out = NULL;
     if (!set)
         return -2;
+    if (word_lengths) {
+        set->word_lengths = malloc(count * sizeof *word_lengths);
+        if (!set->word_lengths) {
+            free(set);
+            return -2;
+        }
+        memcpy(set->word_lengths, word_lengths, count * sizeof *word_lengths);
+    }
     int rc = compile_pcre(&set->pcre, pcre_patterns, count, pcre_context, caseless,
                           set->pcre_refusal, sizeof set->pcre_refusal);
     if (rc == -2) {
-        free(set);
+        regex_set_free(set);
         return rc;
     }
     set->hs = compile_hyperscan(hs_patterns, count, caseless, HS_MODE_BLOCK);
-    if (set->hs)
+    /* (A stream has not the bytes before a piece that the word test of
+     * word_lengths needs: such a set's long lines are held whole.) */
+    if (set->hs && !set->word_lengths)
         set->hs_stream = compile_hyperscan(hs_patterns, count, caseless, HS_MODE_STREAM);
     /* A set too large for PCRE2 (thousands of strings) can still select
      * lines through Hyperscan; only where its matches are has no engine. */
-    if (!set->pcre && !(set->hs && set->hs_stream)) {
+    if (!set->pcre && !(set->hs && (set->hs_stream || set->word_lengths))) {
         snprintf(why, why_size, "%s", set->pcre_refusal);
         regex_set_free(set);
         return -1;
@@ -151,6 +164,7 @@ void regex_set_free(regex_set *set)
     hs_free_database(set->hs);
     hs_free_database(set->hs_stream);
     pcre2_code_free(set->pcre);
+    free(set->word_lengths);
     free(set);
 }
 
@@ -247,17 +261,36 @@ static int backtrack_match(regex_worker *worker, const unsigned char *subject, s
 
 typedef struct first_end {
     unsigned long long limit; /* ends at or past it are not in a line */
+    const unsigned char *run; /* the bytes scanned, which start a line */
+    const size_t *word_lengths; /* see regex_set */
     unsigned long long end;
     bool found;
 } first_end;
 
+/* A letter, digit or '_' (ASCII, whatever the locale): a word byte of -w. */
+static bool is_word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Whether run[start .. end) touches no word byte (a line's ends touch none). */
+static bool whole_word(const unsigned char *run, unsigned long long start, unsigned long long end,
+                       unsigned long long limit)
+{
+    return (start == 0 || !is_word_byte(run[start - 1])) &&
+           (end >= limit || !is_word_byte(run[end]));
+}
+
 static int on_hyperscan_match(unsigned int id, unsigned long long from, unsigned long long to,
                               unsigned int flags, void *ctx)
 {
-    (void)id, (void)from, (void)flags;
+    (void)from, (void)flags;
     first_end *first = ctx;
     if (to >= first->limit)
         return 0;
+    if (first->word_lengths &&
+        !whole_word(first->run, to - first->word_lengths[id], to, first->limit))
+        return 0; /* touches a word byte: go on to the next match */
     first->end = to;
     first->found = true;
     return 1; /* stop: the first line is all we want */
@@ -298,7 +331,8 @@ int regex_find_line(regex_worker *worker, const unsigned char *buf, size_t len, 
     if (worker->set->hs) {
         while (from < len) {
             size_t end = run_end(buf, len, from);
-            first_end first = {.limit = end - from};
+            first_end first = {.limit = end - from, .run = buf + from,
+                               .word_lengths = worker->set->word_lengths};
             hs_scan(worker->set->hs, (const char *)buf + from, (unsigned)(end - from), 0,
                     worker->scratch, on_hyperscan_match, &first);
             if (first.found) {

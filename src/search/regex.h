@@ -19,13 +19,17 @@ typedef struct regex_worker regex_worker;
  * and once for PCRE2 (they may differ where Hyperscan lacks look-around but
  * only has to find lines); a subject matches when any of them matches.
  * For PCRE2, the alternation of them all goes between pcre_context[0] and
- * pcre_context[1] (what -w or -x asks of every match).  ^ and $ match at
- * line ends.  Returns 0, -1 with a reason in why for a pattern that PCRE2
+ * pcre_context[1] (what -w or -x asks of every match).  word_lengths, NULL
+ * or one per pattern, is -w for Hyperscan's patterns of strings: each
+ * matches that many bytes, and a match counts only where no letter, digit
+ * or '_' touches it (compiling thousands of strings with -w's context
+ * took minutes).  ^ and $ match at line ends.  Returns 0, -1 with a reason in why for a pattern that PCRE2
  * does not accept, or -2 when out of memory.
  */
 int regex_set_new(regex_set **out, const char *const *hs_patterns,
                   const char *const *pcre_patterns, const char *const pcre_context[2],
-                  size_t count, bool caseless, char *why, size_t why_size);
+                  const size_t *word_lengths, size_t count, bool caseless, char *why,
+                  size_t why_size);
 void regex_set_free(regex_set *set);
 
 /* Whether Hyperscan runs the set (otherwise PCRE2 does). */

@@ -122,6 +122,19 @@ printf 'alal\nbebe\nalbe\nbeal\nx alal y\n' >backrefs.txt
 for opts in "" -c -o -w -x -ow; do
     check_found "back-references of two patterns $opts" $opts -E -e "'(al)\\1'" -e "'(be)\\1'" backrefs.txt
 done
+# -w with strings: Hyperscan finds the strings, and each match counts only
+# where no word byte touches it (-w written around thousands of strings
+# took Hyperscan minutes to compile).
+printf 'foo\nfoobar baz\na foo_bar b\nx-foo-y\n@foo\nbar@foo.com\nFOO Bar\nthe food\nfoo.\n(foo)\n123foo 456\nfoo123\n   \nlast foo' >words.txt
+printf 'foo\nfoobar\n@foo\nfoo.\nbar\n456\nx\n' >wordlist.txt
+for opts in "" -c -n -v -i -l -in -x; do
+    check_found "-w -F, strings $opts" -w -F $opts -f wordlist.txt words.txt
+    check_found "-w -F, one string $opts" -w -F $opts -e foo words.txt
+    check "-w -F, a string of no word byte $opts" -w -F $opts -e @ words.txt
+done
+seq -f 'w%g' 20000 >strings20k.txt
+{ seq -f 'w%g' 1 3000; seq -f 'xw%g' 1 100; seq -f 'w%g_' 1 100; seq -f 'a w%g-b' 5000 5100; } >text20k.txt
+check_found "-w -F, 20000 strings" -w -F -c -f strings20k.txt text20k.txt
 # A back-reference on a line of 20 KB: the backtracking matcher's stack
 # grows as the match needs (the line was missed when it ran out).
 awk 'BEGIN { s = ""; for (i = 0; i < 5000; i++) s = s "ab"; print "x"; print s s; print "y" }' >deep.txt
