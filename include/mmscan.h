@@ -679,8 +679,10 @@ typedef struct mms_grep_result {
  * match needs, up to 256 MiB a thread, but a line that needs more
  * backtracking than its match limit allows cannot be decided.  The scan
  * then fails with MMS_EPROC, err->message naming the byte offset of the
- * line and the limit; the lines before it have been reported.  The same
- * holds for mms_search_new().
+ * line and the limit; the lines before it have been reported.  As in a
+ * search in input order, a line past where the search stopped (max_lines,
+ * the callback) is never an error, whatever the threads.  The same holds
+ * for mms_search_new().
  * @param pattern  compiled patterns; must outlive the processor
  * @param options  settings (copied)
  * @param on_line  required unless options->output is MMS_GREP_COUNT

@@ -77,7 +77,7 @@ static int refuse_byte(mms_error *err, uint64_t offset, unsigned char byte,
                            "the byte at offset %llu is 0x%02x, not the expected 0x%02x%s; "
                            "nothing was changed",
                            (unsigned long long)offset, byte, expected,
-                           mixed ? " (the edit's other bytes are the expected ones)" : "");
+                           mixed ? " (some of the edit's other bytes are the expected ones)" : "");
     if (err)
         err->offset = offset;
     return rc;

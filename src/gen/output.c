@@ -146,10 +146,10 @@ static int create_file(output *out, const char *path, unsigned flags, unsigned m
         return mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
     memcpy(out->name, path, len);
     memcpy(out->name + len, MMS_GEN_PARTIAL_SUFFIX, sizeof MMS_GEN_PARTIAL_SUFFIX);
-    /* O_EXCL, O_NOFOLLOW: never into a file or through a link that is at
-     * that name already; a partial output of an earlier run is replaced
-     * only when the output may be. */
-    int open_flags = O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
+    /* O_EXCL: never into a file that is at that name already, nor through
+     * a link there (O_CREAT | O_EXCL fails on any link); a partial output
+     * of an earlier run is replaced only when the output may be. */
+    int open_flags = O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY;
     out->fd = open(out->name, open_flags, mode ? mode : 0666);
     if (out->fd < 0 && errno == EEXIST && (flags & MMS_GEN_FORCE) && unlink(out->name) == 0)
         out->fd = open(out->name, open_flags, mode ? mode : 0666);

@@ -370,12 +370,21 @@ static int feed(grep_lines *g, const unsigned char *p, size_t n, uint64_t offset
     return bytebuf_append(&g->carry, p + end, n - end) < 0 ? MMS_ENOMEM : 0;
 }
 
+/* The failure to return now.  A part that does not report yet keeps a
+ * give-up until the parts before it are done: their lines come first, and
+ * they may end the search before its line (-q, -l, -m), as one thread
+ * reading in order would (see grep_lines_take() and grep_lines_join()). */
+static int failure_now(const grep_lines *g)
+{
+    return g->failure == MMS_EPROC && !g->reporting ? 0 : g->failure;
+}
+
 int grep_lines_feed(grep_lines *g, const unsigned char *p, size_t n, uint64_t offset)
 {
     if (!g->reporting && g->order && !g->stopped)
         check_order(g);
     int rc = g->stopped ? 0 : feed(g, p, n, offset);
-    return g->failure ? g->failure : rc;
+    return failure_now(g) ? failure_now(g) : rc;
 }
 
 /* g, whose input has no newline so far, continues pred's line in progress. */
@@ -430,6 +439,8 @@ bool grep_lines_take(void *part, void *before)
     g->stopped = pred->stopped;
     g->line_number = pred->line_number;
     if (g->stopped) {
+        if (g->failure == MMS_EPROC)
+            g->failure = 0; /* its line is never reached */
         bytebuf_release(&g->kept);
         return true;
     }

@@ -33,7 +33,7 @@ typedef struct grep_lines {
     int failure;           /* MMS_ENOMEM: a line could not be kept; MMS_EPROC:
                               the pattern's engine gave up on a line */
     uint64_t gave_up_at;   /* MMS_EPROC: the input offset of that line */
-    char gave_up[128];     /* MMS_EPROC: why, in the engine's words */
+    char gave_up[REGEX_GAVE_UP_SIZE]; /* MMS_EPROC: why, in the engine's words */
     mms_grep_result result;
     /* A part of a split scan reports only once it is the head of its order
      * (part_order.h); until then it keeps its selected lines (counting, only

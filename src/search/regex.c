@@ -58,7 +58,7 @@ struct regex_worker {
     pcre2_match_context *match_context; /* NULL: the default JIT stack */
     pcre2_jit_stack *jit_stack;
     size_t jit_stack_size;
-    char gave_up[128];         /* why the last match that failed gave up */
+    char gave_up[REGEX_GAVE_UP_SIZE]; /* why the last match that failed gave up */
 };
 
 static hs_database_t *compile_hyperscan(const char *const *patterns, size_t count, bool caseless,

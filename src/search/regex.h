@@ -46,6 +46,8 @@ void regex_worker_free(regex_worker *worker);
  * matcher: backtracking, depth, stack or memory): the line may or may
  * not match.  regex_worker_gave_up() then says why, in a few words. */
 #define REGEX_GAVE_UP (-1)
+/* Room for what regex_worker_gave_up() says, its NUL included. */
+#define REGEX_GAVE_UP_SIZE 128
 const char *regex_worker_gave_up(const regex_worker *worker);
 
 /*

@@ -122,4 +122,25 @@ done
 "$MMSCAN" grep --window 4K --threads 3 alpha late-nul.bin >out.txt 2>err.txt
 expect_stderr_line "binary later message" "'late-nul.bin': binary file matches"
 
+# A later part that gives up on a line (PCRE2's match limit) keeps that to
+# itself until the parts before it are done: -q and -l decide on an earlier
+# line, exit 0, and otherwise every line before it is printed, then the
+# error, as one thread reading in order does.
+awk 'BEGIN { print "aaX"; for (b = 0; b < 40; b++) { for (i = 0; i < 3000; i++) print "filler " i;
+             printf "%s", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"; print "bX" } }' >gives-up.txt
+awk 'BEGIN { for (i = 0; i < 90000; i++) { if (i == 75000) print "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaabX";
+             print (i % 3 ? "zz " i : "aaX " i) } }' >gives-up-late.txt
+bad=$(grep -b -m 1 '^a*bX$' gives-up-late.txt | cut -d: -f1)
+for run in 1 2 3 4 5; do
+    for opt in -q -l; do
+        expect_status "give-up in a later part $opt, run $run" 0 \
+            "$MMSCAN" grep --threads 4 --window 256K $opt -E '(a|a)*\1X' gives-up.txt
+    done
+    expect_status "give-up in a later part, lines before it, run $run" 2 \
+        "$MMSCAN" grep --threads 4 --window 256K -E '(a|a)*\1X' gives-up-late.txt
+    [ "$(wc -l <out.txt)" = 25000 ] ||
+        fail "give-up in a later part, run $run: $(wc -l <out.txt) lines before the error, want 25000"
+    expect_stderr_line "give-up in a later part, run $run" "gave up on the line at byte $bad (PCRE2"
+done
+
 finish
