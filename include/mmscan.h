@@ -1541,6 +1541,17 @@ MMS_API int mms_edit_undo(const char *journal, const mms_edit_options *options,
  */
 MMS_API char *mms_edit_journal_path(const char *path);
 
+/**
+ * Another name of the file at path (a hard link in the same directory)
+ * through which an edit was cut short: the file's bytes may be half-edited
+ * although no journal is named after path itself, and mms_edit_recover()
+ * of that name puts them back.  (mms_edit_open() of path refuses, with
+ * MMS_EJOURNAL, while that is so.)
+ * @return that name, as the edit's journal records it (free() it), or NULL
+ *         when there is none (or no memory to say).
+ */
+MMS_API char *mms_edit_pending_elsewhere(const char *path);
+
 /*
  * SIGBUS
  * A mapped file that shrinks under a scan makes the kernel send SIGBUS when

@@ -19,20 +19,28 @@ char **cli_operands(int argc, char **argv, int *count)
 
 /* Warns when the journal of an edit of path is there: an edit is under
  * way or was cut short, and the bytes a scan reads may be half-edited.
- * The journal is beside the file itself, not beside a symbolic link to it. */
+ * The journal is beside the file itself, not beside a symbolic link to it;
+ * or it is named after another hard link of the file (cut short). */
 static void warn_if_edit_pending(const char *cmd, const char *path)
 {
     char *real = realpath(path, NULL);
     char *journal = mms_edit_journal_path(real ? real : path);
     free(real);
     struct stat st;
+    char *other = NULL;
     if (journal && lstat(journal, &st) == 0) {
         const char *name = strrchr(journal, '/');
         cli_error(cmd,
                   "warning: '%s': an edit of it is under way or was cut short (journal '%s'): "
                   "its bytes may be half-edited; 'mmscan recover' restores a cut-short one",
                   path, name ? name + 1 : journal);
+    } else if ((other = mms_edit_pending_elsewhere(path)) != NULL) {
+        cli_error(cmd,
+                  "warning: '%s': an edit of it through another name ('%s') was cut short: "
+                  "its bytes may be half-edited; 'mmscan recover' of that name restores them",
+                  path, other);
     }
+    free(other);
     free(journal);
 }
 

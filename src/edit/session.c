@@ -363,29 +363,29 @@ static bool looks_like_journal(const char *name)
 
 /*
  * A file with other hard links may have an unfinished edit under another
- * name: its journal is named after that name.  Editing the file now, then
- * recovering the other name, would undo this edit.  The journals beside
- * the file are looked at (hard links in other directories are not).
+ * name: its journal is named after that name.  Returns that name (the
+ * path the journal records, or the journal's own name; free() it), or
+ * NULL when there is none, or no memory.  The journals beside the file
+ * (own_journal is its own) are looked at: hard links in other directories
+ * are not.
  */
-static int refuse_pending_under_another_name(const mms_edit_file *file, mms_error *err)
+static char *pending_under_another_name(const struct stat *st, const char *own_journal)
 {
-    if (file->st.st_nlink < 2)
-        return 0;
-    const char *own_name = strrchr(file->journal_path, '/') + 1; /* an absolute path */
-    char *dir = edit_dir_of(file->journal_path);
+    if (st->st_nlink < 2)
+        return NULL;
+    const char *own_name = strrchr(own_journal, '/') + 1; /* an absolute path */
+    char *dir = edit_dir_of(own_journal);
     DIR *d = dir ? opendir(dir) : NULL;
-    int rc = 0;
-    for (struct dirent *e; rc == 0 && d && (e = readdir(d)) != NULL;) {
+    char *other = NULL;
+    for (struct dirent *e; !other && d && (e = readdir(d)) != NULL;) {
         if (!looks_like_journal(e->d_name) || strcmp(e->d_name, own_name) == 0)
             continue;
         /* Neither a link nor a FIFO planted at a journal's name is read. */
         int jfd = journal_open(dirfd(d), e->d_name, O_RDONLY);
         journal_info info;
         if (jfd >= 0 && journal_read(jfd, &info, NULL) == 0) {
-            if (info.sealed && !info.committed && info.id.ino == (uint64_t)file->st.st_ino)
-                rc = mms_error_set(err, MMS_EJOURNAL, 0, "an edit of this file through another "
-                                   "name ('%s') was cut short; recover that name first",
-                                   info.path ? info.path : e->d_name);
+            if (info.sealed && !info.committed && info.id.ino == (uint64_t)st->st_ino)
+                other = strdup(info.path ? info.path : e->d_name);
             journal_info_release(&info);
         }
         if (jfd >= 0)
@@ -394,7 +394,31 @@ static int refuse_pending_under_another_name(const mms_edit_file *file, mms_erro
     if (d)
         closedir(d);
     free(dir);
+    return other;
+}
+
+/* Editing the file now, then recovering the other name of an unfinished
+ * edit, would undo this edit: refused. */
+static int refuse_pending_under_another_name(const mms_edit_file *file, mms_error *err)
+{
+    char *other = pending_under_another_name(&file->st, file->journal_path);
+    if (!other)
+        return 0;
+    int rc = mms_error_set(err, MMS_EJOURNAL, 0, "an edit of this file through another name "
+                           "('%s') was cut short; recover that name first", other);
+    free(other);
     return rc;
+}
+
+char *mms_edit_pending_elsewhere(const char *path)
+{
+    char *real = realpath(path, NULL);
+    char *journal = real ? mms_edit_journal_path(real) : NULL;
+    struct stat st;
+    char *other = journal && stat(real, &st) == 0 ? pending_under_another_name(&st, journal) : NULL;
+    free(real);
+    free(journal);
+    return other;
 }
 
 /* mms_edit_open(), leaving alone the journal undoing (NULL: none) if it is

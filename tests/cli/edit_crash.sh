@@ -120,6 +120,11 @@ ln -sf data.txt link.txt # the journal is beside the file, not the link
 expect_status "wc through a symbolic link after a crash" 0 "$MMSCAN" wc link.txt
 expect_stderr_line "wc through a symbolic link after a crash" "(journal '.data.txt.mmscan-undo')"
 rm -f link.txt
+ln data.txt hard.txt # a hard link: the journal is named after the other name
+expect_status "wc through another hard link after a crash" 0 "$MMSCAN" wc hard.txt
+expect_stderr_line "wc through another hard link after a crash" \
+    "warning: 'hard.txt': an edit of it through another name ('$(pwd -P)/data.txt') was cut short"
+rm -f hard.txt
 "$MMSCAN" wc <data.txt >/dev/null 2>err.txt
 [ -s err.txt ] && fail "wc of standard input warned: $(cat err.txt)"
 expect_status "dry run after a crash" 2 "$MMSCAN" replace --dry-run -F foo FOO data.txt
