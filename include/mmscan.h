@@ -1522,13 +1522,18 @@ MMS_API int mms_edit_recover(const char *path, const mms_edit_options *options,
 /**
  * Restores the bytes a kept journal recorded, in the file it names, if the
  * edited bytes are still as the edit left them; then removes the journal.
- * An undo cut short by a crash is finished by running it again.
+ * While it runs, the journal also has the file's own journal name (a link,
+ * so it must be on the file's file system): an undo cut short by a crash
+ * is finished by running it again, or by the next mms_edit_open() of the
+ * file; an undo run again after that writes nothing.
  * @param journal  a journal kept with mms_edit_options.keep_journal
  * @param options  how to open the file (keep_journal is ignored)
  * @param path_out NULL, or receives the file's path (free() it)
- * @return 0, MMS_EJOURNAL (not a committed journal), MMS_EMISMATCH (the
- *         file changed since the edit: nothing is written), or the errors of
- *         mms_edit_open().
+ * @return 0, MMS_EJOURNAL (not a committed journal; on another file
+ *         system; or an undo cut short that a recovery of the file finished,
+ *         the file may have changed since: nothing is written),
+ *         MMS_EMISMATCH (the file changed since the edit: nothing is
+ *         written), or the errors of mms_edit_open().
  */
 MMS_API int mms_edit_undo(const char *journal, const mms_edit_options *options,
                           char **path_out, mms_error *err);

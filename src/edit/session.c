@@ -521,6 +521,31 @@ int mms_edit_recover(const char *path, const mms_edit_options *options, mms_reco
 }
 
 /* Undoes a committed edit with the kept journal jfd. */
+/* Whether the name at path is the journal js (a link to it, or itself). */
+static bool names_journal(const char *path, const struct stat *js)
+{
+    struct stat st;
+    return lstat(path, &st) == 0 && st.st_ino == js->st_ino && st.st_dev == js->st_dev;
+}
+
+/*
+ * Gives the kept journal (js) the file's own journal name too, for as long
+ * as the undo runs: an undo cut short then stays in sight of every later
+ * edit and recover of the file, which finish it first, and of the reads,
+ * which warn.  A resumed undo finds that name still on its journal, so
+ * nothing else touched the file since (a resumed undo cannot check the
+ * bytes, some of them old already).
+ */
+static int hold_journal_name(const mms_edit_file *file, const char *journal, mms_error *err)
+{
+    if (link(journal, file->journal_path) < 0)
+        return mms_error_set(err, MMS_EJOURNAL, errno, "cannot give the journal the name '%s' "
+                             "beside the file while the undo runs (it must be on the file's file "
+                             "system); nothing was changed: %s", file->journal_path,
+                             strerror(errno));
+    return edit_sync_dir(file->journal_path, err);
+}
+
 static int undo_with(int jfd, const journal_info *info, const char *journal,
                      const mms_edit_options *options, mms_error *err)
 {
@@ -528,7 +553,8 @@ static int undo_with(int jfd, const journal_info *info, const char *journal,
     editing.read_only = false;
     editing.keep_journal = NULL;
     /* The journal may be the file's own (an edit that ended without
-     * removing it): opening the file must not finish it first. */
+     * removing it, or an undo cut short that holds that name): opening
+     * the file must not finish it first. */
     struct stat js;
     if (fstat(jfd, &js) < 0)
         return mms_error_sys(err, MMS_EIO, errno);
@@ -539,21 +565,33 @@ static int undo_with(int jfd, const journal_info *info, const char *journal,
     if (!same_identity(&info->id, &file->st))
         rc = mms_error_set(err, MMS_EJOURNAL, 0, "the journal belongs to another file at '%s' "
                            "(inode or size differ)", info->path);
+    char *real_journal = realpath(journal, NULL);
+    bool own_name = real_journal && strcmp(real_journal, file->journal_path) == 0;
+    free(real_journal);
+    bool held = !own_name && names_journal(file->journal_path, &js);
     uint64_t hash;
     if (rc == 0 && !info->rolling_back) {
         rc = journal_hash_file(jfd, info, file->fd, &hash, err);
         if (rc == 0 && hash != info->new_hash)
             rc = mms_error_set(err, MMS_EMISMATCH, 0, "the file changed since the edit, so "
                                "the old bytes no longer fit; nothing was changed");
+        if (rc == 0 && !own_name && !held)
+            rc = hold_journal_name(file, journal, err);
         if (rc == 0)
             rc = journal_append_mark(jfd, info->valid_end, JOURNAL_ROLLBACK, err);
         if (rc == 0)
             rc = journal_sync(jfd, err);
         if (rc == 0)
             edit_step(&file->options, MMS_STEP_ROLLBACK_MARKED);
+    } else if (rc == 0 && !own_name && !held) {
+        rc = mms_error_set(err, MMS_EJOURNAL, 0, "this undo was cut short, then finished by "
+                           "a recovery of the file, which may have changed since; nothing was "
+                           "written");
     }
     if (rc == 0)
         rc = edit_rollback(file, jfd, info, journal, NULL, err);
+    if (rc == 0 && !own_name)
+        rc = remove_journal(&file->options, file->journal_path, err);
     mms_edit_close(file);
     return rc;
 }

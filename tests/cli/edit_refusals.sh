@@ -129,6 +129,23 @@ MMSCAN_TEST_KILL_AT=2 "$MMSCAN" undo kept.undo >/dev/null 2>err.txt
 grep -q 'kill at step 2: rollback-written' err.txt || fail "undo killed: $(cat err.txt)"
 expect_status "undo run again" 0 "$MMSCAN" undo kept.undo
 [ "$(hash_of f.txt)" = "$H" ] || fail "undo run again: not the original"
+[ ! -e .f.txt.mmscan-undo ] || fail "undo run again: the journal's name beside the file was left"
+# An undo cut short holds the file's own journal name: a later edit finishes
+# the undo first, and the cut-short undo, run again, then writes nothing
+# (it wrote the old bytes over that edit).
+"$MMSCAN" replace --keep-undo kept.undo -F alpha ALPHA f.txt >/dev/null
+MMSCAN_TEST_KILL_AT=1 "$MMSCAN" undo kept.undo >/dev/null 2>err.txt
+grep -q 'kill at step 1: rollback-marked' err.txt || fail "undo killed at its mark: $(cat err.txt)"
+[ -e .f.txt.mmscan-undo ] || fail "undo killed at its mark: no journal beside the file"
+expect_status "edit after an undo cut short" 0 "$MMSCAN" replace -F beta BETA f.txt
+grep -q "its old bytes were put back first" err.txt || fail "edit after an undo cut short: $(cat err.txt)"
+h_after=$(hash_of f.txt)
+expect_status "undo resumed after an edit" 2 "$MMSCAN" undo kept.undo
+expect_stderr_line "undo resumed after an edit" "this undo was cut short, then finished by a recovery"
+[ "$(hash_of f.txt)" = "$h_after" ] || fail "undo resumed after an edit: it wrote over the edit"
+rm -f kept.undo
+"$MMSCAN" replace -F BETA beta f.txt >/dev/null
+[ "$(hash_of f.txt)" = "$H" ] || fail "undo resumed after an edit: the test's file is not back"
 expect_status "undo of a missing journal" 2 "$MMSCAN" undo kept.undo
 
 # A kill after the commit record but before the journal's name beside the
