@@ -93,16 +93,28 @@ static int remove_journal(const mms_edit_options *options, const char *path, mms
     return remove_journal_done(options, path, err);
 }
 
+/* Whether a and b are the same file (inode). */
+static bool same_inode(const struct stat *a, const struct stat *b)
+{
+    return a->st_ino == b->st_ino && a->st_dev == b->st_dev;
+}
+
+/* Whether the name at path (a link there not followed) is the file st. */
+static bool names_file(const char *path, const struct stat *st)
+{
+    struct stat there;
+    return lstat(path, &there) == 0 && same_inode(&there, st);
+}
+
 /* Gives the journal the name keep and makes that name durable.  link, not
  * rename: it never replaces a file at keep; the journal may have that name
  * already (a crash between the link and the unlink of the old name). */
 static bool link_kept(const char *journal_path, const char *keep)
 {
-    struct stat journal, there;
+    struct stat journal;
     bool linked = link(journal_path, keep) == 0 ||
                   (errno == EEXIST && stat(journal_path, &journal) == 0 &&
-                   lstat(keep, &there) == 0 && journal.st_ino == there.st_ino &&
-                   journal.st_dev == there.st_dev);
+                   names_file(keep, &journal));
     return linked && edit_sync_dir(keep, NULL) == 0;
 }
 
@@ -273,8 +285,7 @@ static int recover_pending(mms_edit_file *file, const struct stat *undoing, mms_
     if (jfd < 0)
         return journal_open_error(file->journal_path, err);
     struct stat js;
-    if (undoing && fstat(jfd, &js) == 0 && js.st_dev == undoing->st_dev &&
-        js.st_ino == undoing->st_ino) {
+    if (undoing && fstat(jfd, &js) == 0 && same_inode(&js, undoing)) {
         close(jfd);
         return 0;
     }
@@ -399,9 +410,10 @@ static char *pending_under_another_name(const struct stat *st, const char *own_j
 
 /* Editing the file now, then recovering the other name of an unfinished
  * edit, would undo this edit: refused. */
-static int refuse_pending_under_another_name(const mms_edit_file *file, mms_error *err)
+static int refuse_pending_under_another_name(const struct stat *st, const char *journal_path,
+                                             mms_error *err)
 {
-    char *other = pending_under_another_name(&file->st, file->journal_path);
+    char *other = pending_under_another_name(st, journal_path);
     if (!other)
         return 0;
     int rc = mms_error_set(err, MMS_EJOURNAL, 0, "an edit of this file through another name "
@@ -450,7 +462,7 @@ static int open_file(mms_edit_file **out, const char *path, const mms_edit_optio
     if (rc == 0)
         rc = recover_pending(file, undoing, err);
     if (rc == 0)
-        rc = refuse_pending_under_another_name(file, err);
+        rc = refuse_pending_under_another_name(&file->st, file->journal_path, err);
     if (rc < 0) {
         mms_edit_close(file);
         return rc;
@@ -501,8 +513,7 @@ int mms_edit_recover(const char *path, const mms_edit_options *options, mms_reco
     int rc = 0;
     if (none && stat(path, &st) == 0) {
         /* Nothing here, but an edit through another hard link may wait. */
-        mms_edit_file other = {.st = st, .journal_path = journal};
-        rc = refuse_pending_under_another_name(&other, err);
+        rc = refuse_pending_under_another_name(&st, journal, err);
     } else if (!none) {
         mms_edit_options recovering = options ? *options : (mms_edit_options){0};
         recovering.read_only = false;
@@ -521,13 +532,6 @@ int mms_edit_recover(const char *path, const mms_edit_options *options, mms_reco
 }
 
 /* Undoes a committed edit with the kept journal jfd. */
-/* Whether the name at path is the journal js (a link to it, or itself). */
-static bool names_journal(const char *path, const struct stat *js)
-{
-    struct stat st;
-    return lstat(path, &st) == 0 && st.st_ino == js->st_ino && st.st_dev == js->st_dev;
-}
-
 /*
  * Gives the kept journal (js) the file's own journal name too, for as long
  * as the undo runs: an undo cut short then stays in sight of every later
@@ -565,17 +569,16 @@ static int undo_with(int jfd, const journal_info *info, const char *journal,
     if (!same_identity(&info->id, &file->st))
         rc = mms_error_set(err, MMS_EJOURNAL, 0, "the journal belongs to another file at '%s' "
                            "(inode or size differ)", info->path);
-    char *real_journal = realpath(journal, NULL);
-    bool own_name = real_journal && strcmp(real_journal, file->journal_path) == 0;
-    free(real_journal);
-    bool held = !own_name && names_journal(file->journal_path, &js);
+    /* The file's own journal name is on this journal: it is that name, or
+     * holds it for an undo cut short (see hold_journal_name). */
+    bool named = names_file(file->journal_path, &js);
     uint64_t hash;
     if (rc == 0 && !info->rolling_back) {
         rc = journal_hash_file(jfd, info, file->fd, &hash, err);
         if (rc == 0 && hash != info->new_hash)
             rc = mms_error_set(err, MMS_EMISMATCH, 0, "the file changed since the edit, so "
                                "the old bytes no longer fit; nothing was changed");
-        if (rc == 0 && !own_name && !held)
+        if (rc == 0 && !named)
             rc = hold_journal_name(file, journal, err);
         if (rc == 0)
             rc = journal_append_mark(jfd, info->valid_end, JOURNAL_ROLLBACK, err);
@@ -583,14 +586,15 @@ static int undo_with(int jfd, const journal_info *info, const char *journal,
             rc = journal_sync(jfd, err);
         if (rc == 0)
             edit_step(&file->options, MMS_STEP_ROLLBACK_MARKED);
-    } else if (rc == 0 && !own_name && !held) {
+    } else if (rc == 0 && !named) {
         rc = mms_error_set(err, MMS_EJOURNAL, 0, "this undo was cut short, then finished by "
                            "a recovery of the file, which may have changed since; nothing was "
                            "written");
     }
     if (rc == 0)
         rc = edit_rollback(file, jfd, info, journal, NULL, err);
-    if (rc == 0 && !own_name)
+    /* The held name, unless journal was that name itself (removed now). */
+    if (rc == 0 && names_file(file->journal_path, &js))
         rc = remove_journal(&file->options, file->journal_path, err);
     mms_edit_close(file);
     return rc;

@@ -384,7 +384,8 @@ int grep_lines_feed(grep_lines *g, const unsigned char *p, size_t n, uint64_t of
     if (!g->reporting && g->order && !g->stopped)
         check_order(g);
     int rc = g->stopped ? 0 : feed(g, p, n, offset);
-    return failure_now(g) ? failure_now(g) : rc;
+    int failure = failure_now(g);
+    return failure ? failure : rc;
 }
 
 /* g, whose input has no newline so far, continues pred's line in progress. */

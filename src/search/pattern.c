@@ -57,27 +57,34 @@ static void context_of(const mms_search_spec *spec, int engine, const char **ope
         *open = word_context[engine][0], *close = word_context[engine][1];
 }
 
-/* Whether -w of spec is tested on each match of Hyperscan's (see
- * regex_set_new()) instead of written around each pattern: strings, none
- * of them empty (an empty match has no place a callback could test). */
-static bool checks_words_itself(const mms_search_spec *spec)
+/* The byte length of each pattern of spec, in *out, when -w is tested on
+ * each of Hyperscan's matches (see regex_set_new()) instead of written
+ * around each pattern: strings, none of them empty (an empty match has no
+ * place a callback could test).  Otherwise *out is NULL.  -1: no memory. */
+static int word_lengths_of(const mms_search_spec *spec, size_t **out)
 {
+    *out = NULL;
     if ((spec->flags & (MMS_SEARCH_WORD | MMS_SEARCH_LINE)) != MMS_SEARCH_WORD ||
         spec->syntax != MMS_SEARCH_FIXED)
-        return false;
+        return 0;
+    size_t *lengths = malloc(spec->count * sizeof *lengths);
+    if (!lengths)
+        return -1;
     for (size_t i = 0; i < spec->count; i++) {
-        if ((spec->lengths ? spec->lengths[i] : strlen(spec->patterns[i])) == 0)
-            return false;
+        lengths[i] = spec->lengths ? spec->lengths[i] : strlen(spec->patterns[i]);
+        if (lengths[i] == 0) {
+            free(lengths);
+            return 0;
+        }
     }
-    return true;
+    *out = lengths;
+    return 0;
 }
 
-/* The NUL-terminated text of pattern i of spec for engine: for Hyperscan
- * with the context of -w or -x, for PCRE2 without (the context goes
- * around the whole set once: PCRE2's DFA matcher runs each look-around
- * of each pattern as a match of its own, at every position). */
-static int pattern_text(const mms_search_spec *spec, size_t i, int engine, bytebuf *out,
-                        mms_error *err)
+/* The NUL-terminated text of pattern i of spec, between context[0] and
+ * context[1]. */
+static int pattern_text(const mms_search_spec *spec, size_t i, const char *const context[2],
+                        bytebuf *out, mms_error *err)
 {
     const char *p = spec->patterns[i];
     size_t len = spec->lengths ? spec->lengths[i] : strlen(p);
@@ -85,11 +92,8 @@ static int pattern_text(const mms_search_spec *spec, size_t i, int engine, byteb
     bytebuf core = {0};
     int rc = syntax_translate(p, len, spec->syntax, &core, why, sizeof why);
     if (rc == 0) {
-        const char *open = "(?:", *close = ")";
-        if (engine == FOR_HYPERSCAN && !checks_words_itself(spec))
-            context_of(spec, engine, &open, &close);
-        if (bytebuf_puts(out, open) < 0 || bytebuf_append(out, core.data, core.len) < 0 ||
-            bytebuf_puts(out, close) < 0 || bytebuf_append(out, "", 1) < 0)
+        if (bytebuf_puts(out, context[0]) < 0 || bytebuf_append(out, core.data, core.len) < 0 ||
+            bytebuf_puts(out, context[1]) < 0 || bytebuf_append(out, "", 1) < 0)
             rc = mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
     } else {
         rc = mms_error_set(err, MMS_EINVAL, 0, "invalid pattern '%.*s': %s", (int)(len > 64 ? 64 : len),
@@ -139,24 +143,28 @@ int mms_pattern_new(mms_pattern **out, const mms_search_spec *spec, mms_error *e
     size_t n = spec->count;
     bytebuf *texts = calloc(2 * n, sizeof *texts); /* n for Hyperscan, then n for PCRE2 */
     const char **strings = calloc(2 * n, sizeof *strings);
-    int rc = pattern && texts && strings ? 0 : mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
+    size_t *word_lengths = NULL;
+    int rc = pattern && texts && strings && word_lengths_of(spec, &word_lengths) == 0
+                 ? 0
+                 : mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
+    /* Hyperscan gets each pattern in the context of -w or -x (unless -w is
+     * tested on its matches); PCRE2 gets them bare, and the context goes
+     * around the whole set once: its DFA matcher runs each look-around of
+     * each pattern as a match of its own, at every position. */
+    static const char *const bare[2] = {"(?:", ")"};
+    const char *hs_context[2] = {bare[0], bare[1]}, *pcre_context[2];
+    if (!word_lengths)
+        context_of(spec, FOR_HYPERSCAN, &hs_context[0], &hs_context[1]);
+    context_of(spec, FOR_PCRE, &pcre_context[0], &pcre_context[1]);
     for (size_t i = 0; i < 2 * n && rc == 0; i++) {
-        rc = pattern_text(spec, i % n, i < n ? FOR_HYPERSCAN : FOR_PCRE, &texts[i], err);
+        rc = pattern_text(spec, i % n, i < n ? hs_context : bare, &texts[i], err);
         strings[i] = (const char *)texts[i].data;
     }
     if (rc == 0) {
         char why[160];
-        const char *pcre_context[2];
-        context_of(spec, FOR_PCRE, &pcre_context[0], &pcre_context[1]);
-        size_t *word_lengths = checks_words_itself(spec) ? calloc(n, sizeof *word_lengths) : NULL;
-        for (size_t i = 0; word_lengths && i < n; i++)
-            word_lengths[i] = spec->lengths ? spec->lengths[i] : strlen(spec->patterns[i]);
-        int built = checks_words_itself(spec) && !word_lengths
-                        ? -2
-                        : regex_set_new(&pattern->regex, strings, strings + n, pcre_context,
-                                        word_lengths, n, spec->flags & MMS_SEARCH_CASELESS, why,
-                                        sizeof why);
-        free(word_lengths);
+        int built = regex_set_new(&pattern->regex, strings, strings + n, pcre_context,
+                                  word_lengths, n, spec->flags & MMS_SEARCH_CASELESS, why,
+                                  sizeof why);
         if (built == -1)
             rc = mms_error_set(err, MMS_EINVAL, 0, "invalid pattern: %s", why);
         else if (built < 0)
@@ -168,6 +176,7 @@ int mms_pattern_new(mms_pattern **out, const mms_search_spec *spec, mms_error *e
         bytebuf_release(&texts[i]);
     free(texts);
     free(strings);
+    free(word_lengths);
     if (rc < 0)
         mms_pattern_free(pattern);
     else

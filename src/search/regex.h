@@ -23,8 +23,9 @@ typedef struct regex_worker regex_worker;
  * or one per pattern, is -w for Hyperscan's patterns of strings: each
  * matches that many bytes, and a match counts only where no letter, digit
  * or '_' touches it (compiling thousands of strings with -w's context
- * took minutes).  ^ and $ match at line ends.  Returns 0, -1 with a reason in why for a pattern that PCRE2
- * does not accept, or -2 when out of memory.
+ * took minutes).  ^ and $ match at line ends.  Returns 0, -1 with a reason
+ * in why for a pattern that PCRE2 does not accept, or -2 when out of
+ * memory.
  */
 int regex_set_new(regex_set **out, const char *const *hs_patterns,
                   const char *const *pcre_patterns, const char *const pcre_context[2],
@@ -58,7 +59,7 @@ const char *regex_worker_gave_up(const regex_worker *worker);
  * it gave up on.
  */
 int regex_find_line(regex_worker *worker, const unsigned char *buf, size_t len, size_t from,
-                     size_t *hit);
+                    size_t *hit);
 
 /*
  * In one line (no newline), the leftmost match that starts at or after pos
@@ -66,7 +67,7 @@ int regex_find_line(regex_worker *worker, const unsigned char *buf, size_t len, 
  * 0 when there is none, or REGEX_GAVE_UP.
  */
 int regex_next_match(regex_worker *worker, const unsigned char *line, size_t len, size_t pos,
-                      size_t *start, size_t *end);
+                     size_t *start, size_t *end);
 
 /*
  * Whether one line, given in pieces, matches: Hyperscan's streaming mode
