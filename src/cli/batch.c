@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,6 +84,7 @@ typedef struct result {
 typedef struct batch {
     const char *cmd;
     const batch_settings *settings;
+    const file_list *files;
     batch_scan_fn scan;
     void *ctx;
 } batch;
@@ -120,6 +122,18 @@ static void set_out_of_memory(result *r)
     r->err = (mms_error){.code = MMS_ENOMEM, .message = "out of memory"};
 }
 
+/* Whether r->name is not to be scanned; if so, r fails with the reason. */
+static bool refused(const batch *b, result *r)
+{
+    const char *why = file_list_refusal(b->files, r->name);
+    if (why) {
+        r->status = CLI_ERROR;
+        r->err = (mms_error){.code = MMS_EINVAL};
+        snprintf(r->err.message, sizeof r->err.message, "%s", why);
+    }
+    return why != NULL;
+}
+
 /* Scans r->name, its results and messages into buffers (a job's work). */
 static void scan_to_buffer(const batch *b, mms_engine *engine, result *r)
 {
@@ -153,6 +167,7 @@ typedef struct jobs {
     file_list *files;
     pthread_mutex_t source;    /* guards files, taken, no_more, list_failed */
     size_t taken;              /* names handed out: final once no_more */
+    size_t stdin_taken;        /* of them, names of standard input ("-") */
     bool no_more;              /* no name is to be taken any more */
     bool list_failed;          /* the list could not be read to its end */
     pthread_mutex_t lock;      /* guards the rest */
@@ -160,6 +175,7 @@ typedef struct jobs {
     result *slots;             /* MAX_AHEAD: the i-th input's result at i % MAX_AHEAD */
     size_t claimed;            /* names the jobs set out to take */
     size_t printed;            /* results printed */
+    size_t stdin_done;         /* scans of standard input that ended */
     bool stop;                 /* stdout failed: scan no more */
     bool ended;                /* total is known */
     size_t total;
@@ -172,8 +188,9 @@ typedef struct job {
 } job;
 
 /* Takes the next name for slot *i; false when there is none to take
- * (stop: the printer wants no more). */
-static bool take_name(jobs *j, bool stop, char **name, size_t *i)
+ * (stop: the printer wants no more).  A name of standard input gets in
+ * *stdin_turn how many such names came before it. */
+static bool take_name(jobs *j, bool stop, char **name, size_t *i, size_t *stdin_turn)
 {
     pthread_mutex_lock(&j->source);
     j->no_more |= stop;
@@ -185,6 +202,8 @@ static bool take_name(jobs *j, bool stop, char **name, size_t *i)
     *i = j->taken;
     j->taken += !j->no_more;
     bool took = !j->no_more;
+    if (took && strcmp(*name, "-") == 0 && !file_list_refusal(j->files, *name))
+        *stdin_turn = j->stdin_taken++;
     pthread_mutex_unlock(&j->source);
     return took;
 }
@@ -201,8 +220,8 @@ static void *job_main(void *arg)
         j->claimed++;
         pthread_mutex_unlock(&j->lock);
         char *name = NULL;
-        size_t i;
-        if (!take_name(j, stop, &name, &i)) {
+        size_t i, stdin_turn = SIZE_MAX;
+        if (!take_name(j, stop, &name, &i, &stdin_turn)) {
             pthread_mutex_lock(&j->lock);
             j->ended = true;
             j->total = i;
@@ -210,10 +229,20 @@ static void *job_main(void *arg)
             pthread_mutex_unlock(&j->lock);
             return NULL;
         }
+        if (stdin_turn != SIZE_MAX) {
+            /* Standard input is read by one scan at a time, in input order:
+             * the first takes what it holds, the later ones what is left. */
+            pthread_mutex_lock(&j->lock);
+            while (j->stdin_done != stdin_turn)
+                pthread_cond_wait(&j->changed, &j->lock);
+            pthread_mutex_unlock(&j->lock);
+        }
         result r = {.name = name};
-        scan_to_buffer(j->b, self->engine, &r);
+        if (!refused(j->b, &r))
+            scan_to_buffer(j->b, self->engine, &r);
         r.done = true;
         pthread_mutex_lock(&j->lock);
+        j->stdin_done += stdin_turn != SIZE_MAX;
         j->slots[i % MAX_AHEAD] = r;
         pthread_cond_broadcast(&j->changed);
         pthread_mutex_unlock(&j->lock);
@@ -302,7 +331,8 @@ static int run_in_turn(const batch *b, const cli_engine_settings *settings, file
     char *name;
     while (!ferror(stdout) && (got = file_list_next(files, &name)) == 1) {
         result r = {.name = name};
-        r.status = b->scan(b->ctx, engine, name, stdout, &r.err);
+        if (!refused(b, &r))
+            r.status = b->scan(b->ctx, engine, name, stdout, &r.err);
         if (print_result(b, &r) != CLI_OK)
             status = CLI_ERROR;
     }
@@ -323,7 +353,7 @@ int batch_run(const char *cmd, const cli_engine_settings *engine, const batch_se
     if (file_list_open(cmd, operands, noperands, settings->files_from, settings->nul, &files) !=
         CLI_OK)
         return CLI_ERROR;
-    batch b = {.cmd = cmd, .settings = settings, .scan = scan, .ctx = ctx};
+    batch b = {.cmd = cmd, .settings = settings, .files = &files, .scan = scan, .ctx = ctx};
     /* Without a list, no more jobs than files. */
     unsigned njobs = settings->jobs;
     if (!settings->files_from && (unsigned)files.noperands < njobs)

@@ -47,6 +47,13 @@ static void close_list(file_list *list)
     list->list = NULL;
 }
 
+const char *file_list_refusal(const file_list *list, const char *name)
+{
+    if (list_is_stdin(list) && strcmp(name, "-") == 0)
+        return "standard input is the --files-from list, not a file to scan";
+    return NULL;
+}
+
 int file_list_next(file_list *list, char **name)
 {
     if (list->next_operand < list->noperands) {
@@ -66,13 +73,6 @@ int file_list_next(file_list *list, char **name)
         }
         if (n > 0 && list->line[n - 1] == list->delimiter)
             list->line[n - 1] = '\0';
-        if (list_is_stdin(list) && strcmp(list->line, "-") == 0) {
-            /* Standard input holds the list: it has no file left to give. */
-            snprintf(list->error, sizeof list->error,
-                     "--files-from -: the list names '-', standard input, which is the list");
-            close_list(list);
-            return -1;
-        }
         *name = strdup(list->line);
     }
     if (!*name) {

@@ -32,13 +32,17 @@ int file_list_open(const char *cmd, char **operands, int noperands, const char *
 
 /*
  * The next input's name in *name (the caller frees it): returns 1, 0 when
- * there is none left, or -1 when the list cannot be read further (or names
- * '-' when it is itself standard input), with list->error saying why, for
- * the caller to report after the inputs before it.  An
- * empty name in the list is handed out as it is: it names no file, and
- * its scan fails.
+ * there is none left, or -1 when the list cannot be read further, with
+ * list->error saying why, for the caller to report after the inputs before
+ * it.  An empty name in the list is handed out as it is: it names no file,
+ * and its scan fails.
  */
 int file_list_next(file_list *list, char **name);
+
+/* Why the input name, handed out by file_list_next(), is not to be
+ * scanned, or NULL: "-" when the list itself is standard input.  The
+ * caller reports it in its turn, as a scan that failed, and goes on. */
+const char *file_list_refusal(const file_list *list, const char *name);
 
 void file_list_close(file_list *list);
 

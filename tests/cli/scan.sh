@@ -75,6 +75,14 @@ for t in 1 2 3; do
 done
 same_output "--jobs 3" "$MMSCAN scan --jobs 3 --wc --hash xxh3 text.txt random.bin empty nonl.txt" \
     "$MMSCAN scan --wc --hash xxh3 text.txt random.bin empty nonl.txt"
+# Standard input named twice: the first scan reads it all, the second
+# finds nothing left, as GNU wc does; under --jobs, the scans of standard
+# input run one at a time in input order.
+for jobs in 1 2 4; do
+    same_output "stdin twice, --jobs $jobs" \
+        "cat text.txt | $MMSCAN scan --jobs $jobs --wc --hash xxh64 - nonl.txt - random.bin" \
+        "cat text.txt | $MMSCAN scan --wc --hash xxh64 -; $MMSCAN scan --wc --hash xxh64 nonl.txt; $MMSCAN scan --wc --hash xxh64 - </dev/null; $MMSCAN scan --wc --hash xxh64 random.bin"
+done
 same_output "stdin" "cat text.txt | $MMSCAN scan --wc --hash xxh64 --grep delta" \
     "cat text.txt | wc; cat text.txt | xxhsum; cat text.txt | grep -H -c delta"
 same_output "stdin named -" "cat text.txt | $MMSCAN scan --wc --hash xxh64 --grep delta -" \

@@ -131,16 +131,18 @@ while [ "$i" -lt 20 ]; do
 done
 printf 'ramp.txt\000text.txt\000' | "$MMSCAN" stats --json -0 --files-from - >nul-list.txt
 check_equal "-0 --files-from -" "$(jq -r .file nul-list.txt | tr '\n' ' ')" "ramp.txt text.txt "
-printf 'ramp.txt\n-\n' >dash-list.txt
-expect_status "'-' in a list on stdin" 2 "$MMSCAN" stats --files-from - <dash-list.txt
-expect_stderr_line "'-' in a list on stdin" "--files-from -: the list names '-', standard input, which is the list"
-check_equal "'-' in a list on stdin: the files before it" "$(grep -c ':$' out.txt)" 1
-# Under --jobs too, the list's error comes after the files before it.
+printf 'ramp.txt\n-\nmissing\ntext.txt\n' >dash-list.txt
+# A '-' in a list read from standard input is an input that fails, in its
+# turn; the rest of the list goes on (under --jobs too).
 for jobs in 1 4; do
     "$MMSCAN" stats --jobs "$jobs" --files-from - <dash-list.txt >mixed.txt 2>&1
+    check_equal "--jobs $jobs: '-' in a list on stdin: exit status" "$?" 2
     check_equal "--jobs $jobs: '-' in a list on stdin, in turn" "$(grep -v '^  ' mixed.txt | tr '\n' '|')" \
-        "ramp.txt:|mmscan: stats: --files-from -: the list names '-', standard input, which is the list|"
+        "ramp.txt:|mmscan: stats: '-': standard input is the --files-from list, not a file to scan|mmscan: stats: 'missing': No such file or directory|text.txt:|"
 done
+"$MMSCAN" stats --json --files-from - <dash-list.txt >out.txt 2>/dev/null
+check_equal "'-' in a list on stdin, --json" "$(jq -c '.error // .file' out.txt | tr '\n' '|')" \
+    '"ramp.txt"|"standard input is the --files-from list, not a file to scan"|"No such file or directory"|"text.txt"|'
 # A warning that a scan gives (an edit of the file is pending) comes with
 # its file's results, in its turn.
 : >.text.txt.mmscan-undo
@@ -160,6 +162,7 @@ if [ -w /dev/full ]; then
             fail "--jobs $jobs: stdout full: $(cat err.txt)"
     done
 fi
+printf 'ramp.txt\n-\n' >dash-list.txt
 expect_status "'-' in a list file" 0 "$MMSCAN" stats --files-from dash-list.txt <text.txt
 [ "$(grep -c '^' out.txt)" -gt 2 ] || fail "'-' in a list file: $(cat out.txt)"
 expect_status "list on stdin and '-'" 2 "$MMSCAN" stats --files-from - - <dash-list.txt
