@@ -489,7 +489,8 @@ typedef enum mms_progress_event {
 /**
  * Receives progress reports.
  * @param done   input bytes given to the processors so far in this scan
- * @param total  the input size when it is known (mapped inputs), else 0
+ * @param total  the input size when it is known (mapped inputs), else 0 (also
+ *               for decompressed input: done counts the decompressed bytes)
  *
  * START and END come from the thread that called mms_engine_scan_path() or
  * mms_engine_scan_fd(), once per scan, END whether the scan succeeded or

@@ -289,7 +289,9 @@ static int scan_source(mms_engine *engine, mms_source *src, mms_error *err)
     bool decompress = mms_zstd_source_applies(src, engine->decompress);
     engine->info.mode = decompress ? MMS_INPUT_ZSTD : src->mode;
     if (engine->progress) {
-        engine->progress_total = src->mode == MMS_INPUT_MAP ? src->size : 0;
+        /* Done counts the bytes fed: decompressed ones have no size known
+         * beforehand, as a pipe's have not. */
+        engine->progress_total = src->mode == MMS_INPUT_MAP && !decompress ? src->size : 0;
         atomic_store(&engine->progress_done, 0);
         engine->progress(engine->progress_ctx, MMS_PROGRESS_START, 0, engine->progress_total);
     }

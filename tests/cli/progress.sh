@@ -31,6 +31,13 @@ cat data.bin | "$MMSCAN" wc --progress >/dev/null 2>err.txt
 tail -n 1 err.txt | grep -qx "2.9 MiB  .*/s" || fail "pipe: last line: $(tail -n 1 err.txt)"
 grep -q "%" err.txt && fail "pipe: a percentage without a size"
 
+# Compressed input: the bytes fed are the decompressed ones, whose number
+# the compressed file's size does not give: bytes and rate only.
+zstd -q -1 data.bin -o data.bin.zst
+"$MMSCAN" wc --zstd --progress data.bin.zst >/dev/null 2>err.txt
+tail -n 1 err.txt | grep -qx "2.9 MiB  .*/s" || fail "--zstd: last line: $(tail -n 1 err.txt)"
+grep -q "%" err.txt && fail "--zstd: a percentage of the compressed size: $(tail -n 1 err.txt)"
+
 # Several threads report at once: still one final line per scan.
 "$MMSCAN" stats --progress --threads 3 --window 64K data.bin data.bin >/dev/null 2>err.txt
 [ "$(grep -c '100%' err.txt)" = 2 ] || fail "threads: $(grep -c '100%' err.txt) final lines, want 2"
