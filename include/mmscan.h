@@ -975,10 +975,8 @@ typedef enum mms_stats_verdict {
 } mms_stats_verdict;
 
 /**
- * The distribution of line lengths.  A line is the bytes before a 
-
- * (the newline is not counted; a 
- before it is), and a last line
+ * The distribution of line lengths.  A line is the bytes before a '\n'
+ * (the newline is not counted; a '\r' before it is), and a last line
  * without a newline when it is not empty.  Percentiles are nearest-rank:
  * pN is the smallest length L such that at least N % of the lines are at
  * most L bytes long.  They are exact for lines shorter than 65536 bytes;
@@ -997,16 +995,14 @@ typedef struct mms_line_stats {
 /** What a stats processor found. */
 typedef struct mms_stats {
     uint64_t bytes;
-    uint64_t lines;          /**< 
- bytes (as wc -l counts) */
+    uint64_t lines;          /**< '\n' bytes (as wc -l counts) */
     uint64_t words;          /**< as the wc processor counts them */
     mms_line_stats line_length;
     uint64_t histogram[256]; /**< histogram[b]: bytes of value b */
     double entropy;          /**< Shannon entropy of the byte values, in bits
                                   per byte: 0 (one value) to 8 (uniform) */
     uint64_t nul;            /**< 0x00 bytes */
-    uint64_t cr;             /**< 
- bytes */
+    uint64_t cr;             /**< '\r' bytes */
     uint64_t crlf;           /**< "\r\n" pairs */
     uint64_t non_ascii;      /**< bytes 0x80 to 0xff */
     /** Control bytes that are not white space: 0x00-0x08, 0x0e-0x1f, 0x7f. */

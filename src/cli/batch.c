@@ -84,7 +84,6 @@ typedef struct result {
 typedef struct batch {
     const char *cmd;
     const batch_settings *settings;
-    const file_list *files;
     batch_scan_fn scan;
     void *ctx;
 } batch;
@@ -122,16 +121,12 @@ static void set_out_of_memory(result *r)
     r->err = (mms_error){.code = MMS_ENOMEM, .message = "out of memory"};
 }
 
-/* Whether r->name is not to be scanned; if so, r fails with the reason. */
-static bool refused(const batch *b, result *r)
+/* Fails r with why (a name not to be scanned). */
+static void refuse(result *r, const char *why)
 {
-    const char *why = file_list_refusal(b->files, r->name);
-    if (why) {
-        r->status = CLI_ERROR;
-        r->err = (mms_error){.code = MMS_EINVAL};
-        snprintf(r->err.message, sizeof r->err.message, "%s", why);
-    }
-    return why != NULL;
+    r->status = CLI_ERROR;
+    r->err = (mms_error){.code = MMS_EINVAL};
+    snprintf(r->err.message, sizeof r->err.message, "%s", why);
 }
 
 /* Scans r->name, its results and messages into buffers (a job's work). */
@@ -187,22 +182,24 @@ typedef struct job {
     pthread_t thread;
 } job;
 
-/* Takes the next name for slot *i; false when there is none to take
- * (stop: the printer wants no more).  A name of standard input gets in
- * *stdin_turn how many such names came before it. */
-static bool take_name(jobs *j, bool stop, char **name, size_t *i, size_t *stdin_turn)
+/* Takes the next name for slot *i, and why it is not to be scanned
+ * (NULL: it is); false when there is none to take (stop: the printer wants
+ * no more).  A name of standard input to scan gets in *stdin_turn how many
+ * such names came before it. */
+static bool take_name(jobs *j, bool stop, char **name, const char **refusal, size_t *i,
+                      size_t *stdin_turn)
 {
     pthread_mutex_lock(&j->source);
     j->no_more |= stop;
     if (!j->no_more) {
-        int got = file_list_next(j->files, name);
+        int got = file_list_next(j->files, name, refusal);
         j->list_failed |= got < 0;
         j->no_more = got != 1;
     }
     *i = j->taken;
     j->taken += !j->no_more;
     bool took = !j->no_more;
-    if (took && strcmp(*name, "-") == 0 && !file_list_refusal(j->files, *name))
+    if (took && !*refusal && strcmp(*name, "-") == 0)
         *stdin_turn = j->stdin_taken++;
     pthread_mutex_unlock(&j->source);
     return took;
@@ -220,8 +217,9 @@ static void *job_main(void *arg)
         j->claimed++;
         pthread_mutex_unlock(&j->lock);
         char *name = NULL;
+        const char *refusal = NULL;
         size_t i, stdin_turn = SIZE_MAX;
-        if (!take_name(j, stop, &name, &i, &stdin_turn)) {
+        if (!take_name(j, stop, &name, &refusal, &i, &stdin_turn)) {
             pthread_mutex_lock(&j->lock);
             j->ended = true;
             j->total = i;
@@ -238,7 +236,9 @@ static void *job_main(void *arg)
             pthread_mutex_unlock(&j->lock);
         }
         result r = {.name = name};
-        if (!refused(j->b, &r))
+        if (refusal)
+            refuse(&r, refusal);
+        else
             scan_to_buffer(j->b, self->engine, &r);
         r.done = true;
         pthread_mutex_lock(&j->lock);
@@ -329,9 +329,12 @@ static int run_in_turn(const batch *b, const cli_engine_settings *settings, file
         return CLI_ERROR;
     int status = CLI_OK, got = 0;
     char *name;
-    while (!ferror(stdout) && (got = file_list_next(files, &name)) == 1) {
+    const char *refusal;
+    while (!ferror(stdout) && (got = file_list_next(files, &name, &refusal)) == 1) {
         result r = {.name = name};
-        if (!refused(b, &r))
+        if (refusal)
+            refuse(&r, refusal);
+        else
             r.status = b->scan(b->ctx, engine, name, stdout, &r.err);
         if (print_result(b, &r) != CLI_OK)
             status = CLI_ERROR;
@@ -353,7 +356,7 @@ int batch_run(const char *cmd, const cli_engine_settings *engine, const batch_se
     if (file_list_open(cmd, operands, noperands, settings->files_from, settings->nul, &files) !=
         CLI_OK)
         return CLI_ERROR;
-    batch b = {.cmd = cmd, .settings = settings, .files = &files, .scan = scan, .ctx = ctx};
+    batch b = {.cmd = cmd, .settings = settings, .scan = scan, .ctx = ctx};
     /* Without a list, no more jobs than files. */
     unsigned njobs = settings->jobs;
     if (!settings->files_from && (unsigned)files.noperands < njobs)

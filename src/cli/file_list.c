@@ -33,8 +33,11 @@ int file_list_open(const char *cmd, char **operands, int noperands, const char *
     }
     out->list = list_is_stdin(out) ? stdin : fopen(list_path, "rb");
     if (!out->list) {
-        cli_error(cmd, "--files-from: '%s': %s", list_path, strerror(errno));
-        return CLI_ERROR;
+        /* Reported after the operands, as a list that cannot be read to
+         * its end is: they are scanned all the same. */
+        snprintf(out->error, sizeof out->error, "--files-from: '%s': %s", list_path,
+                 strerror(errno));
+        out->unopened = true;
     }
     return CLI_OK;
 }
@@ -47,18 +50,16 @@ static void close_list(file_list *list)
     list->list = NULL;
 }
 
-const char *file_list_refusal(const file_list *list, const char *name)
+int file_list_next(file_list *list, char **name, const char **refusal)
 {
-    if (list_is_stdin(list) && strcmp(name, "-") == 0)
-        return "standard input is the --files-from list, not a file to scan";
-    return NULL;
-}
-
-int file_list_next(file_list *list, char **name)
-{
+    *refusal = NULL;
     if (list->next_operand < list->noperands) {
         *name = strdup(list->operands[list->next_operand++]);
     } else {
+        if (list->unopened) {
+            list->unopened = false;
+            return -1;
+        }
         if (!list->list)
             return 0;
         errno = 0;
@@ -72,7 +73,12 @@ int file_list_next(file_list *list, char **name)
             return failed ? -1 : 0;
         }
         if (n > 0 && list->line[n - 1] == list->delimiter)
-            list->line[n - 1] = '\0';
+            list->line[--n] = '\0';
+        if (memchr(list->line, '\0', (size_t)n))
+            *refusal = "the name in the list holds a NUL byte (a list of names that end "
+                       "with NUL bytes needs -0)";
+        else if (list_is_stdin(list) && strcmp(list->line, "-") == 0)
+            *refusal = "standard input is the --files-from list, not a file to scan";
         *name = strdup(list->line);
     }
     if (!*name) {

@@ -195,6 +195,24 @@ done
 
 expect_status "unreadable list" 2 "$MMSCAN" stats --files-from nowhere.txt
 expect_stderr_line "unreadable list" "mmscan: stats: --files-from: 'nowhere.txt': No such file or directory"
+# A list that cannot be opened, like one that cannot be read, is reported
+# after the operands, which are scanned all the same.
+mkdir -p list-dir
+for list in nowhere.txt list-dir; do
+    for jobs in 1 2; do
+        "$MMSCAN" stats --jobs "$jobs" --files-from "$list" ramp.txt text.txt >mixed.txt 2>&1
+        check_equal "--jobs $jobs: list $list: exit status" "$?" 2
+        check_equal "--jobs $jobs: list $list: operands first" "$(grep -v '^  ' mixed.txt | cut -d: -f1-3 | tr '\n' '|')" \
+            "ramp.txt:|text.txt:|mmscan: stats: --files-from|"
+    done
+done
+# In a list of lines, a name with a NUL byte in it is refused in its turn
+# (it would name another file, cut at the NUL), and the list goes on.
+printf 'ramp.txt\000junk\ntext.txt\n' >nul-in-line.txt
+"$MMSCAN" stats --json --files-from nul-in-line.txt >out.txt 2>err.txt
+check_equal "NUL in a line of the list: exit status" "$?" 2
+check_equal "NUL in a line of the list" "$(jq -c '.error // .file' out.txt | tr '\n' '|')" \
+    '"the name in the list holds a NUL byte (a list of names that end with NUL bytes needs -0)"|"text.txt"|'
 expect_status "bad --jobs" 2 "$MMSCAN" stats --jobs 0 text.txt
 expect_stderr_line "bad --jobs" "mmscan: stats: --jobs: invalid job count '0'"
 expect_status "directory" 2 "$MMSCAN" stats .

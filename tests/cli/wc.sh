@@ -29,6 +29,12 @@ for window in 4K 1M 64M; do
     done
 done
 same_output "--advice" "$MMSCAN wc --advice random -l big.txt" "wc -l big.txt"
+# A read input's buffer grows with what it holds, up to a window: a large
+# window costs a short input (an empty file, a small pipe) nothing.
+same_output "--window 1T, an empty file" "$MMSCAN wc --window 1T empty small.txt" "wc empty small.txt"
+same_output "--window 1T, a pipe" "cat big.txt | $MMSCAN wc --window 1T" "cat big.txt | wc"
+same_output "--window 8M, a pipe that fills the buffer" \
+    "cat random.bin big.txt | $MMSCAN wc --window 8M" "cat random.bin big.txt | wc"
 
 same_output "several files and a total" "$MMSCAN wc small.txt empty one nonl" "wc small.txt empty one nonl"
 same_output "one count, several files" "$MMSCAN wc -l small.txt big.txt" "wc -l small.txt big.txt"
