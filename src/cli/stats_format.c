@@ -7,16 +7,28 @@
 
 #define TOP_BYTES 6
 
-/* A byte as people read it: 'A', '\n', 0xc3. */
-static const char *byte_label(unsigned b, char out[8])
+/* A byte as a C character constant ('A', '\n', '\''), or "" when it has
+ * none (0xc3). */
+static const char *byte_char(unsigned b, char out[8])
 {
-    static const char escapes[] = "0\0t\tn\nr\rv\vf\f";
+    static const char escapes[] = "0\0t\tn\nr\rv\vf\f\\\\''";
     for (const char *e = escapes; e < escapes + sizeof escapes - 1; e += 2)
         if ((unsigned char)e[1] == b) {
             snprintf(out, 8, "'\\%c'", e[0]);
             return out;
         }
-    snprintf(out, 8, b >= 0x20 && b < 0x7f ? "'%c'" : "0x%02x", b);
+    if (b >= 0x20 && b < 0x7f)
+        snprintf(out, 8, "'%c'", b);
+    else
+        out[0] = '\0';
+    return out;
+}
+
+/* A byte as people read it: its character, else its value (0xc3). */
+static const char *byte_label(unsigned b, char out[8])
+{
+    if (!*byte_char(b, out))
+        snprintf(out, 8, "0x%02x", b & 0xffu);
     return out;
 }
 
@@ -78,7 +90,7 @@ void stats_print_text(FILE *out, const char *name, const mms_stats *s, bool hist
         if (!s->histogram[b])
             continue;
         char label[8];
-        fprintf(out, "    0x%02x %-5s %14" PRIu64 " %6.2f%%\n", b, byte_label(b, label),
+        fprintf(out, "    0x%02x %-5s %14" PRIu64 " %6.2f%%\n", b, byte_char(b, label),
                 s->histogram[b], percent_of(s->histogram[b], s->bytes));
     }
 }

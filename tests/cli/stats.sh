@@ -86,6 +86,13 @@ check_equal "newline in a name" "$(head -n 1 human.txt)" "'new'\$'\\n''line':"
 rm -f 'new
 line'
 "$MMSCAN" stats --histogram ramp.txt | grep -q "^    0x77 'w'  *5050 " || fail "--histogram: count of 'w'"
+# Bytes are labelled as C character constants, or by their value alone.
+printf '\047\047\134\134\033' >labels.bin
+"$MMSCAN" stats --histogram labels.bin >out.txt
+check_equal "--histogram: labels" "$(grep '^    0x' out.txt | tr -s ' ' | tr '\n' '|')" \
+    " 0x1b 1 20.00%| 0x27 '\\'' 2 40.00%| 0x5c '\\\\' 2 40.00%|"
+check_equal "top bytes: labels" "$("$MMSCAN" stats labels.bin | grep 'top bytes' | tr -s ' ')" \
+    " top bytes '\\'' 40.0%, '\\\\' 40.0%, 0x1b 20.0%"
 same_output "stdin" "cat text.txt | $MMSCAN stats --json | jq -c 'del(.file)'" \
     "$MMSCAN stats --json text.txt | jq -c 'del(.file)'"
 
