@@ -81,6 +81,16 @@ static int word_lengths_of(const mms_search_spec *spec, size_t **out)
     return 0;
 }
 
+/* MMS_EINVAL: pattern i of spec, quoted (its first 64 bytes), is refused
+ * for why. */
+static int invalid_pattern(const mms_search_spec *spec, size_t i, const char *why, mms_error *err)
+{
+    const char *p = spec->patterns[i];
+    size_t len = spec->lengths ? spec->lengths[i] : strlen(p);
+    return mms_error_set(err, MMS_EINVAL, 0, "invalid pattern '%.*s': %s",
+                         (int)(len > 64 ? 64 : len), p, why);
+}
+
 /* The NUL-terminated text of pattern i of spec, between context[0] and
  * context[1]. */
 static int pattern_text(const mms_search_spec *spec, size_t i, const char *const context[2],
@@ -96,8 +106,7 @@ static int pattern_text(const mms_search_spec *spec, size_t i, const char *const
             bytebuf_puts(out, context[1]) < 0 || bytebuf_append(out, "", 1) < 0)
             rc = mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
     } else {
-        rc = mms_error_set(err, MMS_EINVAL, 0, "invalid pattern '%.*s': %s", (int)(len > 64 ? 64 : len),
-                           p, why);
+        rc = invalid_pattern(spec, i, why, err);
     }
     bytebuf_release(&core);
     return rc;
@@ -161,12 +170,13 @@ int mms_pattern_new(mms_pattern **out, const mms_search_spec *spec, mms_error *e
         strings[i] = (const char *)texts[i].data;
     }
     if (rc == 0) {
-        char why[160];
+        regex_refusal refusal;
         int built = regex_set_new(&pattern->regex, strings, strings + n, pcre_context,
-                                  word_lengths, n, spec->flags & MMS_SEARCH_CASELESS, why,
-                                  sizeof why);
-        if (built == -1)
-            rc = mms_error_set(err, MMS_EINVAL, 0, "invalid pattern: %s", why);
+                                  word_lengths, n, spec->flags & MMS_SEARCH_CASELESS, &refusal);
+        if (built == -1 && refusal.pattern < n)
+            rc = invalid_pattern(spec, refusal.pattern, refusal.why, err);
+        else if (built == -1)
+            rc = mms_error_set(err, MMS_EINVAL, 0, "invalid patterns: %s", refusal.why);
         else if (built < 0)
             rc = mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
     }

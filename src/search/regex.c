@@ -44,7 +44,7 @@ struct regex_set {
     hs_database_t *hs_stream; /* the same, for lines given in pieces */
     pcre2_code *pcre;  /* every pattern, as one alternation; NULL when
                           PCRE2 refused the set and Hyperscan took it */
-    char pcre_refusal[160]; /* why PCRE2 refused it */
+    regex_refusal pcre_refusal; /* why PCRE2 refused it */
 };
 
 struct regex_worker {
@@ -86,11 +86,28 @@ static hs_database_t *compile_hyperscan(const char *const *patterns, size_t coun
     return db;
 }
 
-/* "OPEN(?|(?:p1)|(?:p2)|...)CLOSE" compiled by PCRE2; -1 with why, or -2
- * (memory).  (?| numbers the groups of each pattern from 1, as the
- * pattern alone would: its back-references then mean what they say. */
+/* The index of the pattern that holds offset at of the text that
+ * compile_pcre() builds, or count when at is outside every pattern. */
+static size_t pattern_at(const char *const *patterns, size_t count, const char *const context[2],
+                         size_t at)
+{
+    size_t from = strlen(context[0]) + strlen("(?|");
+    for (size_t i = 0; i < count; i++) {
+        from += strlen(i ? "|(?:" : "(?:");
+        size_t to = from + strlen(patterns[i]);
+        if (at >= from && at <= to)
+            return i;
+        from = to + strlen(")");
+    }
+    return count;
+}
+
+/* "OPEN(?|(?:p1)|(?:p2)|...)CLOSE" compiled by PCRE2; -1 with *refusal
+ * filled in, or -2 (memory).  (?| numbers the groups of each pattern from
+ * 1, as the pattern alone would: its back-references then mean what they
+ * say. */
 static int compile_pcre(pcre2_code **out, const char *const *patterns, size_t count,
-                        const char *const context[2], bool caseless, char *why, size_t why_size)
+                        const char *const context[2], bool caseless, regex_refusal *refusal)
 {
     bytebuf text = {0};
     int rc = bytebuf_puts(&text, context[0]) | bytebuf_puts(&text, "(?|");
@@ -109,9 +126,10 @@ static int compile_pcre(pcre2_code **out, const char *const *patterns, size_t co
                          &code, &at, NULL);
     bytebuf_release(&text);
     if (!*out) {
-        unsigned char message[160];
+        unsigned char message[sizeof refusal->why];
         pcre2_get_error_message(code, message, sizeof message);
-        snprintf(why, why_size, "%s", (const char *)message);
+        snprintf(refusal->why, sizeof refusal->why, "%s", (const char *)message);
+        refusal->pattern = pattern_at(patterns, count, context, at);
         return code == PCRE2_ERROR_NOMEMORY ? -2 : -1;
     }
     pcre2_jit_compile(*out, PCRE2_JIT_COMPLETE); /* without a JIT, PCRE2 interprets */
@@ -120,8 +138,8 @@ static int compile_pcre(pcre2_code **out, const char *const *patterns, size_t co
 
 int regex_set_new(regex_set **out, const char *const *hs_patterns,
                   const char *const *pcre_patterns, const char *const pcre_context[2],
-                  const size_t *word_lengths, size_t count, bool caseless, char *why,
-                  size_t why_size)
+                  const size_t *word_lengths, size_t count, bool caseless,
+                  regex_refusal *refusal)
 {
     regex_set *set = calloc(1, sizeof *set);
     *out = NULL;
@@ -136,7 +154,7 @@ int regex_set_new(regex_set **out, const char *const *hs_patterns,
         memcpy(set->word_lengths, word_lengths, count * sizeof *word_lengths);
     }
     int rc = compile_pcre(&set->pcre, pcre_patterns, count, pcre_context, caseless,
-                          set->pcre_refusal, sizeof set->pcre_refusal);
+                          &set->pcre_refusal);
     if (rc == -2) {
         regex_set_free(set);
         return rc;
@@ -149,7 +167,7 @@ int regex_set_new(regex_set **out, const char *const *hs_patterns,
     /* A set too large for PCRE2 (thousands of strings) can still select
      * lines through Hyperscan; only where its matches are has no engine. */
     if (!set->pcre && !(set->hs && (set->hs_stream || set->word_lengths))) {
-        snprintf(why, why_size, "%s", set->pcre_refusal);
+        *refusal = set->pcre_refusal;
         regex_set_free(set);
         return -1;
     }
@@ -175,7 +193,7 @@ bool regex_set_uses_hyperscan(const regex_set *set)
 
 const char *regex_set_locate_refusal(const regex_set *set)
 {
-    return set->pcre ? NULL : set->pcre_refusal;
+    return set->pcre ? NULL : set->pcre_refusal.why;
 }
 
 regex_worker *regex_worker_new(const regex_set *set)

@@ -23,14 +23,19 @@ typedef struct regex_worker regex_worker;
  * or one per pattern, is -w for Hyperscan's patterns of strings: each
  * matches that many bytes, and a match counts only where no letter, digit
  * or '_' touches it (compiling thousands of strings with -w's context
- * took minutes).  ^ and $ match at line ends.  Returns 0, -1 with a reason
- * in why for a pattern that PCRE2 does not accept, or -2 when out of
+ * took minutes).  ^ and $ match at line ends.  Returns 0, -1 with *refusal
+ * filled in for a pattern that PCRE2 does not accept, or -2 when out of
  * memory.
  */
+typedef struct regex_refusal {
+    char why[160];  /* PCRE2's message */
+    size_t pattern; /* the index of the pattern refused, or count when
+                       PCRE2 refused the set as a whole (too large) */
+} regex_refusal;
 int regex_set_new(regex_set **out, const char *const *hs_patterns,
                   const char *const *pcre_patterns, const char *const pcre_context[2],
-                  const size_t *word_lengths, size_t count, bool caseless, char *why,
-                  size_t why_size);
+                  const size_t *word_lengths, size_t count, bool caseless,
+                  regex_refusal *refusal);
 void regex_set_free(regex_set *set);
 
 /* Whether Hyperscan runs the set (otherwise PCRE2 does). */

@@ -276,6 +276,11 @@ for bad in "a[" "\\(a" "a\\{1" "x\\"; do
     grep -q "invalid pattern" err.txt || fail "invalid regex '$bad': $(cat err.txt)"
 done
 expect_status "invalid ERE" 2 "$MMSCAN" grep -E "(ab" small.txt
+# The message quotes the pattern refused, also among several, also when
+# only the whole set shows the fault (a back-reference without its group).
+expect_status "a back-reference without a group" 2 "$MMSCAN" grep -e mu -e 'a\2' -e nu small.txt
+expect_stderr_line "a back-reference without a group" \
+    "mmscan: grep: invalid pattern 'a\\2': reference to non-existent subpattern"
 expect_status "no pattern" 2 "$MMSCAN" grep
 expect_status "--json alone" 2 "$MMSCAN" grep --json x small.txt
 expect_status "--help" 0 "$MMSCAN" grep --help
