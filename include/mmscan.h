@@ -407,7 +407,8 @@ MMS_API void mms_engine_free(mms_engine *engine);
  * scans walk smaller windows: a scan cut into parts on more than two
  * threads takes 2 * window / threads (at least a page) so that the memory
  * of all threads stays near two windows, and a scan with lanes at most 4
- * MiB.  A stream is read into a buffer of one window.
+ * MiB.  A stream is read into a buffer that grows with the input up to one
+ * window.
  * @return 0, or MMS_EINVAL if bytes is below one page or above 1 TiB; the
  *         setting is then unchanged.
  */

@@ -10,14 +10,15 @@
 
 static const char shm_help[] =
     "Usage: mmscan shm ls\n"
-    "       mmscan shm rm NAME...\n"
+    "       mmscan shm rm [--] NAME...\n"
     "Manage POSIX shared memory objects: data kept in memory (tmpfs) under a\n"
     "name, that every mmscan command reads as shm:NAME.  They last until removed\n"
     "or until the machine restarts, and they use memory meanwhile.\n"
     "\n"
     "  ls         list the objects: size in bytes, permissions, shm:NAME\n"
     "  rm NAME    remove the objects (NAME or shm:NAME); programs that have one\n"
-    "             open keep it until they close it\n"
+    "             open keep it until they close it; a NAME that starts with\n"
+    "             '-' goes after --\n"
     "  --help     show this help and exit\n"
     "\n"
     "Example:\n"
@@ -44,10 +45,18 @@ static int list_objects(int argc)
 
 static int remove_objects(int argc, char **argv)
 {
-    if (argc < 3)
+    int first = 2;
+    if (first < argc && strcmp(argv[first], "--") == 0)
+        first++; /* the names that follow may start with '-' */
+    else
+        for (int i = first; i < argc; i++)
+            if (argv[i][0] == '-')
+                return cli_usage_error("shm", "rm: unknown option '%s' (a NAME that starts "
+                                              "with '-' goes after --)", argv[i]);
+    if (first == argc)
         return cli_usage_error("shm", "rm needs a NAME");
     int status = CLI_OK;
-    for (int i = 2; i < argc; i++) {
+    for (int i = first; i < argc; i++) {
         mms_error err;
         if (mms_shm_remove(argv[i], &err) < 0) {
             cli_error_path("shm", argv[i], &err);
@@ -57,12 +66,19 @@ static int remove_objects(int argc, char **argv)
     return status;
 }
 
+static bool is_help(const char *arg)
+{
+    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
 int cmd_shm(int argc, char **argv)
 {
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(shm_help, stdout);
-        return CLI_OK;
-    }
+    /* --help after the action too, up to a "--" */
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (is_help(argv[i])) {
+            fputs(shm_help, stdout);
+            return CLI_OK;
+        }
     if (argc >= 2 && strcmp(argv[1], "ls") == 0)
         return list_objects(argc);
     if (argc >= 2 && strcmp(argv[1], "rm") == 0)

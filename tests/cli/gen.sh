@@ -5,7 +5,7 @@
 . "${TEST_SRCDIR:-$(dirname "$0")/..}/cli/lib.sh"
 
 SHM=mmscan-cli-gen-$$
-trap 'rm -rf "$WORK"; "$MMSCAN" shm rm "$SHM" >/dev/null 2>&1' EXIT
+trap 'rm -rf "$WORK"; "$MMSCAN" shm rm -- "$SHM" "-$SHM" >/dev/null 2>&1' EXIT
 
 hash_of() {
     xxhsum <"$1" | cut -d' ' -f1
@@ -157,6 +157,18 @@ expect_status "shm rm missing" 2 "$MMSCAN" shm rm "shm:$SHM"
 expect_stderr_line "shm rm missing" "mmscan: shm: 'shm:$SHM': No such file or directory"
 expect_status "shm bad action" 2 "$MMSCAN" shm list
 expect_stderr_line "shm bad action" "mmscan: shm: unknown action 'list'"
+# --help after the action is help, not a name; a name that starts with '-'
+# goes after --.
+gen_ok "shm, a name that starts with -" --size 1K "shm:-$SHM"
+for action in ls rm; do
+    expect_status "shm $action --help" 0 "$MMSCAN" shm "$action" --help
+    grep -q "^Usage: mmscan shm ls" out.txt || fail "shm $action --help: $(cat out.txt err.txt)"
+done
+expect_status "shm rm -NAME" 2 "$MMSCAN" shm rm "-$SHM"
+expect_stderr_line "shm rm -NAME" "mmscan: shm: rm: unknown option '-$SHM' (a NAME that starts with '-' goes after --)"
+[ -e "/dev/shm/-$SHM" ] || fail "shm rm -NAME: removed"
+expect_status "shm rm -- -NAME" 0 "$MMSCAN" shm rm -- "-$SHM"
+[ -e "/dev/shm/-$SHM" ] && fail "shm rm -- -NAME: still there"
 
 # ---- errors: one line, exit 2, nothing left behind ----
 expect_status "size 0" 2 "$MMSCAN" gen --size 0 e.bin
