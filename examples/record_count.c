@@ -2,8 +2,8 @@
  * record_count.c - a processor of your own: count the records of a binary
  * format with fixed-size records, on every thread, in one pass.
  *
- * The format: 16-byte records, each "REC1", a 32-bit little-endian type and
- * an 8-byte payload.  The program prints how many records there are of
+ * The format: 20-byte records, each "REC1", a 32-bit little-endian type and
+ * a 12-byte payload.  The program prints how many records there are of
  * each type, how many lack the magic, and the bytes left after the last
  * whole record.
  *
@@ -11,7 +11,7 @@
  *
  * WINDOW (e.g. 4K) sets the window size, to see records cut by windows.
  * How it works: a window edge may cut a record, so the processor asks for
- * an overlap of 15 bytes (RECORD - 1): a record is then whole in the chunk
+ * an overlap of 19 bytes (RECORD - 1): a record is then whole in the chunk
  * where it ends, and each chunk counts the records that end in its new
  * bytes.  The counts of parts add up, so the processor is splittable.
  */
@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RECORD 16
+#define RECORD 20
 #define TYPES 8
 
 typedef struct records {

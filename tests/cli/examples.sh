@@ -4,12 +4,14 @@
 . "${TEST_SRCDIR:-$(dirname "$0")/..}/cli/lib.sh"
 EXAMPLES=$(dirname "$MMSCAN")/examples
 
-# 5000 records: type i % 5 (type 4 is written as 9: "other"), every 100th
-# with a bad magic, then 7 trailing bytes.  Records cross 4K window edges.
+# 5000 records of 20 bytes: type i % 5 (type 4 is written as 9: "other"),
+# every 100th with a bad magic, then 7 trailing bytes.  Records cross 4K
+# window edges (4096 is no multiple of 20).
 awk 'BEGIN { for (i = 0; i < 5000; i++) {
         t = i % 5 == 4 ? 9 : i % 5
-        printf "%s%c%c%c%c%08d", (i % 100 == 99 ? "BAD!" : "REC1"), t, 0, 0, 0, i } }' >records.bin
+        printf "%s%c%c%c%c%012d", (i % 100 == 99 ? "BAD!" : "REC1"), t, 0, 0, 0, i } }' >records.bin
 printf 'partial' >>records.bin
+[ "$(wc -c <records.bin)" = 100007 ] || fail "records.bin: $(wc -c <records.bin) bytes"
 cat >want.txt <<'END'
 type 0: 1000
 type 1: 1000
@@ -22,6 +24,8 @@ END
 for window in 4K 64M; do
     "$EXAMPLES/record_count" records.bin $window >got.txt || fail "record_count: exit status $?"
     cmp -s got.txt want.txt || { fail "record_count, window $window: counts differ"; diff got.txt want.txt >&2; }
+    "$EXAMPLES/record_count" - $window <records.bin >got.txt || fail "record_count -: exit status $?"
+    cmp -s got.txt want.txt || { fail "record_count -, window $window: counts differ"; diff got.txt want.txt >&2; }
 done
 expect_status "record_count, missing file" 2 "$EXAMPLES/record_count" missing
 
