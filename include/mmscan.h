@@ -204,9 +204,12 @@ typedef struct mms_chunk {
  * appending members; abi tells the engine which members exist.
  *
  * Every function that returns int returns 0 (chunk() also MMS_PROC_DONE)
- * or a negative MMS_E* code and, on failure, fills err (MMS_EPROC for failures of the processor's own).
- * A failure stops the scan; the engine then calls no other member but
- * destroy (for part states).
+ * or a negative MMS_E* code and, on failure, fills err (MMS_EPROC for
+ * failures of the processor's own).  err is never NULL; a failure that
+ * leaves it unset reaches the caller as "processor 'NAME' failed and gave
+ * no reason".  A failure stops the scan; the engine then calls no other
+ * member but part_end() (failed true, for the parts made) and destroy()
+ * (for part states): finish() is not called.
  */
 typedef struct mms_processor_ops {
     /** MMS_PROCESSOR_ABI when the table was written. */
@@ -216,21 +219,27 @@ typedef struct mms_processor_ops {
     /** MMS_PROC_* flags. */
     unsigned flags;
     /** Bytes of the previous chunk to repeat at the start of the next one
-     *  (see mms_chunk.overlap).  NULL means 0. */
+     *  (see mms_chunk.overlap).  NULL means 0.  Any size, even more than a
+     *  window: the engine maps (or, for a stream, keeps) that many bytes
+     *  before each window's new ones, so memory grows with it. */
     size_t (*overlap)(const void *self);
     /** Consumes one chunk.  Required.  Besides 0 and a negative code, it
      *  may return MMS_PROC_DONE: the processor's result is decided and it
      *  wants no more input (see MMS_PROC_DONE). */
     int (*chunk)(void *self, const mms_chunk *chunk, mms_error *err);
     /** SPLITTABLE only: a new, empty state with self's settings, or NULL
-     *  when out of memory.  It may run while other states of the processor,
-     *  self included, are fed or merged on other threads: it may read only
-     *  settings that chunk(), merge() and finish() leave alone. */
+     *  when out of memory.  Always called on self, the state given to
+     *  mms_processor_new() (never on a part), in input order.  It may run
+     *  while other states of the processor, self included, are fed or
+     *  merged on other threads: it may read only settings that chunk(),
+     *  merge() and finish() leave alone. */
     void *(*split)(const void *self);
     /** SPLITTABLE only: folds the results of part, which covers the input
      *  right after what self covers, into self.  part is destroyed after. */
     int (*merge)(void *self, void *part, mms_error *err);
-    /** End of input: compute final results.  NULL means nothing to do. */
+    /** End of input: compute final results.  Called once per scan that
+     *  succeeds, on self, after every part has been merged into it.  NULL
+     *  means nothing to do. */
     int (*finish)(void *self, mms_error *err);
     /** Frees a state (self or a part).  NULL means nothing to free. */
     void (*destroy)(void *self);
@@ -287,9 +296,11 @@ typedef struct mms_processor mms_processor;
  * @param out   receives the new processor
  * @param ops   the table; must outlive the processor
  * @param self  the state; ownership passes to the processor, which calls
- *              ops->destroy(self) when freed (also when this call fails)
+ *              ops->destroy(self) when freed (also when this call fails).
+ *              Not NULL for a SPLITTABLE processor: self is its first part.
  * @return 0, MMS_EINVAL (NULL ops or chunk, SPLITTABLE without split and
- *         merge), MMS_EABI (abi is 0 or newer than this library) or MMS_ENOMEM.
+ *         merge or without self), MMS_EABI (abi is 0 or newer than this
+ *         library) or MMS_ENOMEM.
  */
 MMS_API int mms_processor_new(mms_processor **out, const mms_processor_ops *ops,
                               void *self, mms_error *err);

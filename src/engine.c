@@ -249,7 +249,9 @@ static int finish_all(mms_engine *engine, mms_error *err)
     for (size_t i = 0; i < engine->nprocs; i++) {
         mms_processor *proc = engine->procs[i];
         if (proc->ops->finish) {
-            int rc = proc->ops->finish(proc->self, err);
+            mms_error said;
+            mms_error_clear(&said);
+            int rc = mms_processor_outcome(proc, proc->ops->finish(proc->self, &said), &said, err);
             if (rc < 0)
                 return rc;
         }

@@ -29,7 +29,10 @@ static int feed_one(mms_feed *f, size_t i, const mms_window *win, size_t from, s
         .overlap = overlap,
     };
     *at = chunk.offset;
-    int rc = f->procs[i]->ops->chunk(f->states[i], &chunk, err);
+    mms_error said;
+    mms_error_clear(&said);
+    int rc = mms_processor_outcome(f->procs[i], f->procs[i]->ops->chunk(f->states[i], &chunk, &said),
+                                   &said, err);
     if (rc == MMS_PROC_DONE) {
         f->done[i] = true;
         f->ndone++;

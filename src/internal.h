@@ -35,6 +35,12 @@ struct mms_processor {
 /* The overlap a processor asks for (0 when ops->overlap is NULL). */
 size_t mms_processor_overlap(const mms_processor *proc);
 
+/* Returns rc, what a member of proc (chunk, merge or finish) returned
+ * after it was given said, cleared; on a failure, err gets what it said,
+ * or rc and a message naming proc when it said nothing: no failure reaches
+ * the caller without its error, and a success leaves err untouched. */
+int mms_processor_outcome(const mms_processor *proc, int rc, const mms_error *said, mms_error *err);
+
 /* ---- inputs (source.c) ---- */
 
 /* An open input and how it must be read. */

@@ -34,8 +34,12 @@ int mms_part_states_merge(mms_processor *const *procs, size_t n, void *const *st
                           mms_error *err)
 {
     int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++)
-        rc = procs[i]->ops->merge(procs[i]->self, states[i], err);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        mms_error said;
+        mms_error_clear(&said);
+        rc = mms_processor_outcome(procs[i], procs[i]->ops->merge(procs[i]->self, states[i], &said),
+                                   &said, err);
+    }
     return rc;
 }
 

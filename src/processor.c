@@ -17,6 +17,10 @@ int mms_processor_new(mms_processor **out, const mms_processor_ops *ops, void *s
     else if ((ops->flags & MMS_PROC_SPLITTABLE) && (!ops->split || !ops->merge))
         rc = mms_error_set(err, MMS_EINVAL, 0, "splittable processor '%s' without split and merge",
                            ops->name ? ops->name : "?");
+    else if ((ops->flags & MMS_PROC_SPLITTABLE) && !self)
+        rc = mms_error_set(err, MMS_EINVAL, 0,
+                           "splittable processor '%s' without a state (self is its first part)",
+                           ops->name ? ops->name : "?");
     if (rc == 0) {
         mms_processor *proc = calloc(1, sizeof *proc);
         if (proc) {
@@ -54,4 +58,16 @@ const mms_processor_ops *mms_processor_get_ops(const mms_processor *proc)
 size_t mms_processor_overlap(const mms_processor *proc)
 {
     return proc->ops->overlap ? proc->ops->overlap(proc->self) : 0;
+}
+
+int mms_processor_outcome(const mms_processor *proc, int rc, const mms_error *said, mms_error *err)
+{
+    if (rc >= 0)
+        return rc;
+    if (said->code != 0)
+        *err = *said;
+    else
+        mms_error_set(err, rc, 0, "processor '%s' failed and gave no reason",
+                      proc->ops->name ? proc->ops->name : "?");
+    return rc;
 }

@@ -1065,6 +1065,71 @@ START_TEST(scans_without_an_error_to_fill_do_not_crash)
 }
 END_TEST
 
+/* A splittable processor that fails without a word in its chunk, merge or
+ * finish, as silent_member says, and succeeds elsewhere. */
+enum { SILENT_CHUNK, SILENT_MERGE, SILENT_FINISH, SILENT_NONE };
+static int silent_member = SILENT_NONE;
+
+static int silent_chunk(void *self, const mms_chunk *c, mms_error *err)
+{
+    (void)self, (void)c, (void)err;
+    return silent_member == SILENT_CHUNK ? MMS_EPROC : 0;
+}
+
+static void *silent_split(const void *self)
+{
+    static int part;
+    (void)self;
+    return &part;
+}
+
+static int silent_merge(void *self, void *part, mms_error *err)
+{
+    (void)self, (void)part, (void)err;
+    return silent_member == SILENT_MERGE ? MMS_EPROC : 0;
+}
+
+static int silent_finish(void *self, mms_error *err)
+{
+    (void)self, (void)err;
+    return silent_member == SILENT_FINISH ? MMS_EPROC : 0;
+}
+
+START_TEST(a_processor_that_fails_without_a_word_still_fills_the_error)
+{
+    tu_enter_temp_dir();
+    tu_write_pattern("data", 0, 40 * 64 * KIB);
+    static const mms_processor_ops silent_ops = {
+        .abi = MMS_PROCESSOR_ABI, .name = "silent", .flags = MMS_PROC_SPLITTABLE,
+        .chunk = silent_chunk, .split = silent_split, .merge = silent_merge,
+        .finish = silent_finish,
+    };
+    mms_engine *engine = engine_with(64 * KIB, 3, MMS_ADVICE_NONE);
+    static int self;
+    mms_processor *proc;
+    ck_assert_int_eq(mms_processor_new(&proc, &silent_ops, &self, NULL), 0);
+    ck_assert_int_eq(mms_engine_add(engine, proc, NULL), 0);
+    mms_error err, garbage;
+    memset(&garbage, 0xaa, sizeof garbage);
+    for (silent_member = SILENT_CHUNK; silent_member <= SILENT_NONE; silent_member++) {
+        err = garbage;
+        int rc = mms_engine_scan_path(engine, "data", &err);
+        if (silent_member == SILENT_NONE) {
+            /* A scan that succeeds leaves the error as it was. */
+            ck_assert_int_eq(rc, 0);
+            ck_assert(memcmp(&err, &garbage, sizeof err) == 0);
+            continue;
+        }
+        ck_assert_int_eq(rc, MMS_EPROC);
+        ck_assert_int_eq(err.code, MMS_EPROC);
+        ck_assert_int_eq(err.sys_errno, 0);
+        ck_assert_str_eq(err.message, "processor 'silent' failed and gave no reason");
+    }
+    mms_engine_free(engine);
+    mms_processor_free(proc);
+}
+END_TEST
+
 START_TEST(input_stat_names_inputs_as_scans_do)
 {
     tu_enter_temp_dir();
@@ -1152,6 +1217,13 @@ START_TEST(processor_tables_are_validated)
     ck_assert_int_eq(mms_processor_new(&proc, &ops, &dummy, NULL), MMS_EINVAL);
     ck_assert_ptr_null(proc);
     ck_assert_int_eq(destroyed, 3);
+    /* A splittable processor's self is its first part: not NULL. */
+    ops.split = rec_split;
+    ops.merge = rec_merge;
+    mms_error err;
+    ck_assert_int_eq(mms_processor_new(&proc, &ops, NULL, &err), MMS_EINVAL);
+    ck_assert_str_eq(err.message, "splittable processor 'bad' without a state (self is its first part)");
+    ck_assert_ptr_null(proc);
     ops.flags = MMS_PROC_ORDERED;
     ck_assert_int_eq(mms_processor_new(&proc, &ops, &dummy, NULL), 0);
     ck_assert_ptr_eq(mms_processor_state(proc), &dummy);
@@ -1345,6 +1417,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, done_lanes_stop_the_scan);
     tcase_add_test(tc, a_done_part_beside_a_lane_stops_its_window_only);
     tcase_add_test(tc, a_failing_lane_or_part_fails_the_scan);
+    tcase_add_test(tc, a_processor_that_fails_without_a_word_still_fills_the_error);
     tcase_add_test(tc, done_processors_stop_the_scan);
     tcase_add_test(tc, done_lanes_and_parts_stop_the_scan);
     tcase_add_test(tc, a_done_pipe_is_read_no_further);
