@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 const char edit_options_help[] =
@@ -121,7 +122,8 @@ int edit_parse_byte(const char *cmd, const char *what, const char *arg, unsigned
     }
     char *end;
     errno = 0;
-    unsigned long v = strtoul(arg, &end, strncmp(arg, "0x", 2) == 0 ? 16 : 10);
+    /* 0x or 0X, as offsets and lengths take them */
+    unsigned long v = strtoul(arg, &end, strncasecmp(arg, "0x", 2) == 0 ? 16 : 10);
     if (!isdigit((unsigned char)arg[0]) || *end || errno || v > 255)
         return cli_usage_error(cmd, "%s: invalid byte '%s' (0 to 255, 0xHH, or one character)",
                                what, arg);

@@ -279,5 +279,8 @@ expect_status "replace, a PATTERN after --" 0 "$MMSCAN" replace -F -- -1 +1 opts
 [ "$(cat opts.txt)" = "a +1 b" ] || fail "replace, a PATTERN after --: $(cat opts.txt)"
 expect_status "fill, --dry-run after the operands" 0 "$MMSCAN" fill opts.txt 0 1 0x41 --dry-run
 [ "$(cat opts.txt)" = "a +1 b" ] || fail "fill, --dry-run after the operands: the file changed"
+# A byte in hex takes 0X too, as OFFSET and LENGTH do.
+expect_status "fill, 0X byte" 0 "$MMSCAN" fill --dry-run opts.txt 0X0 0X1 0X41
+grep -qx "0 41 --verify .*" out.txt || fail "fill, 0X byte: $(cat out.txt err.txt)"
 
 finish
