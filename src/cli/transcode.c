@@ -148,7 +148,14 @@ int cli_transcode_option(cli_transcode *t, cli_engine_settings *settings, int op
                          const char *arg, char **argv)
 {
     switch (opt) {
-    case 'o': t->output = arg; return 1;
+    case 'o':
+        /* A file named so would read back as an object, not as the file. */
+        if (strncmp(arg, "shm:", 4) == 0)
+            return cli_usage_error(t->cmd, "-o '%s': the output is a file, not a shared "
+                                           "memory object (a file of that name: -o './%s')",
+                                   arg, arg);
+        t->output = arg;
+        return 1;
     case 'c': t->to_stdout = true; return 1;
     case 'f': t->force = true; return 1;
     default: {

@@ -123,6 +123,16 @@ expect_stderr_line "shm: input, no output name" "'shm:$SHM': name the output of 
 "$MMSCAN" compress -c "shm:$SHM" | zstd -q -d -c | cmp -s - "/dev/shm/$SHM" ||
     fail "shm: input with -c: other bytes"
 "$MMSCAN" shm rm "shm:$SHM"
+# An output is a file: -o shm:NAME would make a file that reads back as an
+# object; ./shm:NAME is that file.
+for cmd in compress decompress; do
+    expect_status "$cmd -o shm:NAME" 2 "$MMSCAN" "$cmd" -o "shm:$SHM" copy.zst
+    expect_stderr_line "$cmd -o shm:NAME" "-o 'shm:$SHM': the output is a file, not a shared memory object"
+    [ ! -e "shm:$SHM" ] || fail "$cmd -o shm:NAME: a file was written"
+done
+"$MMSCAN" decompress -o "./shm:$SHM" copy.zst && [ -f "shm:$SHM" ] ||
+    fail "decompress -o ./shm:NAME: no file"
+rm -f "shm:$SHM"
 expect_status "shm:.. as input" 2 "$MMSCAN" compress -c shm:..
 expect_stderr_line "shm:.. as input" "mmscan: compress: 'shm:..': invalid shared memory name '..'"
 expect_status "input is the output" 2 "$MMSCAN" decompress -f -o copy.zst copy.zst
