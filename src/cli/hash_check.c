@@ -7,8 +7,10 @@
 #include "cli/hash.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* What one checksum file gave. */
 typedef struct check_report {
@@ -19,13 +21,22 @@ typedef struct check_report {
     unsigned long unreadable;
 } check_report;
 
-/* The input to hash for a name in a checksum file. */
-static const char *input_of(const char *name)
+/* The input to hash for a name in a checksum file, in *owned (to free)
+ * when it is made here; NULL when out of memory. */
+static const char *input_of(const char *name, char **owned)
 {
+    *owned = NULL;
     if (strcmp(name, "stdin") == 0)
         return "-"; /* what xxhsum writes for standard input */
-    if (strcmp(name, "-") == 0)
-        return "./-"; /* a file named "-", not standard input */
+    /* A file named "-", not standard input; a file named "shm:NAME" (as
+     * xxhsum lists it) when there is one, else that shared memory object
+     * (as mmscan hash lists it). */
+    if (strcmp(name, "-") == 0 || (strncmp(name, "shm:", 4) == 0 && access(name, F_OK) == 0)) {
+        *owned = malloc(strlen(name) + 3);
+        if (*owned)
+            sprintf(*owned, "./%s", name);
+        return *owned;
+    }
     return name;
 }
 
@@ -33,9 +44,13 @@ static const char *input_of(const char *name)
 static void check_line(mms_engine *engine, const hash_settings *s, const char *sumfile,
                        unsigned long line_number, const hash_line *line, check_report *report)
 {
-    mms_error err;
+    mms_error err = {.code = MMS_ENOMEM, .message = "out of memory"};
     mms_hash_digest digest;
-    if (hash_input(engine, line->digest.algorithm, input_of(line->name), &digest, &err) < 0) {
+    char *owned;
+    const char *input = input_of(line->name, &owned);
+    int rc = input ? hash_input(engine, line->digest.algorithm, input, &digest, &err) : MMS_ENOMEM;
+    free(owned);
+    if (rc < 0) {
         if (s->ignore_missing && err.code == MMS_EOPEN)
             return;
         report->unreadable++;

@@ -101,6 +101,21 @@ grep -qx "with_missing:3: Could not open or read 'missing': No such file or dire
 grep -qx "mmscan: hash: 'mixed': line 9: improperly formatted checksum line" err.txt ||
     fail "--warn: $(cat err.txt)"
 
+# A listed name shm:NAME is the file of that name when there is one (as
+# xxhsum lists it), even beside an object of that name, else the object
+# (as mmscan hash lists it).
+SHM=mmscan-hash-check-$$
+trap 'rm -rf "$WORK"; "$MMSCAN" shm rm "$SHM" >/dev/null 2>&1' EXIT
+printf 'a file\n' >"shm:$SHM"
+xxhsum "shm:$SHM" >shm-file.sums
+"$MMSCAN" gen --size 4K "shm:$SHM" >/dev/null
+expect_status "a file named shm:NAME, beside the object" 0 "$MMSCAN" hash -c shm-file.sums
+check_equal "a file named shm:NAME" "$(cat out.txt)" "shm:$SHM: OK"
+"$MMSCAN" hash -H3 "shm:$SHM" >shm-object.sums
+rm "shm:$SHM"
+expect_status "an object" 0 "$MMSCAN" hash -c shm-object.sums
+check_equal "an object" "$(cat out.txt)" "shm:$SHM: OK"
+
 # A missing check file: one line on stderr, exit 1 as xxhsum.
 expect_status "missing check file" 1 "$MMSCAN" hash -c nosuch
 expect_stderr_line "missing check file" "mmscan: hash: 'nosuch': No such file or directory"
