@@ -31,8 +31,8 @@ static int feed_one(mms_feed *f, size_t i, const mms_window *win, size_t from, s
     *at = chunk.offset;
     mms_error said;
     mms_error_clear(&said);
-    int rc = mms_processor_outcome(f->procs[i], f->procs[i]->ops->chunk(f->states[i], &chunk, &said),
-                                   &said, err);
+    const mms_processor *proc = f->procs[i];
+    int rc = mms_processor_outcome(proc, proc->ops->chunk(f->states[i], &chunk, &said), &said, err);
     if (rc == MMS_PROC_DONE) {
         f->done[i] = true;
         f->ndone++;

@@ -270,6 +270,9 @@ size_t mms_page_size(void);
 /* The number of online CPUs (at least 1). */
 unsigned mms_online_cpus(void);
 
+/* one when n is 1, else many: "1 byte", "2 bytes". */
+const char *mms_plural(uint64_t n, const char *one, const char *many);
+
 /* ---- POSIX shared memory names (shm.c) ---- */
 
 /* Turns NAME (from "shm:NAME", one optional leading '/') into the name

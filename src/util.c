@@ -24,3 +24,8 @@ unsigned mms_online_cpus(void)
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n > 0 ? (unsigned)n : 1;
 }
+
+const char *mms_plural(uint64_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}

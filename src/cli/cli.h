@@ -30,6 +30,9 @@ void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(prin
 /* "mmscan: CMD: 'PATH': DETAIL" on stderr, from a library error. */
 void cli_error_path(const char *cmd, const char *path, const mms_error *err);
 
+/* one when n is 1, else many: "1 file", "2 files". */
+const char *cli_plural(uint64_t n, const char *one, const char *many);
+
 /* Reports a bad option or operand and returns CLI_ERROR. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -136,8 +136,9 @@ static int check_fixed_length(const replace_settings *s)
     size_t p = strlen(s->pattern), r = s->options.length;
     if (s->spec.syntax != MMS_SEARCH_FIXED || p == r || (s->options.pad && r < p))
         return CLI_OK;
-    cli_error("replace", "the replacement is %zu bytes and PATTERN %zu: in-place edits keep the "
-              "file's length%s", r, p, r < p ? " (pad a shorter replacement with --pad BYTE)" : "");
+    cli_error("replace", "the replacement is %zu %s and PATTERN %zu: in-place edits keep the "
+              "file's length%s", r, cli_plural(r, "byte", "bytes"), p,
+              r < p ? " (pad a shorter replacement with --pad BYTE)" : "");
     return CLI_ERROR;
 }
 
@@ -156,9 +157,7 @@ static int find_matches(void *ctx, const char *path, mms_edit_file *file, mms_ed
     mms_processor_free(proc);
     if (rc == 0)
         return CLI_OK;
-    cli_error("replace", "'%s': %s%s", path, err.message,
-              rc == MMS_EINVAL && !s->options.pad && err.offset != UINT64_MAX
-                  ? " (pad a shorter replacement with --pad BYTE)" : "");
+    cli_error_path("replace", path, &err);
     return CLI_ERROR;
 }
 

@@ -93,11 +93,6 @@ static void check_stream(mms_engine *engine, const hash_settings *s, FILE *in,
     free(text);
 }
 
-static const char *plural(unsigned long n, const char *one, const char *many)
-{
-    return n == 1 ? one : many;
-}
-
 /* Prints xxhsum's summary of one checksum file; true if it passed. */
 static bool check_summary(const hash_settings *s, const char *sumfile, const check_report *r)
 {
@@ -106,13 +101,13 @@ static bool check_summary(const hash_settings *s, const char *sumfile, const che
     } else if (!s->status) {
         if (r->improper)
             printf("%lu %s improperly formatted\n", r->improper,
-                   plural(r->improper, "line is", "lines are"));
+                   cli_plural(r->improper, "line is", "lines are"));
         if (r->unreadable)
             printf("%lu listed %s could not be read\n", r->unreadable,
-                   plural(r->unreadable, "file", "files"));
+                   cli_plural(r->unreadable, "file", "files"));
         if (r->mismatched)
             printf("%lu computed %s did NOT match\n", r->mismatched,
-                   plural(r->mismatched, "checksum", "checksums"));
+                   cli_plural(r->mismatched, "checksum", "checksums"));
     }
     bool passed = r->well_formed > 0 && r->mismatched == 0 && r->unreadable == 0 &&
                   !(s->strict && r->improper > 0);

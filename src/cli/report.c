@@ -89,3 +89,8 @@ int cli_finish_stdout(const char *cmd, int status)
     }
     return status;
 }
+
+const char *cli_plural(uint64_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}

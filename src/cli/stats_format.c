@@ -32,11 +32,6 @@ static const char *byte_label(unsigned b, char out[8])
     return out;
 }
 
-static const char *plural(uint64_t n, const char *one, const char *many)
-{
-    return n == 1 ? one : many;
-}
-
 static double percent_of(uint64_t part, uint64_t whole)
 {
     return whole ? 100.0 * (double)part / (double)whole : 0;
@@ -66,14 +61,15 @@ void stats_print_text(FILE *out, const char *name, const mms_stats *s, bool hist
     const mms_line_stats *l = &s->line_length;
     cli_print_name(out, name);
     fputs(":\n", out);
-    fprintf(out, "  size           %" PRIu64 " %s\n", s->bytes, plural(s->bytes, "byte", "bytes"));
+    fprintf(out, "  size           %" PRIu64 " %s\n", s->bytes,
+            cli_plural(s->bytes, "byte", "bytes"));
     fprintf(out, "  lines          %" PRIu64 "\n", s->lines);
     fprintf(out, "  words          %" PRIu64 "\n", s->words);
-    fprintf(out, "  longest line   %" PRIu64 " %s\n", l->max, plural(l->max, "byte", "bytes"));
+    fprintf(out, "  longest line   %" PRIu64 " %s\n", l->max, cli_plural(l->max, "byte", "bytes"));
     fprintf(out, "  line length    min %" PRIu64 ", mean %.2f, p50 %" PRIu64 ", p90 %" PRIu64
                  ", p99 %" PRIu64 ", max %" PRIu64 " (%" PRIu64 " %s)\n",
             l->min, l->mean, l->p50, l->p90, l->p99, l->max, l->count,
-            plural(l->count, "line", "lines"));
+            cli_plural(l->count, "line", "lines"));
     fprintf(out, "  entropy        %.4f bits per byte\n", s->entropy);
     fprintf(out, "  NUL            %" PRIu64 "\n", s->nul);
     fprintf(out, "  CR             %" PRIu64 " (CRLF %" PRIu64 ")\n", s->cr, s->crlf);

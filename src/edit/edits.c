@@ -119,10 +119,12 @@ int edits_sort_and_check(mms_edits *edits, uint64_t size, mms_error *err)
         const edit_entry *e = &edits->entries[i];
         if (e->offset + e->length > size) {
             int rc = mms_error_set(err, MMS_EINVAL, 0,
-                                   "the edit of %llu bytes at offset %llu reaches past the end "
-                                   "of the file (%llu bytes); in-place edits keep the length",
-                                   (unsigned long long)e->length, (unsigned long long)e->offset,
-                                   (unsigned long long)size);
+                                   "the edit of %llu %s at offset %llu reaches past the end "
+                                   "of the file (%llu %s); in-place edits keep the length",
+                                   (unsigned long long)e->length,
+                                   mms_plural(e->length, "byte", "bytes"),
+                                   (unsigned long long)e->offset, (unsigned long long)size,
+                                   mms_plural(size, "byte", "bytes"));
             if (err)
                 err->offset = e->offset;
             return rc;

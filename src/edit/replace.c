@@ -37,9 +37,11 @@ static const unsigned char *replacement_for(replace_state *s, const mms_match *m
         return s->replacement;
     if (m->length < n || !s->options.pad) {
         mms_error_set(&s->failure, MMS_EINVAL, 0,
-                      "the match at offset %llu is %llu bytes, the replacement %zu: in-place "
-                      "edits keep the file's length",
-                      (unsigned long long)m->offset, (unsigned long long)m->length, n);
+                      "the match at offset %llu is %llu %s, the replacement %zu: in-place "
+                      "edits keep the file's length%s",
+                      (unsigned long long)m->offset, (unsigned long long)m->length,
+                      mms_plural(m->length, "byte", "bytes"), n,
+                      m->length > n ? " (a shorter replacement can be padded)" : "");
         note_failure(s, m->offset);
         return NULL;
     }

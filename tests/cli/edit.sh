@@ -73,6 +73,15 @@ expect_status "regex match of another length" 2 "$MMSCAN" replace -E 'ne+dle|pla
 expect_stderr_line "regex match of another length" "is 5 bytes, the replacement 6"
 same_file "regex match of another length" data.txt before.txt
 no_journal "regex match of another length" data.txt
+# Padding is offered where it helps: for a match longer than its
+# replacement, not a shorter one ("1 byte", not "1 bytes").
+expect_status "regex match shorter than the replacement" 2 "$MMSCAN" replace -E 'e' NE data.txt
+expect_stderr_line "regex match shorter than the replacement" \
+    "is 1 byte, the replacement 2: in-place edits keep the file's length"
+grep -q "padded" err.txt && fail "regex match shorter than the replacement: $(cat err.txt)"
+expect_status "regex match longer than the replacement" 2 "$MMSCAN" replace -E 'ne+' N data.txt
+expect_stderr_line "regex match longer than the replacement" \
+    "is 3 bytes, the replacement 1: in-place edits keep the file's length (a shorter replacement can be padded)"
 
 expect_status "no match" 1 "$MMSCAN" replace -F zzz yyy data.txt
 grep -q 'nothing to change' out.txt || fail "no match: $(cat out.txt)"
