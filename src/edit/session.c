@@ -531,7 +531,6 @@ int mms_edit_recover(const char *path, const mms_edit_options *options, mms_reco
     return rc;
 }
 
-/* Undoes a committed edit with the kept journal jfd. */
 /*
  * Gives the kept journal (js) the file's own journal name too, for as long
  * as the undo runs: an undo cut short then stays in sight of every later
@@ -550,6 +549,7 @@ static int hold_journal_name(const mms_edit_file *file, const char *journal, mms
     return edit_sync_dir(file->journal_path, err);
 }
 
+/* Undoes a committed edit with the kept journal jfd. */
 static int undo_with(int jfd, const journal_info *info, const char *journal,
                      const mms_edit_options *options, mms_error *err)
 {

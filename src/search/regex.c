@@ -86,18 +86,25 @@ static hs_database_t *compile_hyperscan(const char *const *patterns, size_t coun
     return db;
 }
 
+/* The pieces of the alternation that compile_pcre() builds around the
+ * patterns, which pattern_at() measures. */
+#define SET_OPEN "(?|"
+#define PATTERN_OPEN(i) ((i) ? "|(?:" : "(?:")
+#define PATTERN_CLOSE ")"
+#define SET_CLOSE ")"
+
 /* The index of the pattern that holds offset at of the text that
  * compile_pcre() builds, or count when at is outside every pattern. */
 static size_t pattern_at(const char *const *patterns, size_t count, const char *const context[2],
                          size_t at)
 {
-    size_t from = strlen(context[0]) + strlen("(?|");
+    size_t from = strlen(context[0]) + strlen(SET_OPEN);
     for (size_t i = 0; i < count; i++) {
-        from += strlen(i ? "|(?:" : "(?:");
+        from += strlen(PATTERN_OPEN(i));
         size_t to = from + strlen(patterns[i]);
         if (at >= from && at <= to)
             return i;
-        from = to + strlen(")");
+        from = to + strlen(PATTERN_CLOSE);
     }
     return count;
 }
@@ -110,12 +117,12 @@ static int compile_pcre(pcre2_code **out, const char *const *patterns, size_t co
                         const char *const context[2], bool caseless, regex_refusal *refusal)
 {
     bytebuf text = {0};
-    int rc = bytebuf_puts(&text, context[0]) | bytebuf_puts(&text, "(?|");
+    int rc = bytebuf_puts(&text, context[0]) | bytebuf_puts(&text, SET_OPEN);
     for (size_t i = 0; i < count && rc == 0; i++)
-        rc = bytebuf_puts(&text, i ? "|(?:" : "(?:") | bytebuf_puts(&text, patterns[i]) |
-             bytebuf_puts(&text, ")");
+        rc = bytebuf_puts(&text, PATTERN_OPEN(i)) | bytebuf_puts(&text, patterns[i]) |
+             bytebuf_puts(&text, PATTERN_CLOSE);
     if (rc == 0)
-        rc = bytebuf_puts(&text, ")") | bytebuf_puts(&text, context[1]);
+        rc = bytebuf_puts(&text, SET_CLOSE) | bytebuf_puts(&text, context[1]);
     if (rc < 0) {
         bytebuf_release(&text);
         return -2;
