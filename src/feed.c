@@ -5,7 +5,8 @@
  * scan) feeds a set of processor states.  Each processor sees the window's
  * new bytes preceded by the overlap it asked for, under the SIGBUS guard
  * when the window is mapped.  With several processors, the window goes
- * through them a cache-sized slice at a time.
+ * through them a cache-sized slice at a time, and two next to each other
+ * that have a loop for the pair (mms_pair_for) go through it together.
  */
 #include "config.h"
 #include "internal.h"
@@ -13,21 +14,29 @@
 /* Bytes fed to each processor in turn: about what a core's L2 cache holds. */
 #define FEED_SLICE ((size_t)256 << 10)
 
-/* Feeds processor i the new bytes [from, to) of win (offsets into the
- * window's new bytes), preceded by as much of the overlap it asked for as
- * the map holds.  *at receives the chunk's offset in the input before the
- * call, for an error report. */
-static int feed_one(mms_feed *f, size_t i, const mms_window *win, size_t from, size_t to,
-                    uint64_t *at, mms_error *err)
+/* The chunk that processor i is fed for the new bytes [from, to) of win
+ * (offsets into the window's new bytes): them, preceded by as much of the
+ * overlap it asked for as the map holds. */
+static mms_chunk chunk_for(const mms_feed *f, size_t i, const mms_window *win, size_t from,
+                           size_t to)
 {
     size_t before = win->chunk.overlap + from; /* bytes of the map before the new ones */
     size_t overlap = f->overlaps[i] < before ? f->overlaps[i] : before;
-    mms_chunk chunk = {
+    return (mms_chunk){
         .data = win->chunk.data + win->chunk.overlap + from - overlap,
         .len = to - from + overlap,
         .offset = win->chunk.offset + win->chunk.overlap + from - overlap,
         .overlap = overlap,
     };
+}
+
+/* Feeds processor i its chunk of the new bytes [from, to) of win.  *at
+ * receives the chunk's offset in the input before the call, for an error
+ * report. */
+static int feed_one(mms_feed *f, size_t i, const mms_window *win, size_t from, size_t to,
+                    uint64_t *at, mms_error *err)
+{
+    mms_chunk chunk = chunk_for(f, i, win, from, to);
     *at = chunk.offset;
     mms_error said;
     mms_error_clear(&said);
@@ -38,6 +47,28 @@ static int feed_one(mms_feed *f, size_t i, const mms_window *win, size_t from, s
         f->ndone++;
     }
     return rc < 0 ? rc : 0;
+}
+
+/* The function that feeds processors i and i + 1 together, or NULL: both
+ * still fed and asking for the same overlap, and a pair that has one. */
+static mms_pair_fn pair_at(const mms_feed *f, size_t i)
+{
+    if (i + 1 >= f->nprocs || f->done[i] || f->done[i + 1] || f->overlaps[i] != f->overlaps[i + 1])
+        return NULL;
+    return mms_pair_for(f->procs[i], f->procs[i + 1]);
+}
+
+/* Feeds processors i and i + 1 their chunk with pair. */
+static int feed_pair(mms_feed *f, size_t i, mms_pair_fn pair, const mms_window *win, size_t from,
+                     size_t to, uint64_t *at, mms_error *err)
+{
+    mms_chunk chunk = chunk_for(f, i, win, from, to);
+    *at = chunk.offset;
+    mms_error said;
+    mms_error_clear(&said);
+    size_t failed = 0;
+    int rc = pair(f->states[i], f->states[i + 1], &chunk, &failed, &said);
+    return rc < 0 ? mms_processor_outcome(f->procs[i + failed], rc, &said, err) : 0;
 }
 
 /* One window through the processors, as the guard runs it. */
@@ -60,7 +91,10 @@ static int feed_slices(void *arg, mms_error *err)
     for (size_t from = 0; from < fresh && f->ndone < f->nprocs; from += slice) {
         size_t to = fresh - from < slice ? fresh : from + slice;
         for (size_t i = 0; i < f->nprocs; i++) {
-            int rc = f->done[i] ? 0 : feed_one(f, i, call->win, from, to, &call->at, err);
+            mms_pair_fn pair = pair_at(f, i);
+            int rc = pair ? feed_pair(f, i++, pair, call->win, from, to, &call->at, err)
+                   : f->done[i] ? 0
+                                : feed_one(f, i, call->win, from, to, &call->at, err);
             if (rc < 0)
                 return rc;
         }

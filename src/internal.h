@@ -171,6 +171,16 @@ typedef struct mms_feed {
     mms_engine *progress;   /* counts the new bytes of each window, or NULL */
 } mms_feed;
 
+/* Feeds two processor states, a and b, the same chunk in one pass over it.
+ * Returns 0, or a failure (< 0) with *failed set to which of the two it
+ * is (0: a, 1: b) and err filled. */
+typedef int (*mms_pair_fn)(void *a, void *b, const mms_chunk *chunk, size_t *failed,
+                           mms_error *err);
+
+/* The function that feeds states of first and second (in this order) in
+ * one pass, or NULL when they have none (proc/count_and_hash.c). */
+mms_pair_fn mms_pair_for(const mms_processor *first, const mms_processor *second);
+
 /* An mms_window_fn (ctx: an mms_feed): feeds every state that is not done
  * the window's new bytes and the overlap it asked for.  Returns
  * MMS_WALK_STOP once all are done or when *stop is set. */

@@ -1,7 +1,9 @@
 /*
  * check_xxh3.c - the project's XXH3 and XXH128 streams against libxxhash's
  * one-call hashes: every length up to past two blocks, cut every way, and
- * inputs hashed in parts that start anywhere in a block, added in order.
+ * inputs hashed in parts that start anywhere in a block, added in order;
+ * each also with the blocks summed beforehand, as a pass that reads them
+ * for something else too sums them (the loop tests' _i: 1).
  */
 #include "config.h"
 #include "internal.h"
@@ -25,6 +27,46 @@ static unsigned char *random_bytes(size_t len)
     return p;
 }
 
+/* The sums of the blocks of the len bytes at data, offset bytes into the
+ * input, that a summed update takes; free() *sums. */
+static xxh3_summed sum_ahead(uint64_t offset, const unsigned char *data, size_t len,
+                             uint64_t (**sums)[8])
+{
+    xxh3_summed summed = xxh3_summed_in(offset, len);
+    *sums = malloc((summed.n + 1) * sizeof **sums);
+    ck_assert_ptr_nonnull(*sums);
+    xxh3_sum_blocks(*sums, data + summed.at, summed.n);
+    summed.sums = (const uint64_t(*)[8]) * sums;
+    return summed;
+}
+
+/* Adds len bytes at data to s, with their blocks summed beforehand or not. */
+static void update(xxh3_stream *s, const unsigned char *data, size_t len, bool summed)
+{
+    if (!summed) {
+        xxh3_update(s, data, len);
+        return;
+    }
+    uint64_t(*sums)[8];
+    xxh3_summed ahead = sum_ahead(s->total, data, len, &sums);
+    xxh3_update_summed(s, data, len, &ahead);
+    free(sums);
+}
+
+/* Adds len bytes at data, offset bytes into the input, to part p, with
+ * their blocks summed beforehand or not. */
+static bool part_update(xxh3_part *p, uint64_t offset, const unsigned char *data, size_t len,
+                        bool summed)
+{
+    if (!summed)
+        return xxh3_part_update(p, data, len);
+    uint64_t(*sums)[8];
+    xxh3_summed ahead = sum_ahead(offset, data, len, &sums);
+    bool added = xxh3_part_update_summed(p, data, len, &ahead);
+    free(sums);
+    return added;
+}
+
 /* Checks the digests of s, which was fed data[0 .. len), against
  * libxxhash; first names the case. */
 static void check_digests(const xxh3_stream *s, const unsigned char *data, size_t len, size_t first)
@@ -38,17 +80,18 @@ static void check_digests(const xxh3_stream *s, const unsigned char *data, size_
 
 /* Hashes data fed in pieces of the given lengths (the last piece takes
  * what is left) and checks both digests against libxxhash. */
-static void check_cut(const unsigned char *data, size_t len, const size_t *pieces, size_t npieces)
+static void check_cut(const unsigned char *data, size_t len, const size_t *pieces, size_t npieces,
+                      bool summed)
 {
     xxh3_stream s;
     xxh3_reset(&s);
     size_t at = 0;
     for (size_t i = 0; i < npieces && at < len; i++) {
         size_t take = pieces[i] < len - at ? pieces[i] : len - at;
-        xxh3_update(&s, data + at, take);
+        update(&s, data + at, take, summed);
         at += take;
     }
-    xxh3_update(&s, data + at, len - at);
+    update(&s, data + at, len - at, summed);
     check_digests(&s, data, len, npieces ? pieces[0] : len);
 }
 
@@ -57,17 +100,17 @@ START_TEST(every_length_cut_every_way)
     const size_t most = 2 * 1024 + 300; /* past two blocks and the buffer */
     unsigned char *data = random_bytes(most);
     for (size_t len = 0; len <= most; len++) {
-        check_cut(data, len, NULL, 0);
+        check_cut(data, len, NULL, 0, _i);
         /* two pieces, cut at every stripe edge and one byte either side */
         for (size_t cut = 1; cut < len; cut += cut % 64 == 1 ? 62 : 1)
-            check_cut(data, len, (size_t[]){cut}, 1);
+            check_cut(data, len, (size_t[]){cut}, 1, _i);
         /* pieces of 1, 63, 64, 65, 255, 256 and 257 bytes */
         static const size_t steps[] = {1, 63, 64, 65, 255, 256, 257};
         for (size_t k = 0; k < sizeof steps / sizeof steps[0]; k++) {
             size_t pieces[4096];
             for (size_t i = 0; i < 4096; i++)
                 pieces[i] = steps[k];
-            check_cut(data, len, pieces, len / steps[k] + 1);
+            check_cut(data, len, pieces, len / steps[k] + 1, _i);
         }
     }
     free(data);
@@ -80,17 +123,17 @@ END_TEST
  * each fed in pieces of piece bytes, added to the stream in order.
  */
 static void check_parts(const unsigned char *data, size_t len, size_t first, size_t part,
-                        size_t piece)
+                        size_t piece, bool summed)
 {
     xxh3_stream s;
     xxh3_reset(&s);
-    xxh3_update(&s, data, first);
+    update(&s, data, first, summed);
     xxh3_part p = {0};
     for (size_t at = first; at < len;) {
         size_t end = len - at > part ? at + part : len;
         xxh3_part_start(&p, at);
         for (; at < end; at += piece < end - at ? piece : end - at)
-            ck_assert(xxh3_part_update(&p, data + at, piece < end - at ? piece : end - at));
+            ck_assert(part_update(&p, at, data + at, piece < end - at ? piece : end - at, summed));
         xxh3_add_part(&s, &p);
     }
     xxh3_part_release(&p);
@@ -112,7 +155,7 @@ START_TEST(parts_added_in_order_give_the_same_digests)
             for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++)
                 for (size_t c = 0; c < sizeof pieces / sizeof pieces[0]; c++)
                     if (firsts[f] <= lengths[l] && (pieces[c] > 1 || lengths[l] < 5000))
-                        check_parts(data, lengths[l], firsts[f], parts[k], pieces[c]);
+                        check_parts(data, lengths[l], firsts[f], parts[k], pieces[c], _i);
     free(data);
 }
 END_TEST
@@ -122,8 +165,8 @@ START_TEST(a_long_part_gives_the_same_digests)
 {
     const size_t len = (9 << 20) + 77;
     unsigned char *data = random_bytes(len);
-    check_parts(data, len, 3000, len, 1 << 20);
-    check_parts(data, len, 0, 4 << 20, 65536);
+    check_parts(data, len, 3000, len, 1 << 20, _i);
+    check_parts(data, len, 0, 4 << 20, 65536, _i);
     free(data);
 }
 END_TEST
@@ -133,9 +176,9 @@ int main(void)
     Suite *suite = suite_create("xxh3");
     TCase *tc = tcase_create("xxh3");
     tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, parts_added_in_order_give_the_same_digests);
-    tcase_add_test(tc, a_long_part_gives_the_same_digests);
-    tcase_add_test(tc, every_length_cut_every_way);
+    tcase_add_loop_test(tc, parts_added_in_order_give_the_same_digests, 0, 2);
+    tcase_add_loop_test(tc, a_long_part_gives_the_same_digests, 0, 2);
+    tcase_add_loop_test(tc, every_length_cut_every_way, 0, 2);
     suite_add_tcase(suite, tc);
     return tu_run_suite(suite);
 }

@@ -22,6 +22,7 @@
  */
 #include "config.h"
 #include "internal.h"
+#include "proc/count_and_hash.h"
 #include "proc/xxh.h"
 
 #include <errno.h>
@@ -115,30 +116,56 @@ static void take_stream_over(hash_state *s)
         continue_stream(s, &s->before->stream);
 }
 
-static int hash_chunk(void *self, const mms_chunk *chunk, mms_error *err)
+/* Adds len bytes to s's stream; summed, when not NULL, holds the sums of
+ * their blocks. */
+static void add_to_stream(hash_state *s, const unsigned char *data, size_t len,
+                          const xxh3_summed *summed)
 {
-    hash_state *s = self;
+    if (summed)
+        xxh3_update_summed(&s->stream.u.h3, data, len, summed);
+    else
+        xxh_update(&s->stream, data, len);
+}
+
+/* Adds the chunk's new bytes to s; summed, when not NULL (XXH3 and XXH128
+ * only), holds the sums of their blocks. */
+static int hash_update(hash_state *s, const mms_chunk *chunk, const xxh3_summed *summed,
+                       mms_error *err)
+{
     const unsigned char *data = chunk->data + chunk->overlap;
     size_t len = chunk->len - chunk->overlap;
     uint64_t offset = chunk->offset + chunk->overlap;
     if (!s->is_part) {
         if (offset == 0) /* a new scan, maybe after a failed one */
             xxh_reset(&s->stream, s->stream.algorithm);
-        xxh_update(&s->stream, data, len);
+        add_to_stream(s, data, len, summed);
         return 0;
     }
     take_stream_over(s);
     if (s->has_stream) {
-        xxh_update(&s->stream, data, len);
+        add_to_stream(s, data, len, summed);
         return 0;
     }
     if (!s->part_started) {
         xxh3_part_start(&s->part, offset);
         s->part_started = true;
     }
-    if (!xxh3_part_update(&s->part, data, len))
+    bool added = summed ? xxh3_part_update_summed(&s->part, data, len, summed)
+                        : xxh3_part_update(&s->part, data, len);
+    if (!added)
         return mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
     return 0;
+}
+
+static int hash_chunk(void *self, const mms_chunk *chunk, mms_error *err)
+{
+    return hash_update(self, chunk, NULL, err);
+}
+
+int hash_chunk_summed(void *self, const mms_chunk *chunk, const xxh3_summed *summed,
+                      mms_error *err)
+{
+    return hash_update(self, chunk, summed, err);
 }
 
 static void *hash_split(const void *self)
@@ -265,6 +292,12 @@ static const mms_processor_ops splittable_hash_ops = {
 static bool splittable(mms_hash_algorithm algorithm)
 {
     return algorithm == MMS_XXH3_64 || algorithm == MMS_XXH128;
+}
+
+bool hash_takes_sums(const mms_processor *proc)
+{
+    /* The splittable algorithms are XXH3 and XXH128. */
+    return proc->ops == &splittable_hash_ops;
 }
 
 int mms_hash_new(mms_processor **out, mms_hash_algorithm algorithm, mms_error *err)

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 #include "internal.h"
+#include "proc/count_and_hash.h"
 #include "proc/wc_scan.h"
 
 #include <errno.h>
@@ -30,22 +31,44 @@ static void *wc_split(const void *self)
     return state;
 }
 
-static int wc_chunk(void *self, const mms_chunk *chunk, mms_error *err)
+/* Counts the chunk's new bytes; summed, when not NULL, also has the
+ * blocks it names summed into sums on the way (words only). */
+static void count(wc_state *s, const mms_chunk *chunk, const xxh3_summed *summed,
+                  uint64_t (*sums)[8])
 {
-    (void)err;
-    wc_state *s = self;
     const unsigned char *p = chunk->data + chunk->overlap;
     size_t len = chunk->len - chunk->overlap;
     s->counts.bytes += len;
     if (!(s->what & MMS_WC_WORDS)) {
         if (s->what & MMS_WC_LINES)
             s->counts.lines += wc_count_lines(p, len);
-        return 0;
+        return;
     }
     if (s->head == WC_TRANSPARENT)
         s->head = wc_first_class(p, len);
-    wc_count_lines_words(p, len, &s->counts.lines, &s->words);
+    if (!summed || summed->n == 0) {
+        wc_count_lines_words(p, len, &s->counts.lines, &s->words);
+        return;
+    }
+    /* The words run on across the three pieces: a count of a piece ends
+     * with the state that the next one starts from. */
+    size_t after = summed->at + summed->n * XXH3_BLOCK_LEN;
+    wc_count_lines_words(p, summed->at, &s->counts.lines, &s->words);
+    wc_count_summing_xxh3(p + summed->at, summed->n, &s->counts.lines, &s->words, sums);
+    wc_count_lines_words(p + after, len - after, &s->counts.lines, &s->words);
+}
+
+static int wc_chunk(void *self, const mms_chunk *chunk, mms_error *err)
+{
+    (void)err;
+    count(self, chunk, NULL, NULL);
     return 0;
+}
+
+void wc_chunk_summing(void *state, const mms_chunk *chunk, const xxh3_summed *summed,
+                      uint64_t (*sums)[8])
+{
+    count(state, chunk, summed, sums);
 }
 
 static int wc_merge(void *self, void *other, mms_error *err)
@@ -97,6 +120,11 @@ int mms_wc_new(mms_processor **out, unsigned what, mms_error *err)
         return mms_error_set(err, MMS_ENOMEM, ENOMEM, "out of memory");
     state->what = what;
     return mms_processor_new(out, &wc_ops, state, err);
+}
+
+bool wc_counts_words(const mms_processor *proc)
+{
+    return proc->ops == &wc_ops && (((const wc_state *)proc->self)->what & MMS_WC_WORDS);
 }
 
 int mms_wc_get_counts(const mms_processor *proc, mms_wc_counts *out)

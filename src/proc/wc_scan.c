@@ -21,6 +21,8 @@
 #include "config.h"
 #include "internal.h"
 #include "wc_scan.h"
+#include "proc/xxh3_stream.h"
+#include "proc/xxh3_vector.h"
 
 #include <string.h>
 
@@ -299,6 +301,71 @@ count_all_avx2(const unsigned char *data, size_t len, uint64_t *lines, wc_words 
     *words = c.words;
 }
 
+#ifdef XXH3_AVX2_KERNELS
+/* XXH3's step over a stripe, for the count that sums blocks as it reads
+ * them. */
+#pragma GCC push_options
+#pragma GCC target("avx2")
+#define KERNEL(name) name##_avx2
+#include "proc/xxh3_stripe.h"
+#undef KERNEL
+#pragma GCC pop_options
+#define HAVE_COUNT_SUMMING 1
+
+/* 1 KiB blocks counted in a run: 112 64-byte blocks, which the newline
+ * counters hold. */
+#define SUM_RUN_BLOCKS (RUN_BLOCKS / 16)
+
+/* Counts nblocks 1 KiB blocks at p into c with count and writes XXH3's
+ * sum of each into sums, stripe by stripe as the count loads them: the
+ * count mostly waits for memory, and the hash's work fits in that wait. */
+static inline __attribute__((always_inline, target("avx2,popcnt"))) void
+count_and_sum_avx2(const unsigned char *p, size_t nblocks, block_fn count, block_counts *c,
+                   uint64_t (*sums)[8], const unsigned char *secret)
+{
+    for (size_t b = 0; b < nblocks; b++) {
+        u64x4 sum[2] = {{0}, {0}};
+        for (unsigned k = 0; k < XXH3_BLOCK_LEN / XXH3_STRIPE_LEN; k++, p += 64) {
+            __builtin_prefetch(p + MMS_PREFETCH_AHEAD);
+            count(p, c);
+            add_stripe_avx2(sum, p, secret + 8 * k);
+        }
+        store_lanes_avx2(sums[b], sum);
+    }
+}
+
+/* As count_all_avx2(), over whole 1 KiB blocks that it also sums. */
+__attribute__((target("avx2,popcnt"))) static void
+count_summing_avx2(const unsigned char *data, size_t nblocks, uint64_t *lines, wc_words *words,
+                   uint64_t (*sums)[8])
+{
+    const unsigned char *secret = xxh3_secret();
+    block_counts c = {.words = *words};
+    bool as_text = true;
+    for (size_t b = 0; b < nblocks; b += SUM_RUN_BLOCKS) {
+        size_t run = nblocks - b < SUM_RUN_BLOCKS ? nblocks - b : SUM_RUN_BLOCKS;
+        const unsigned char *p = data + b * XXH3_BLOCK_LEN;
+        block_counts before = c;
+        c.newlines = _mm256_setzero_si256();
+        if (as_text) {
+            c.text = _mm256_set1_epi8(-1);
+            count_and_sum_avx2(p, run, count_text_block_avx2, &c, sums + b, secret);
+            if (!_mm256_testc_si256(c.text, _mm256_set1_epi8(-1))) {
+                /* Not text after all: counted (and summed) again. */
+                c = before;
+                c.newlines = _mm256_setzero_si256();
+                as_text = false;
+            }
+        }
+        if (!as_text)
+            count_and_sum_avx2(p, run, count_block_avx2, &c, sums + b, secret);
+        c.lines += sum_bytes_avx2(c.newlines);
+    }
+    *lines += c.lines;
+    *words = c.words;
+}
+#endif
+
 #endif
 
 /* Without AVX2: SSE2 on x86-64 (always present), plain C elsewhere. */
@@ -330,6 +397,19 @@ void wc_count_lines_words(const unsigned char *data, size_t len, uint64_t *lines
     count_blocks(data, len, count_block_baseline, &c);
     *lines += c.lines;
     *words = c.words;
+}
+
+void wc_count_summing_xxh3(const unsigned char *data, size_t nblocks, uint64_t *lines,
+                           wc_words *words, uint64_t (*sums)[8])
+{
+#ifdef HAVE_COUNT_SUMMING
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt")) {
+        count_summing_avx2(data, nblocks, lines, words, sums);
+        return;
+    }
+#endif
+    wc_count_lines_words(data, nblocks * XXH3_BLOCK_LEN, lines, words);
+    xxh3_sum_blocks(sums, data, nblocks);
 }
 
 wc_class wc_first_class(const unsigned char *data, size_t len)

@@ -18,6 +18,7 @@
  */
 #include "config.h"
 #include "proc/xxh3_stream.h"
+#include "proc/xxh3_vector.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -49,17 +50,6 @@ _Static_assert(BLOCK_LEN == XXH3_STRIPE_LEN * STRIPES_PER_BLOCK, "a block is 16 
 static unsigned char secret[SECRET_LEN];
 static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
 
-typedef uint64_t u64x4 __attribute__((vector_size(32)));
-typedef uint32_t u32x8 __attribute__((vector_size(32)));
-
-/* Swaps the two 64-bit words of each 128-bit lane, moved as 32-bit pairs
- * (one in-lane shuffle on x86). */
-#if defined(__clang__)
-#define SWAP_WORD_PAIRS(w) __builtin_shufflevector(w, w, 2, 3, 0, 1, 6, 7, 4, 5)
-#else
-#define SWAP_WORD_PAIRS(w) __builtin_shuffle(w, (u32x8){2, 3, 0, 1, 6, 7, 4, 5})
-#endif
-
 /* The loops over stripes and blocks, built once per vector unit from
  * xxh3_kernels.h; the unit's own instruction multiplies the 32-bit halves
  * of 64-bit words (compilers do not find it from plain C). */
@@ -70,35 +60,11 @@ typedef struct xxh3_kernels {
     void (*add_last_stripe)(uint64_t lanes[8], const unsigned char *stripe);
 } xxh3_kernels;
 
-#define ALWAYS_INLINE static inline __attribute__((always_inline))
-
-/* Four little-endian 64-bit words from any address.  (Vectors go by
- * pointer: passing them by value would tie the ABI to a vector unit.) */
-ALWAYS_INLINE void load_le(u64x4 *v, const unsigned char *p)
-{
-    memcpy(v, p, sizeof *v);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    for (int i = 0; i < 4; i++)
-        (*v)[i] = __builtin_bswap64((*v)[i]);
-#endif
-}
-
-/* MMSCAN_PORTABLE_XXH3 builds only the code that other targets get (no
- * x86 kernels, no 128-bit integers): a test builds it so on x86 too. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(MMSCAN_PORTABLE_XXH3)
-#include <immintrin.h>
-
-/* MMSCAN_XXH3_SSE2 leaves the AVX2 kernels out: a test builds it so to run
- * the SSE2 ones, which every x86-64 without AVX2 runs, on any machine. */
-#ifndef MMSCAN_XXH3_SSE2
+#ifdef XXH3_X86_KERNELS
+#ifdef XXH3_AVX2_KERNELS
 #pragma GCC push_options
 #pragma GCC target("avx2")
 #define KERNEL(name) name##_avx2
-ALWAYS_INLINE void mul_halves_avx2(u64x4 *product, const u64x4 *x)
-{
-    *product = (u64x4)_mm256_mul_epu32((__m256i)*x, (__m256i)(*x >> 32));
-}
 ALWAYS_INLINE void mul_prime_avx2(u64x4 *product, const u64x4 *x)
 {
     __m256i prime = _mm256_set1_epi64x(PRIME32_1);
@@ -138,7 +104,7 @@ ALWAYS_INLINE void mul_prime_sse2(u64x4 *product, const u64x4 *x)
 
 static xxh3_kernels choose_kernels(void)
 {
-#ifndef MMSCAN_XXH3_SSE2
+#ifdef XXH3_AVX2_KERNELS
     if (__builtin_cpu_supports("avx2"))
         return (xxh3_kernels){add_stripes_avx2, sum_blocks_avx2, add_block_sums_avx2,
                               add_last_stripe_avx2};
@@ -294,21 +260,88 @@ bool xxh3_part_update(xxh3_part *p, const void *data, size_t len)
     return true;
 }
 
+/* Adds n (at least 1) block sums to s, which ends at a block edge; last is the last
+ * stripe of the last block summed. */
+static void add_sums(xxh3_stream *s, const uint64_t (*sums)[8], size_t n, const unsigned char *last)
+{
+    /* Add the stripes s kept back (more input follows them now), then the
+     * sums, each with its scramble. */
+    if (s->buffered > 0) {
+        kernels.add_stripes(s->acc, &s->stripes, s->buffer, s->buffered / XXH3_STRIPE_LEN);
+        s->buffered = 0;
+    }
+    kernels.add_block_sums(s->acc, sums, n);
+    s->total += (uint64_t)n * BLOCK_LEN;
+    memcpy(s->last_added, last, XXH3_STRIPE_LEN);
+}
+
 void xxh3_add_part(xxh3_stream *s, const xxh3_part *p)
 {
     xxh3_update(s, p->head, p->head_len);
-    if (p->nsums > 0) {
-        /* s ends at a block edge: add the stripes it kept back (more input
-         * follows them now), then the sums, each with its scramble. */
-        if (s->buffered > 0) {
-            kernels.add_stripes(s->acc, &s->stripes, s->buffer, s->buffered / XXH3_STRIPE_LEN);
-            s->buffered = 0;
-        }
-        kernels.add_block_sums(s->acc, (const uint64_t(*)[8])p->sums, p->nsums);
-        s->total += (uint64_t)p->nsums * BLOCK_LEN;
-        memcpy(s->last_added, p->last_summed, XXH3_STRIPE_LEN);
-    }
+    if (p->nsums > 0)
+        add_sums(s, (const uint64_t(*)[8])p->sums, p->nsums, p->last_summed);
     xxh3_update(s, p->tail, p->tail_len);
+}
+
+xxh3_summed xxh3_summed_in(uint64_t offset, size_t len)
+{
+    xxh3_summed summed = {.at = (size_t)((BLOCK_LEN - offset % BLOCK_LEN) % BLOCK_LEN)};
+    if (summed.at < len)
+        summed.n = (len - summed.at - 1) / BLOCK_LEN;
+    if (summed.n == 0)
+        summed.at = 0; /* none: a plain update */
+    return summed;
+}
+
+/* The last stripe of the blocks summed in data. */
+static const unsigned char *last_summed_stripe(const unsigned char *data, const xxh3_summed *summed)
+{
+    return data + summed->at + summed->n * BLOCK_LEN - XXH3_STRIPE_LEN;
+}
+
+void xxh3_update_summed(xxh3_stream *s, const void *data, size_t len, const xxh3_summed *summed)
+{
+    const unsigned char *p = data;
+    size_t after = summed->at + summed->n * BLOCK_LEN;
+    xxh3_update(s, p, summed->at);
+    if (summed->n > 0)
+        add_sums(s, summed->sums, summed->n, last_summed_stripe(p, summed));
+    xxh3_update(s, p + after, len - after);
+}
+
+bool xxh3_part_update_summed(xxh3_part *p, const void *data, size_t len, const xxh3_summed *summed)
+{
+    const unsigned char *in = data;
+    size_t after = summed->at + summed->n * BLOCK_LEN;
+    if (!xxh3_part_update(p, in, summed->at))
+        return false;
+    if (summed->n > 0) {
+        /* At a block edge, the tail is empty or a whole block, which input
+         * follows now. */
+        if (p->tail_len > 0) {
+            if (!sum_whole_blocks(p, p->tail, 1))
+                return false;
+            p->tail_len = 0;
+        }
+        if (!reserve_sums(p, summed->n))
+            return false;
+        memcpy(p->sums + p->nsums, summed->sums, summed->n * sizeof *p->sums);
+        p->nsums += summed->n;
+        memcpy(p->last_summed, last_summed_stripe(in, summed), XXH3_STRIPE_LEN);
+    }
+    return xxh3_part_update(p, in + after, len - after);
+}
+
+void xxh3_sum_blocks(uint64_t (*sums)[8], const void *data, size_t n)
+{
+    pthread_once(&setup_once, setup);
+    kernels.sum_blocks(sums, data, n);
+}
+
+const unsigned char *xxh3_secret(void)
+{
+    pthread_once(&setup_once, setup);
+    return secret;
 }
 
 void xxh3_part_release(xxh3_part *p)

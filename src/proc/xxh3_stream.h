@@ -75,6 +75,35 @@ bool xxh3_part_update(xxh3_part *p, const void *data, size_t len);
  * p->start).  p is left as it was. */
 void xxh3_add_part(xxh3_stream *s, const xxh3_part *p);
 
+/*
+ * A piece of input whose whole blocks were summed by a pass that read it
+ * for something else too (wc_scan.h): the n blocks at byte at of the
+ * piece, with the sums in order.  They are the blocks that a byte of the
+ * piece follows, from the piece's first block edge on.
+ */
+typedef struct xxh3_summed {
+    size_t at, n;
+    const uint64_t (*sums)[8];
+} xxh3_summed;
+
+/* The blocks of the len bytes at offset offset of the input that are
+ * summed for an update with sums (sums NULL; n 0 and at 0 when none). */
+xxh3_summed xxh3_summed_in(uint64_t offset, size_t len);
+
+/* As xxh3_update(s, data, len), with the blocks of summed already summed
+ * (s must hold the input just before data). */
+void xxh3_update_summed(xxh3_stream *s, const void *data, size_t len, const xxh3_summed *summed);
+
+/* As xxh3_part_update(p, data, len), with the blocks of summed already
+ * summed.  false: out of memory. */
+bool xxh3_part_update_summed(xxh3_part *p, const void *data, size_t len, const xxh3_summed *summed);
+
+/* Sums the n whole blocks at data into sums, as a part does. */
+void xxh3_sum_blocks(uint64_t (*sums)[8], const void *data, size_t n);
+
+/* XXH3's default secret, which the stripes are keyed with. */
+const unsigned char *xxh3_secret(void);
+
 /* Frees what p holds (not p itself). */
 void xxh3_part_release(xxh3_part *p);
 

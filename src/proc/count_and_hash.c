@@ -1,0 +1,51 @@
+/*
+ * count_and_hash.c - a word count and an XXH3 or XXH128 hash fed in one
+ * pass over each chunk.
+ *
+ * Fed one after the other, the count reads a slice from memory, waiting
+ * for it most of the time, and the hash then works on it from the cache
+ * while memory is idle: the hash's work adds to the time of the read.  In
+ * one loop, the hash sums each 64-byte stripe that the count has just
+ * loaded, and its work fits in the count's wait for memory: the pair
+ * takes about the time of the count alone.  The count makes the sums of
+ * the chunk's whole 1 KiB blocks (wc_scan.h); the hash adds the sums and
+ * hashes the few bytes around them itself (xxh3_stream.h).
+ */
+#include "config.h"
+#include "internal.h"
+#include "proc/count_and_hash.h"
+
+/* Blocks summed at a time: their sums (16 KiB) stay in the cache until
+ * the hash adds them. */
+#define PIECE_BLOCKS 256
+
+static int count_and_hash(void *count, void *hash, const mms_chunk *chunk, size_t *failed,
+                          mms_error *err)
+{
+    uint64_t sums[PIECE_BLOCKS][8];
+    size_t fresh = chunk->len - chunk->overlap;
+    for (size_t from = 0; from < fresh; from += PIECE_BLOCKS * XXH3_BLOCK_LEN) {
+        /* A piece of the chunk at a time, with the overlap before the first */
+        size_t len = fresh - from < PIECE_BLOCKS * XXH3_BLOCK_LEN ? fresh - from
+                                                                  : PIECE_BLOCKS * XXH3_BLOCK_LEN;
+        size_t overlap = from == 0 ? chunk->overlap : 0;
+        mms_chunk piece = {.data = chunk->data + chunk->overlap + from - overlap,
+                           .len = len + overlap,
+                           .offset = chunk->offset + chunk->overlap + from - overlap,
+                           .overlap = overlap};
+        xxh3_summed summed = xxh3_summed_in(piece.offset + overlap, len);
+        summed.sums = (const uint64_t(*)[8])sums;
+        wc_chunk_summing(count, &piece, &summed, sums);
+        int rc = hash_chunk_summed(hash, &piece, &summed, err);
+        if (rc < 0) {
+            *failed = 1;
+            return rc;
+        }
+    }
+    return 0;
+}
+
+mms_pair_fn mms_pair_for(const mms_processor *first, const mms_processor *second)
+{
+    return wc_counts_words(first) && hash_takes_sums(second) ? count_and_hash : NULL;
+}
