@@ -1,7 +1,7 @@
 /*
  * check_count_and_hash.c - a word count and an XXH3 or XXH128 hash fed in
- * one pass (proc/count_and_hash.c): the counts are those of a count written
- * here byte by byte, the digests libxxhash's of the whole input, for
+ * one pass (proc/count_and_hash.c): the counts are GNU wc's one byte at a
+ * time (tu_wc_counts), the digests libxxhash's of the whole input, for
  * inputs cut into chunks anywhere, with text that turns out not to be
  * text, and in the parts of a scan on two threads.
  */
@@ -15,27 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Words and lines as GNU wc counts them in the C locale, one byte at a
- * time: white space ends a word, a printable byte starts one, any other
- * byte does neither. */
-static mms_wc_counts reference_counts(const unsigned char *data, size_t len)
-{
-    mms_wc_counts c = {.bytes = len};
-    bool in_word = false;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char b = data[i];
-        if (b == '\n')
-            c.lines++;
-        if (b == ' ' || (b >= '\t' && b <= '\r'))
-            in_word = false;
-        else if (b > ' ' && b < 0x7f && !in_word) {
-            c.words++;
-            in_word = true;
-        }
-    }
-    return c;
-}
 
 static void reference_hex(mms_hash_algorithm algorithm, const unsigned char *data, size_t len,
                           char hex[MMS_HASH_HEX_SIZE])
@@ -155,11 +134,11 @@ START_TEST(the_pair_counts_and_hashes_as_each_alone)
             for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
                 pair_under_test t = pair_new(algorithm);
                 feed_in_chunks(&t, data, len, chunks[c][0], chunks[c][1], (unsigned)(l + c));
-                mms_wc_counts want = reference_counts(data, len);
+                mms_wc_counts want = tu_wc_counts(data, len);
                 expect_results(&t, algorithm, data, len, want);
                 /* A second input: hashed afresh, its counts added. */
                 feed_in_chunks(&t, data, len / 2, chunks[c][0], chunks[c][1], (unsigned)c);
-                mms_wc_counts second = reference_counts(data, len / 2);
+                mms_wc_counts second = tu_wc_counts(data, len / 2);
                 want.bytes += second.bytes;
                 want.lines += second.lines;
                 want.words += second.words;
@@ -190,7 +169,7 @@ START_TEST(a_split_scan_counts_and_hashes_as_each_alone)
     mms_engine_set_threads(engine, 2);
     ck_assert_int_eq(mms_engine_add(engine, t.wc, NULL), 0);
     ck_assert_int_eq(mms_engine_add(engine, t.hash, NULL), 0);
-    mms_wc_counts one = reference_counts(data, len), want = {0};
+    mms_wc_counts one = tu_wc_counts(data, len), want = {0};
     for (int scan = 0; scan < 3; scan++) {
         ck_assert_msg(mms_engine_scan_path(engine, "text", &err) == 0, "%s", err.message);
         want.bytes += one.bytes;

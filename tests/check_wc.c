@@ -11,26 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The reference: GNU wc's C-locale loop, one byte at a time. */
-static mms_wc_counts reference_counts(const unsigned char *p, size_t len)
-{
-    mms_wc_counts c = {0, 0, len};
-    bool in_word = false;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char b = p[i];
-        if (b == '\n')
-            c.lines++;
-        if (b == ' ' || (b >= '\t' && b <= '\r'))
-            in_word = false;
-        else if (b > ' ' && b < 0x7f) {
-            if (!in_word)
-                c.words++;
-            in_word = true;
-        }
-    }
-    return c;
-}
-
 /* Random bytes drawn from a mix that makes long transparent runs likely. */
 static void fill_random(unsigned char *p, size_t len, unsigned seed)
 {
@@ -55,7 +35,7 @@ START_TEST(kernel_matches_reference_at_every_length_and_alignment)
         fill_random(buf, sizeof buf, seed);
         for (size_t start = 0; start < 8; start++) {
             for (size_t len = 0; start + len <= sizeof buf; len += 1 + len / 16) {
-                mms_wc_counts want = reference_counts(buf + start, len);
+                mms_wc_counts want = tu_wc_counts(buf + start, len);
                 uint64_t lines = 0;
                 wc_words words = {0, false};
                 wc_count_lines_words(buf + start, len, &lines, &words);
@@ -104,7 +84,7 @@ START_TEST(dense_newlines_in_long_inputs)
         for (size_t i = 0; i < most; i++)
             buf[i] = kind == 0 ? '\n' : kind == 1 ? "a\n"[i % 2] : (i % 7 ? '\n' : 'x');
         for (size_t k = 0; k < sizeof lengths / sizeof lengths[0]; k++) {
-            mms_wc_counts want = reference_counts(buf, lengths[k]);
+            mms_wc_counts want = tu_wc_counts(buf, lengths[k]);
             uint64_t lines = 0;
             wc_words words = {0, false};
             wc_count_lines_words(buf, lengths[k], &lines, &words);
@@ -149,7 +129,7 @@ static void fill_text(unsigned char *p, size_t len, unsigned seed)
 /* Counts data in two calls cut at cut, and checks the counts. */
 static void check_in_two_calls(const unsigned char *data, size_t len, size_t cut)
 {
-    mms_wc_counts want = reference_counts(data, len);
+    mms_wc_counts want = tu_wc_counts(data, len);
     uint64_t lines = 0;
     wc_words words = {0, false};
     wc_count_lines_words(data, cut, &lines, &words);
@@ -219,7 +199,7 @@ START_TEST(any_windows_and_threads_give_the_same_counts)
         for (size_t edge = page; edge < len; edge += page)
             memcpy(data + edge - 3, seed % 2 ? "ab\x01\x01\x80" "c" : "\x01\x01\x01xyz", 6);
         tu_write_file("data", data, len);
-        mms_wc_counts want = reference_counts(data, len);
+        mms_wc_counts want = tu_wc_counts(data, len);
         for (uint64_t window = page; window <= 4 * page; window *= 2) {
             for (unsigned threads = 1; threads <= 5; threads++) {
                 mms_wc_counts got = scan_counts("data", window, threads, MMS_WC_ALL);

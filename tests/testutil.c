@@ -44,6 +44,24 @@ void tu_enter_temp_dir(void)
     snprintf(temp_dir, sizeof temp_dir, "%s", path);
 }
 
+mms_wc_counts tu_wc_counts(const unsigned char *data, size_t len)
+{
+    mms_wc_counts c = {.bytes = len};
+    bool in_word = false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char b = data[i];
+        if (b == '\n')
+            c.lines++;
+        if (b == ' ' || (b >= '\t' && b <= '\r'))
+            in_word = false; /* white space ends a word */
+        else if (b > ' ' && b < 0x7f && !in_word) {
+            c.words++; /* a printable byte starts one; other bytes do neither */
+            in_word = true;
+        }
+    }
+    return c;
+}
+
 unsigned char tu_byte_at(uint64_t offset)
 {
     uint64_t x = offset * 0x9E3779B97F4A7C15ull;

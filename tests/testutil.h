@@ -18,6 +18,10 @@ void tu_enter_temp_dir(void);
 /* Removes that directory now: for a test that ends by a signal. */
 void tu_remove_temp_dir(void);
 
+/* What GNU wc counts in data[0 .. len) in the C locale, one byte at a
+ * time: the reference the project's counts are checked against. */
+mms_wc_counts tu_wc_counts(const unsigned char *data, size_t len);
+
 /* The deterministic test byte at offset (a function of the offset only). */
 unsigned char tu_byte_at(uint64_t offset);
 
