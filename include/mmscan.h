@@ -445,8 +445,8 @@ MMS_API void mms_engine_set_threads(mms_engine *engine, unsigned threads);
  * Processors are fed in the order they were added, a slice of each window
  * at a time; a wc processor that counts words, added just before an XXH3
  * or XXH128 hash processor, is fed in one loop with it (the hash's work
- * then hides in the count's wait for memory: the pair takes about the time
- * of the count alone).
+ * then hides in the count's wait for memory: the pair takes little more
+ * than the time of the count alone).
  * @return 0, MMS_EBUSY (already attached) or MMS_ENOMEM.
  */
 MMS_API int mms_engine_add(mms_engine *engine, mms_processor *proc, mms_error *err);

@@ -7,7 +7,7 @@
  * while memory is idle: the hash's work adds to the time of the read.  In
  * one loop, the hash sums each 64-byte stripe that the count has just
  * loaded, and its work fits in the count's wait for memory: the pair
- * takes about the time of the count alone.  The count makes the sums of
+ * takes little more than the time of the count alone.  The count makes the sums of
  * the chunk's whole 1 KiB blocks (wc_scan.h); the hash adds the sums and
  * hashes the few bytes around them itself (xxh3_stream.h).
  */
