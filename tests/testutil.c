@@ -20,19 +20,31 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
     return 0;
 }
 
+static void remove_tree(const char *path)
+{
+    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS); /* the entries first; no links followed */
+}
+
 void tu_remove_temp_dir(void)
 {
     if (temp_dir[0])
-        nftw(temp_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS); /* the entries first; no links followed */
+        remove_tree(temp_dir);
     temp_dir[0] = '\0';
+}
+
+/* Makes a new directory mmscan-test-XXXXXX under $TMPDIR (or /tmp) into
+ * path; false if it cannot. */
+static bool make_temp_dir(char *path, size_t size)
+{
+    const char *base = getenv("TMPDIR");
+    snprintf(path, size, "%s/mmscan-test-XXXXXX", base && *base ? base : "/tmp");
+    return mkdtemp(path) != NULL;
 }
 
 void tu_enter_temp_dir(void)
 {
-    const char *base = getenv("TMPDIR");
     char path[sizeof temp_dir];
-    snprintf(path, sizeof path, "%s/mmscan-test-XXXXXX", base && *base ? base : "/tmp");
-    ck_assert_ptr_nonnull(mkdtemp(path));
+    ck_assert(make_temp_dir(path, sizeof path));
     ck_assert_int_eq(chdir(path), 0);
     ck_assert_ptr_nonnull(getcwd(path, sizeof path)); /* absolute, if TMPDIR was not */
     /* Each test runs in a process of its own (or, without fork, after the
@@ -129,9 +141,18 @@ void tu_reset_peak_rss(void)
 
 int tu_run_suite(Suite *suite)
 {
+    /* The tests' directories go into one made here and removed after the
+     * suite, however its tests ended: a failed check ends its test's
+     * process at once (_exit), before the test can remove its own. */
+    char tests_dir[sizeof temp_dir];
+    if (!make_temp_dir(tests_dir, sizeof tests_dir) || setenv("TMPDIR", tests_dir, 1) != 0) {
+        perror("the tests' temporary directory");
+        return EXIT_FAILURE;
+    }
     SRunner *runner = srunner_create(suite);
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);
+    remove_tree(tests_dir);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
