@@ -22,7 +22,7 @@ static const char gen_help[] =
     "options, never on --window, --threads or the machine: the same command\n"
     "makes the same file everywhere.\n"
     "\n"
-    "  -s, --size SIZE         bytes to write (K, M, G, T suffixes are powers of 1024)\n"
+    "  -s, --size SIZE         bytes to write (K, M, G, T, P suffixes: powers of 1024)\n"
     "      --seed N            0 to 18446744073709551615 (default 0)\n"
     "  -k, --kind KIND         what to write (default random):\n"
     "                            random        uniform bytes\n"

@@ -53,7 +53,7 @@ void edit_options_from(const edit_settings *s, mms_edit_options *out);
 /* A byte: a number 0-255 (decimal or 0xHH) or one non-digit character. */
 int edit_parse_byte(const char *cmd, const char *what, const char *arg, unsigned char *out);
 
-/* An offset or a length: decimal, 0xHEX, or a size with a K, M, G, T suffix. */
+/* An offset or a length: decimal, 0xHEX, or a size with a K, M, G, T or P suffix. */
 int edit_parse_offset(const char *cmd, const char *what, const char *arg, uint64_t *out);
 
 /* Fills edits for the open file at path; returns CLI_OK or CLI_ERROR after a message. */

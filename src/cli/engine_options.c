@@ -15,7 +15,7 @@ static const struct {
 } engine_help[] = {
     {CLI_HELP_WINDOW,
      "      --window SIZE     new bytes mapped per window (default 64M; K, M, G, T\n"
-     "                        suffixes are powers of 1024; at least one page)\n"},
+     "                        suffixes are powers of 1024; one page to 1T)\n"},
     {CLI_HELP_ADVICE,
      "      --advice MODE     auto: read the next window ahead on a helper thread\n"
      "                        (default); sequential, willneed, random: that madvise\n"
