@@ -92,9 +92,13 @@ static int feed_slices(void *arg, mms_error *err)
         size_t to = fresh - from < slice ? fresh : from + slice;
         for (size_t i = 0; i < f->nprocs; i++) {
             mms_pair_fn pair = pair_at(f, i);
-            int rc = pair ? feed_pair(f, i++, pair, call->win, from, to, &call->at, err)
-                   : f->done[i] ? 0
-                                : feed_one(f, i, call->win, from, to, &call->at, err);
+            int rc = 0;
+            if (pair) {
+                rc = feed_pair(f, i, pair, call->win, from, to, &call->at, err);
+                i++; /* fed with i */
+            } else if (!f->done[i]) {
+                rc = feed_one(f, i, call->win, from, to, &call->at, err);
+            }
             if (rc < 0)
                 return rc;
         }

@@ -166,7 +166,7 @@ typedef struct mms_feed {
     bool *done;             /* done[i]: states[i] returned MMS_PROC_DONE */
     size_t ndone;           /* how many are done; all: the walk stops */
     bool guarded;           /* the windows are mapped: guard against SIGBUS */
-    bool whole_windows;     /* each processor gets the whole window in turn */
+    bool whole_windows;     /* each processor (or pair) gets the whole window in turn */
     atomic_bool *stop;      /* set when another walk fails, or NULL */
     mms_engine *progress;   /* counts the new bytes of each window, or NULL */
 } mms_feed;

@@ -3,7 +3,8 @@
  * one pass (proc/count_and_hash.c): the counts are GNU wc's one byte at a
  * time (tu_wc_counts), the digests libxxhash's of the whole input, for
  * inputs cut into chunks anywhere, with text that turns out not to be
- * text, and in the parts of a scan on two threads.
+ * text, in parts that sum their blocks or take the hash's stream over
+ * midway, and in split and lane scans on two threads.
  */
 #include "config.h"
 #include "internal.h"
@@ -92,29 +93,42 @@ static void expect_results(const pair_under_test *t, mms_hash_algorithm algorith
                   want_hex);
 }
 
-/* Feeds data to the pair in chunks of random lengths up to max_chunk, each
- * with up to max_overlap bytes before it as its overlap, then finishes
- * both processors. */
-static void feed_in_chunks(const pair_under_test *t, const unsigned char *data, size_t len,
-                           size_t max_chunk, size_t max_overlap, unsigned seed)
+/* Feeds data[from .. to) to the states wc and hash of the pair in chunks of
+ * random lengths up to max_chunk, each with up to max_overlap bytes before
+ * it as its overlap. */
+static void feed_range(const pair_under_test *t, void *wc, void *hash, const unsigned char *data,
+                       size_t from, size_t to, size_t max_chunk, size_t max_overlap)
 {
-    srand(seed);
-    for (size_t at = 0; at < len;) {
+    for (size_t at = from; at < to;) {
         size_t n = 1 + (size_t)rand() % max_chunk;
-        if (n > len - at)
-            n = len - at;
+        if (n > to - at)
+            n = to - at;
         size_t overlap = max_overlap ? (size_t)rand() % (max_overlap + 1) : 0;
-        if (overlap > at)
-            overlap = at;
+        if (overlap > at - from)
+            overlap = at - from;
         mms_chunk chunk = {.data = data + at - overlap, .len = n + overlap,
                            .offset = at - overlap, .overlap = overlap};
         size_t failed;
         mms_error err;
-        ck_assert_int_eq(t->pair(t->wc->self, t->hash->self, &chunk, &failed, &err), 0);
+        ck_assert_int_eq(t->pair(wc, hash, &chunk, &failed, &err), 0);
         at += n;
     }
+}
+
+static void finish(const pair_under_test *t)
+{
     ck_assert_int_eq(t->wc->ops->finish(t->wc->self, NULL), 0);
     ck_assert_int_eq(t->hash->ops->finish(t->hash->self, NULL), 0);
+}
+
+/* Feeds all of data to the pair's own states (see feed_range), then
+ * finishes both processors. */
+static void feed_in_chunks(const pair_under_test *t, const unsigned char *data, size_t len,
+                           size_t max_chunk, size_t max_overlap, unsigned seed)
+{
+    srand(seed);
+    feed_range(t, t->wc->self, t->hash->self, data, 0, len, max_chunk, max_overlap);
+    finish(t);
 }
 
 static const mms_hash_algorithm summed_algorithms[] = {MMS_XXH3_64, MMS_XXH128};
@@ -184,6 +198,113 @@ START_TEST(a_split_scan_counts_and_hashes_as_each_alone)
 }
 END_TEST
 
+/* The states of one part of a split scan, as the engine makes, ends and
+ * merges them. */
+typedef struct part {
+    void *wc, *hash;
+} part;
+
+static part part_new(const pair_under_test *t)
+{
+    part p = {t->wc->ops->split(t->wc->self), t->hash->ops->split(t->hash->self)};
+    ck_assert(p.wc && p.hash);
+    return p;
+}
+
+static void part_end(const pair_under_test *t, part p)
+{
+    if (t->wc->ops->part_end)
+        t->wc->ops->part_end(p.wc, false);
+    t->hash->ops->part_end(p.hash, false);
+}
+
+static void part_merge(const pair_under_test *t, part p)
+{
+    ck_assert_int_eq(t->wc->ops->merge(t->wc->self, p.wc, NULL), 0);
+    ck_assert_int_eq(t->hash->ops->merge(t->hash->self, p.hash, NULL), 0);
+    t->wc->ops->destroy(p.wc);
+    t->hash->ops->destroy(p.hash);
+}
+
+/* Parts fed in an order that the engine's threads can take: the later
+ * parts first (each sums its blocks: the part before it has not ended),
+ * and a part fed half before and half after the part before it ended
+ * (it takes the stream over midway and goes on with the stream). */
+START_TEST(parts_sum_blocks_or_take_the_stream_over_midway)
+{
+    mms_hash_algorithm algorithm = summed_algorithms[_i];
+    size_t len = 400000;
+    unsigned char *data = make_text(len, 20000, 7);
+    /* parts cut anywhere, none at a block edge */
+    const size_t cut[] = {0, 70001, 150333, 260777, len};
+    srand(1);
+
+    pair_under_test t = pair_new(algorithm);
+    part p[3] = {part_new(&t), part_new(&t), part_new(&t)};
+    for (int k = 3; k >= 1; k--) {
+        feed_range(&t, p[k - 1].wc, p[k - 1].hash, data, cut[k], cut[k + 1], 9000, 300);
+        part_end(&t, p[k - 1]);
+    }
+    feed_range(&t, t.wc->self, t.hash->self, data, cut[0], cut[1], 9000, 300);
+    part_end(&t, (part){t.wc->self, t.hash->self});
+    for (int k = 0; k < 3; k++)
+        part_merge(&t, p[k]);
+    finish(&t);
+    expect_results(&t, algorithm, data, len, tu_wc_counts(data, len));
+
+    /* The same processors again: the second part's first half summed,
+     * then the first part ends, then its second half on the stream. */
+    part q = part_new(&t);
+    size_t mid = 230011;
+    feed_range(&t, q.wc, q.hash, data, cut[1], mid, 9000, 300);
+    feed_range(&t, t.wc->self, t.hash->self, data, cut[0], cut[1], 9000, 300);
+    part_end(&t, (part){t.wc->self, t.hash->self});
+    feed_range(&t, q.wc, q.hash, data, mid, len, 9000, 300);
+    part_end(&t, q);
+    part_merge(&t, q);
+    finish(&t);
+    mms_wc_counts twice = tu_wc_counts(data, len);
+    twice.bytes *= 2, twice.lines *= 2, twice.words *= 2;
+    expect_results(&t, algorithm, data, len, twice);
+    pair_free(&t);
+    free(data);
+}
+END_TEST
+
+/* A scan with lanes: an XXH64 hash goes in order beside them, and the
+ * pair takes each 4 MiB window whole, in several pieces. */
+START_TEST(a_lane_scan_counts_and_hashes_as_each_alone)
+{
+    mms_hash_algorithm algorithm = summed_algorithms[_i];
+    size_t len = (9 << 20) + 555;
+    unsigned char *data = make_text(len, 300000, 9);
+    tu_enter_temp_dir();
+    tu_write_file("text", data, len);
+    pair_under_test t = pair_new(algorithm);
+    mms_processor *ordered;
+    ck_assert_int_eq(mms_hash_new(&ordered, MMS_XXH64, NULL), 0);
+    mms_engine *engine;
+    mms_error err;
+    ck_assert_int_eq(mms_engine_new(&engine, NULL), 0);
+    mms_engine_set_threads(engine, 2);
+    ck_assert_int_eq(mms_engine_add(engine, t.wc, NULL), 0);
+    ck_assert_int_eq(mms_engine_add(engine, ordered, NULL), 0);
+    ck_assert_int_eq(mms_engine_add(engine, t.hash, NULL), 0);
+    ck_assert_msg(mms_engine_scan_path(engine, "text", &err) == 0, "%s", err.message);
+    expect_results(&t, algorithm, data, len, tu_wc_counts(data, len));
+    mms_hash_digest digest;
+    ck_assert_int_eq(mms_hash_get_digest(ordered, &digest), 0);
+    XXH64_canonical_t want;
+    XXH64_canonicalFromHash(&want, XXH64(data, len, 0));
+    ck_assert_mem_eq(digest.bytes, want.digest, sizeof want.digest);
+    mms_engine_free(engine);
+    mms_processor_free(ordered);
+    pair_free(&t);
+    free(data);
+    tu_remove_temp_dir();
+}
+END_TEST
+
 START_TEST(only_a_word_count_then_a_summing_hash_make_a_pair)
 {
     mms_processor *words, *lines, *xxh3, *xxh128, *xxh64, *xxh32;
@@ -213,6 +334,8 @@ static Suite *count_and_hash_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, the_pair_counts_and_hashes_as_each_alone, 0, 2);
     tcase_add_loop_test(tc, a_split_scan_counts_and_hashes_as_each_alone, 0, 2);
+    tcase_add_loop_test(tc, parts_sum_blocks_or_take_the_stream_over_midway, 0, 2);
+    tcase_add_loop_test(tc, a_lane_scan_counts_and_hashes_as_each_alone, 0, 2);
     tcase_add_test(tc, only_a_word_count_then_a_summing_hash_make_a_pair);
     suite_add_tcase(s, tc);
     return s;

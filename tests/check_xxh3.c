@@ -1,7 +1,8 @@
 /*
  * check_xxh3.c - the project's XXH3 and XXH128 streams against libxxhash's
  * one-call hashes: every length up to past two blocks, cut every way, and
- * inputs hashed in parts that start anywhere in a block, added in order;
+ * inputs hashed in parts that start anywhere in a block, added in order,
+ * and a stream that goes on after a part was added;
  * each also with the blocks summed beforehand, as a pass that reads them
  * for something else too sums them (the loop tests' _i: 1).
  */
@@ -160,6 +161,37 @@ START_TEST(parts_added_in_order_give_the_same_digests)
 }
 END_TEST
 
+/* A stream that goes on after a part was added to it, as the stream that
+ * a part takes over midway does: a part's sums and head and tail, then
+ * more bytes fed in pieces. */
+START_TEST(a_stream_goes_on_after_an_added_part)
+{
+    static const size_t firsts[] = {0, 100, 1024, 1500};
+    static const size_t part_lens[] = {1, 1000, 1024, 3001};
+    static const size_t rests[] = {1, 64, 1023, 1024, 5000};
+    unsigned char *data = random_bytes(12000);
+    for (size_t f = 0; f < sizeof firsts / sizeof firsts[0]; f++) {
+        for (size_t k = 0; k < sizeof part_lens / sizeof part_lens[0]; k++) {
+            for (size_t r = 0; r < sizeof rests / sizeof rests[0]; r++) {
+                size_t first = firsts[f], mid = first + part_lens[k], len = mid + rests[r];
+                xxh3_stream s;
+                xxh3_reset(&s);
+                update(&s, data, first, _i);
+                xxh3_part p = {0};
+                xxh3_part_start(&p, first);
+                ck_assert(part_update(&p, first, data + first, part_lens[k], _i));
+                xxh3_add_part(&s, &p);
+                xxh3_part_release(&p);
+                for (size_t at = mid; at < len; at += 700)
+                    update(&s, data + at, len - at < 700 ? len - at : 700, _i);
+                check_digests(&s, data, len, first);
+            }
+        }
+    }
+    free(data);
+}
+END_TEST
+
 /* A long part: its sums grow past their first allocation many times. */
 START_TEST(a_long_part_gives_the_same_digests)
 {
@@ -178,6 +210,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, parts_added_in_order_give_the_same_digests, 0, 2);
     tcase_add_loop_test(tc, a_long_part_gives_the_same_digests, 0, 2);
+    tcase_add_loop_test(tc, a_stream_goes_on_after_an_added_part, 0, 2);
     tcase_add_loop_test(tc, every_length_cut_every_way, 0, 2);
     suite_add_tcase(suite, tc);
     return tu_run_suite(suite);

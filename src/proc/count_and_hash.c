@@ -7,16 +7,19 @@
  * while memory is idle: the hash's work adds to the time of the read.  In
  * one loop, the hash sums each 64-byte stripe that the count has just
  * loaded, and its work fits in the count's wait for memory: the pair
- * takes little more than the time of the count alone.  The count makes the sums of
- * the chunk's whole 1 KiB blocks (wc_scan.h); the hash adds the sums and
- * hashes the few bytes around them itself (xxh3_stream.h).
+ * takes little more than the time of the count alone.  The count makes the
+ * sums of the whole 1 KiB blocks of each piece of the chunk but the last
+ * (a block is added only once a byte follows it: wc_scan.h); the hash adds
+ * the sums and hashes the few bytes around them itself (xxh3_stream.h).
  */
 #include "config.h"
 #include "internal.h"
 #include "proc/count_and_hash.h"
 
 /* Blocks summed at a time: their sums (16 KiB) stay in the cache until
- * the hash adds them. */
+ * the hash adds them.  256 KiB, the slice the engine feeds several
+ * processors at a time: a chunk is one piece but in a lane scan's whole
+ * windows. */
 #define PIECE_BLOCKS 256
 
 static int count_and_hash(void *count, void *hash, const mms_chunk *chunk, size_t *failed,

@@ -33,8 +33,8 @@ static void *wc_split(const void *self)
 
 /* Counts the chunk's new bytes; summed, when not NULL, also has the
  * blocks it names summed into sums on the way (words only). */
-static void count(wc_state *s, const mms_chunk *chunk, const xxh3_summed *summed,
-                  uint64_t (*sums)[8])
+static void count_chunk(wc_state *s, const mms_chunk *chunk, const xxh3_summed *summed,
+                        uint64_t (*sums)[8])
 {
     const unsigned char *p = chunk->data + chunk->overlap;
     size_t len = chunk->len - chunk->overlap;
@@ -50,9 +50,9 @@ static void count(wc_state *s, const mms_chunk *chunk, const xxh3_summed *summed
         wc_count_lines_words(p, len, &s->counts.lines, &s->words);
         return;
     }
-    /* The words run on across the three pieces: a count of a piece ends
-     * with the state that the next one starts from. */
-    size_t after = summed->at + summed->n * XXH3_BLOCK_LEN;
+    /* Before, in and after the summed blocks: the words run on across the
+     * three, each count ending with the state that the next starts from. */
+    size_t after = xxh3_summed_end(summed);
     wc_count_lines_words(p, summed->at, &s->counts.lines, &s->words);
     wc_count_summing_xxh3(p + summed->at, summed->n, &s->counts.lines, &s->words, sums);
     wc_count_lines_words(p + after, len - after, &s->counts.lines, &s->words);
@@ -61,14 +61,14 @@ static void count(wc_state *s, const mms_chunk *chunk, const xxh3_summed *summed
 static int wc_chunk(void *self, const mms_chunk *chunk, mms_error *err)
 {
     (void)err;
-    count(self, chunk, NULL, NULL);
+    count_chunk(self, chunk, NULL, NULL);
     return 0;
 }
 
 void wc_chunk_summing(void *state, const mms_chunk *chunk, const xxh3_summed *summed,
                       uint64_t (*sums)[8])
 {
-    count(state, chunk, summed, sums);
+    count_chunk(state, chunk, summed, sums);
 }
 
 static int wc_merge(void *self, void *other, mms_error *err)

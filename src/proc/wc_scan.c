@@ -16,7 +16,10 @@
  * data holds such bytes).
  *
  * An AVX2 version is chosen at run time when the CPU has it; SSE2 (always
- * present on x86-64) or plain C otherwise.
+ * present on x86-64) or plain C otherwise.  Built by GCC, the AVX2 version
+ * also counts whole 1 KiB blocks while it adds their stripes into XXH3's
+ * block sums (wc_count_summing_xxh3()): one loop for a word count and a
+ * hash (proc/count_and_hash.c).
  */
 #include "config.h"
 #include "internal.h"
@@ -258,49 +261,6 @@ count_text_block_avx2(const unsigned char *p, block_counts *c)
     c->words.in_word = print >> 63;
 }
 
-/* Blocks a run counts its newlines in byte counters for: each block adds
- * up to 2 to a counter, so the counters are summed before any passes 255. */
-#define RUN_BLOCKS 127
-
-/* Counts a run of at most RUN_BLOCKS blocks, the last one maybe partial.
- * As text (whole blocks only; a partial one pads with NUL bytes, which are
- * transparent): false when a byte was not white space or printable, with c
- * then not to be used. */
-static inline __attribute__((always_inline, target("avx2,popcnt"))) bool
-count_run_avx2(const unsigned char *p, size_t len, bool as_text, block_counts *c)
-{
-    c->newlines = _mm256_setzero_si256();
-    if (as_text) {
-        c->text = _mm256_set1_epi8(-1);
-        count_blocks(p, len / 64 * 64, count_text_block_avx2, c);
-        if (!_mm256_testc_si256(c->text, _mm256_set1_epi8(-1)))
-            return false;
-        p += len / 64 * 64;
-        len %= 64;
-    }
-    count_blocks(p, len, count_block_avx2, c);
-    c->lines += sum_bytes_avx2(c->newlines);
-    return true;
-}
-
-__attribute__((target("avx2,popcnt"))) static void
-count_all_avx2(const unsigned char *data, size_t len, uint64_t *lines, wc_words *words)
-{
-    block_counts c = {.words = *words};
-    bool as_text = true;
-    for (size_t i = 0; i < len; i += RUN_BLOCKS * 64) {
-        size_t run = len - i < RUN_BLOCKS * 64 ? len - i : RUN_BLOCKS * 64;
-        block_counts before = c;
-        if (!count_run_avx2(data + i, run, as_text, &c)) {
-            c = before;
-            as_text = false;
-            count_run_avx2(data + i, run, false, &c);
-        }
-    }
-    *lines += c.lines;
-    *words = c.words;
-}
-
 #ifdef XXH3_AVX2_KERNELS
 /* XXH3's step over a stripe, for the count that sums blocks as it reads
  * them. */
@@ -311,10 +271,6 @@ count_all_avx2(const unsigned char *data, size_t len, uint64_t *lines, wc_words 
 #undef KERNEL
 #pragma GCC pop_options
 #define HAVE_COUNT_SUMMING 1
-
-/* 1 KiB blocks counted in a run: 112 64-byte blocks, which the newline
- * counters hold. */
-#define SUM_RUN_BLOCKS (RUN_BLOCKS / 16)
 
 /* Counts nblocks 1 KiB blocks at p into c with count and writes XXH3's
  * sum of each into sums, stripe by stripe as the count loads them: the
@@ -333,36 +289,88 @@ count_and_sum_avx2(const unsigned char *p, size_t nblocks, block_fn count, block
         store_lanes_avx2(sums[b], sum);
     }
 }
+#endif
 
-/* As count_all_avx2(), over whole 1 KiB blocks that it also sums. */
+/* Counts data[0 .. len) into c with count; with sums (not NULL), len is a
+ * multiple of 1 KiB and the blocks are summed too. */
+static inline __attribute__((always_inline, target("avx2,popcnt"))) void
+count_maybe_summing_avx2(const unsigned char *data, size_t len, block_fn count, block_counts *c,
+                         uint64_t (*sums)[8], const unsigned char *secret)
+{
+#ifdef HAVE_COUNT_SUMMING
+    if (sums) {
+        count_and_sum_avx2(data, len / XXH3_BLOCK_LEN, count, c, sums, secret);
+        return;
+    }
+#endif
+    (void)sums, (void)secret;
+    count_blocks(data, len, count, c);
+}
+
+/* Blocks a run counts its newlines in byte counters for: each block adds
+ * up to 2 to a counter, so the counters are summed before any passes 255.
+ * Whole XXH3 blocks (16 blocks each), for a run that sums them. */
+#define RUN_BLOCKS 112
+_Static_assert(RUN_BLOCKS * 2 <= 255 && RUN_BLOCKS % 16 == 0, "a run fits the byte counters");
+
+/* Counts a run of at most RUN_BLOCKS blocks, the last one maybe partial
+ * (not with sums).  As text (whole blocks only; a partial one pads with
+ * NUL bytes, which are transparent): false when a byte was not white space
+ * or printable, with c then not to be used. */
+static inline __attribute__((always_inline, target("avx2,popcnt"))) bool
+count_run_avx2(const unsigned char *p, size_t len, bool as_text, block_counts *c,
+               uint64_t (*sums)[8], const unsigned char *secret)
+{
+    c->newlines = _mm256_setzero_si256();
+    if (as_text) {
+        c->text = _mm256_set1_epi8(-1);
+        count_maybe_summing_avx2(p, len / 64 * 64, count_text_block_avx2, c, sums, secret);
+        if (!_mm256_testc_si256(c->text, _mm256_set1_epi8(-1)))
+            return false;
+        p += len / 64 * 64;
+        len %= 64;
+    }
+    count_maybe_summing_avx2(p, len, count_block_avx2, c, sums, secret);
+    c->lines += sum_bytes_avx2(c->newlines);
+    return true;
+}
+
+/* Counts data[0 .. len) in runs: as text until a run turns out not to be,
+ * which is counted again the exact way (and its blocks summed again), as
+ * is the rest.  With sums, len is a multiple of 1 KiB and each block's
+ * XXH3 sum goes into sums. */
+static inline __attribute__((always_inline, target("avx2,popcnt"))) void
+count_all_avx2(const unsigned char *data, size_t len, uint64_t *lines, wc_words *words,
+               uint64_t (*sums)[8], const unsigned char *secret)
+{
+    block_counts c = {.words = *words};
+    bool as_text = true;
+    for (size_t i = 0; i < len; i += RUN_BLOCKS * 64) {
+        size_t run = len - i < RUN_BLOCKS * 64 ? len - i : RUN_BLOCKS * 64;
+        uint64_t(*run_sums)[8] = sums ? sums + i / XXH3_BLOCK_LEN : NULL;
+        block_counts before = c;
+        if (!count_run_avx2(data + i, run, as_text, &c, run_sums, secret)) {
+            c = before;
+            as_text = false;
+            count_run_avx2(data + i, run, false, &c, run_sums, secret);
+        }
+    }
+    *lines += c.lines;
+    *words = c.words;
+}
+
+__attribute__((target("avx2,popcnt"))) static void
+count_avx2(const unsigned char *data, size_t len, uint64_t *lines, wc_words *words)
+{
+    count_all_avx2(data, len, lines, words, NULL, NULL);
+}
+
+#ifdef HAVE_COUNT_SUMMING
 __attribute__((target("avx2,popcnt"))) static void
 count_summing_avx2(const unsigned char *data, size_t nblocks, uint64_t *lines, wc_words *words,
                    uint64_t (*sums)[8])
 {
-    const unsigned char *secret = xxh3_secret();
-    block_counts c = {.words = *words};
-    bool as_text = true;
-    for (size_t b = 0; b < nblocks; b += SUM_RUN_BLOCKS) {
-        size_t run = nblocks - b < SUM_RUN_BLOCKS ? nblocks - b : SUM_RUN_BLOCKS;
-        const unsigned char *p = data + b * XXH3_BLOCK_LEN;
-        block_counts before = c;
-        c.newlines = _mm256_setzero_si256();
-        if (as_text) {
-            c.text = _mm256_set1_epi8(-1);
-            count_and_sum_avx2(p, run, count_text_block_avx2, &c, sums + b, secret);
-            if (!_mm256_testc_si256(c.text, _mm256_set1_epi8(-1))) {
-                /* Not text after all: counted (and summed) again. */
-                c = before;
-                c.newlines = _mm256_setzero_si256();
-                as_text = false;
-            }
-        }
-        if (!as_text)
-            count_and_sum_avx2(p, run, count_block_avx2, &c, sums + b, secret);
-        c.lines += sum_bytes_avx2(c.newlines);
-    }
-    *lines += c.lines;
-    *words = c.words;
+    count_all_avx2(data, nblocks * XXH3_BLOCK_LEN, lines, words, sums, xxh3_secret());
 }
 #endif
 
@@ -389,7 +397,7 @@ void wc_count_lines_words(const unsigned char *data, size_t len, uint64_t *lines
 {
 #ifdef HAVE_X86_VECTORS
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt")) {
-        count_all_avx2(data, len, lines, words);
+        count_avx2(data, len, lines, words);
         return;
     }
 #endif

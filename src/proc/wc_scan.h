@@ -41,7 +41,8 @@ void wc_count_lines_words(const unsigned char *data, size_t len, uint64_t *lines
 /* As wc_count_lines_words() over nblocks whole 1 KiB blocks at data, which
  * start at a block edge of an input that XXH3 hashes: also writes the sum
  * of each block into sums, as xxh3_sum_blocks() would (xxh3_stream.h).
- * One pass over the data where the two would make two. */
+ * One pass over the data where the two would make two (with AVX2, built by
+ * GCC; elsewhere the two in turn). */
 void wc_count_summing_xxh3(const unsigned char *data, size_t nblocks, uint64_t *lines,
                            wc_words *words, uint64_t (*sums)[8]);
 

@@ -14,7 +14,8 @@
  * extensions and built twice on x86-64 with GCC, for AVX2 and for the
  * baseline SSE2; the first reset picks one from the CPU (cpuid), so the
  * binary runs on any x86-64.  Other targets and compilers get one generic
- * build.
+ * build.  The step over one stripe (xxh3_stripe.h) is also built into the
+ * word count's loop that sums blocks as it counts them (wc_scan.c).
  */
 #include "config.h"
 #include "proc/xxh3_stream.h"
@@ -296,13 +297,13 @@ xxh3_summed xxh3_summed_in(uint64_t offset, size_t len)
 /* The last stripe of the blocks summed in data. */
 static const unsigned char *last_summed_stripe(const unsigned char *data, const xxh3_summed *summed)
 {
-    return data + summed->at + summed->n * BLOCK_LEN - XXH3_STRIPE_LEN;
+    return data + xxh3_summed_end(summed) - XXH3_STRIPE_LEN;
 }
 
 void xxh3_update_summed(xxh3_stream *s, const void *data, size_t len, const xxh3_summed *summed)
 {
     const unsigned char *p = data;
-    size_t after = summed->at + summed->n * BLOCK_LEN;
+    size_t after = xxh3_summed_end(summed);
     xxh3_update(s, p, summed->at);
     if (summed->n > 0)
         add_sums(s, summed->sums, summed->n, last_summed_stripe(p, summed));
@@ -312,7 +313,7 @@ void xxh3_update_summed(xxh3_stream *s, const void *data, size_t len, const xxh3
 bool xxh3_part_update_summed(xxh3_part *p, const void *data, size_t len, const xxh3_summed *summed)
 {
     const unsigned char *in = data;
-    size_t after = summed->at + summed->n * BLOCK_LEN;
+    size_t after = xxh3_summed_end(summed);
     if (!xxh3_part_update(p, in, summed->at))
         return false;
     if (summed->n > 0) {

@@ -90,6 +90,12 @@ typedef struct xxh3_summed {
  * summed for an update with sums (sums NULL; n 0 and at 0 when none). */
 xxh3_summed xxh3_summed_in(uint64_t offset, size_t len);
 
+/* Where the summed blocks end in their piece of input. */
+static inline size_t xxh3_summed_end(const xxh3_summed *summed)
+{
+    return summed->at + summed->n * XXH3_BLOCK_LEN;
+}
+
 /* As xxh3_update(s, data, len), with the blocks of summed already summed
  * (s must hold the input just before data). */
 void xxh3_update_summed(xxh3_stream *s, const void *data, size_t len, const xxh3_summed *summed);

@@ -33,10 +33,13 @@ ALWAYS_INLINE void load_le(u64x4 *v, const unsigned char *p)
 #endif
 }
 
-/* The AVX2 kernels: GCC on x86-64.  MMSCAN_PORTABLE_XXH3 builds only the
- * code that other targets get (no x86 kernels, no 128-bit integers), and
- * MMSCAN_XXH3_SSE2 leaves the AVX2 kernels out: tests build them so, to
- * run that code on any machine. */
+/* The x86 kernels (SSE2, and AVX2 chosen when the CPU has it): GCC on
+ * x86-64.  MMSCAN_PORTABLE_XXH3 builds only the code that other targets
+ * get (no x86 kernels, no 128-bit integers), and MMSCAN_XXH3_SSE2 leaves
+ * the AVX2 kernels out: tests build them so, to run that code on any
+ * machine.  The AVX2 multiply is here, not with the others in
+ * xxh3_stream.c, because the word count's loop builds the stripe step for
+ * AVX2 too. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
     !defined(MMSCAN_PORTABLE_XXH3)
 #include <immintrin.h>
