@@ -165,36 +165,48 @@ START_TEST(the_pair_counts_and_hashes_as_each_alone)
 }
 END_TEST
 
+/* Scans data, written to a file, scans times on two threads with windows
+ * of window bytes (0: the default) and the pair's processors, between
+ * them another one when between is not NULL; expects the pair's results
+ * after each scan. */
+static void scan_text(const pair_under_test *t, mms_processor *between, uint64_t window,
+                      const unsigned char *data, size_t len, int scans, mms_hash_algorithm algorithm)
+{
+    tu_enter_temp_dir();
+    tu_write_file("text", data, len);
+    mms_engine *engine;
+    mms_error err;
+    ck_assert_int_eq(mms_engine_new(&engine, NULL), 0);
+    if (window)
+        ck_assert_int_eq(mms_engine_set_window(engine, window, NULL), 0);
+    mms_engine_set_threads(engine, 2);
+    ck_assert_int_eq(mms_engine_add(engine, t->wc, NULL), 0);
+    if (between)
+        ck_assert_int_eq(mms_engine_add(engine, between, NULL), 0);
+    ck_assert_int_eq(mms_engine_add(engine, t->hash, NULL), 0);
+    mms_wc_counts one = tu_wc_counts(data, len), want = {0};
+    for (int scan = 0; scan < scans; scan++) {
+        ck_assert_msg(mms_engine_scan_path(engine, "text", &err) == 0, "%s", err.message);
+        want.bytes += one.bytes;
+        want.lines += one.lines;
+        want.words += one.words;
+        expect_results(t, algorithm, data, len, want);
+    }
+    mms_engine_free(engine);
+    tu_remove_temp_dir();
+}
+
 /* A scan on two threads with small windows: the hash's parts sum blocks
  * of their own and take the stream over as they go, each fed with the
  * count; text with a byte here and there that is not. */
 START_TEST(a_split_scan_counts_and_hashes_as_each_alone)
 {
-    mms_hash_algorithm algorithm = summed_algorithms[_i];
     size_t len = (3 << 20) + 333;
     unsigned char *data = make_text(len, 100000, 42);
-    tu_enter_temp_dir();
-    tu_write_file("text", data, len);
-    pair_under_test t = pair_new(algorithm);
-    mms_engine *engine;
-    mms_error err;
-    ck_assert_int_eq(mms_engine_new(&engine, NULL), 0);
-    ck_assert_int_eq(mms_engine_set_window(engine, 64 << 10, NULL), 0);
-    mms_engine_set_threads(engine, 2);
-    ck_assert_int_eq(mms_engine_add(engine, t.wc, NULL), 0);
-    ck_assert_int_eq(mms_engine_add(engine, t.hash, NULL), 0);
-    mms_wc_counts one = tu_wc_counts(data, len), want = {0};
-    for (int scan = 0; scan < 3; scan++) {
-        ck_assert_msg(mms_engine_scan_path(engine, "text", &err) == 0, "%s", err.message);
-        want.bytes += one.bytes;
-        want.lines += one.lines;
-        want.words += one.words;
-        expect_results(&t, algorithm, data, len, want);
-    }
-    mms_engine_free(engine);
+    pair_under_test t = pair_new(summed_algorithms[_i]);
+    scan_text(&t, NULL, 64 << 10, data, len, 3, summed_algorithms[_i]);
     pair_free(&t);
     free(data);
-    tu_remove_temp_dir();
 }
 END_TEST
 
@@ -275,33 +287,20 @@ END_TEST
  * pair takes each 4 MiB window whole, in several pieces. */
 START_TEST(a_lane_scan_counts_and_hashes_as_each_alone)
 {
-    mms_hash_algorithm algorithm = summed_algorithms[_i];
     size_t len = (9 << 20) + 555;
     unsigned char *data = make_text(len, 300000, 9);
-    tu_enter_temp_dir();
-    tu_write_file("text", data, len);
-    pair_under_test t = pair_new(algorithm);
+    pair_under_test t = pair_new(summed_algorithms[_i]);
     mms_processor *ordered;
     ck_assert_int_eq(mms_hash_new(&ordered, MMS_XXH64, NULL), 0);
-    mms_engine *engine;
-    mms_error err;
-    ck_assert_int_eq(mms_engine_new(&engine, NULL), 0);
-    mms_engine_set_threads(engine, 2);
-    ck_assert_int_eq(mms_engine_add(engine, t.wc, NULL), 0);
-    ck_assert_int_eq(mms_engine_add(engine, ordered, NULL), 0);
-    ck_assert_int_eq(mms_engine_add(engine, t.hash, NULL), 0);
-    ck_assert_msg(mms_engine_scan_path(engine, "text", &err) == 0, "%s", err.message);
-    expect_results(&t, algorithm, data, len, tu_wc_counts(data, len));
+    scan_text(&t, ordered, 0, data, len, 1, summed_algorithms[_i]);
     mms_hash_digest digest;
     ck_assert_int_eq(mms_hash_get_digest(ordered, &digest), 0);
     XXH64_canonical_t want;
     XXH64_canonicalFromHash(&want, XXH64(data, len, 0));
     ck_assert_mem_eq(digest.bytes, want.digest, sizeof want.digest);
-    mms_engine_free(engine);
     mms_processor_free(ordered);
     pair_free(&t);
     free(data);
-    tu_remove_temp_dir();
 }
 END_TEST
 
