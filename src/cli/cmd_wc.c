@@ -28,7 +28,8 @@ static unsigned processor_flags(const wc_columns *cols)
 }
 
 /* Counts one input; reports and returns false on failure.  *counted says
- * whether out holds counts to print: zeros for a directory, as GNU wc. */
+ * whether out holds counts to print, as GNU wc prints them for an input it
+ * opened: zeros for a directory, what was counted before a read failed. */
 static bool count_input(mms_engine *engine, const wc_columns *cols, const char *path,
                         mms_wc_counts *out, bool *counted)
 {
@@ -41,8 +42,9 @@ static bool count_input(mms_engine *engine, const wc_columns *cols, const char *
     *counted = ok;
     if (!ok) {
         cli_error_path("wc", path, &err);
-        *counted = err.code == MMS_EISDIR;
-        *out = (mms_wc_counts){0};
+        *counted = err.code == MMS_EISDIR || err.code == MMS_EIO || err.code == MMS_ETRUNCATED;
+        if (err.code == MMS_EISDIR || mms_wc_get_counts(proc, out) != 0)
+            *out = (mms_wc_counts){0};
     }
     mms_engine_clear(engine);
     mms_processor_free(proc);

@@ -50,9 +50,12 @@ same_output "stdin read twice" "$MMSCAN wc - - <small.txt" "wc - - <small.txt"
 same_output "stdin, then cat" "{ $MMSCAN wc -l; cat; } <small.txt" "{ wc -l; cat; } <small.txt"
 same_output "options after the files" "$MMSCAN wc small.txt one -l" "wc small.txt one -l"
 # The lines of the files that can be counted are GNU wc's (a directory's
-# zeros too), in the widths it picks; the status is mmscan's 2 (GNU's 1).
+# zeros too, and those of a file that opens but cannot be read: reading
+# /proc/self/mem at offset 0 fails), in the widths it picks; the status is
+# mmscan's 2 (GNU's 1).
 mkdir adir
-for operands in "missing small.txt" "adir small.txt" "small.txt adir"; do
+for operands in "missing small.txt" "adir small.txt" "small.txt adir" \
+    "/proc/self/mem small.txt" "-l small.txt /proc/self/mem"; do
     expect_status "$operands" 2 "$MMSCAN" wc $operands
     wc $operands >want.txt 2>/dev/null
     cmp -s out.txt want.txt || fail "$operands: other lines than GNU wc: $(cat out.txt)"
