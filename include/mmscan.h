@@ -443,8 +443,9 @@ MMS_API void mms_engine_set_threads(mms_engine *engine, unsigned threads);
  * Attaches a processor: every later scan feeds it.  The engine does not take
  * ownership; the processor must outlive the engine or be detached first.
  * Processors are fed in the order they were added.  A wc processor that
- * counts words, added just before an XXH3 or XXH128 hash processor, is fed
- * together with it, in one loop that loads the data once for both.
+ * counts words and an XXH3 or XXH128 hash processor, added one right after
+ * the other, are fed together, in one loop that loads the data once for
+ * both.
  * @return 0, MMS_EBUSY (already attached) or MMS_ENOMEM.
  */
 MMS_API int mms_engine_add(mms_engine *engine, mms_processor *proc, mms_error *err);

@@ -166,11 +166,12 @@ START_TEST(the_pair_counts_and_hashes_as_each_alone)
 END_TEST
 
 /* Scans data, written to a file, scans times on two threads with windows
- * of window bytes (0: the default) and the pair's processors, between
- * them another one when between is not NULL; expects the pair's results
- * after each scan. */
-static void scan_text(const pair_under_test *t, mms_processor *between, uint64_t window,
-                      const unsigned char *data, size_t len, int scans, mms_hash_algorithm algorithm)
+ * of window bytes (0: the default) and the pair's processors (the count
+ * first, or the hash), between them another one when between is not NULL;
+ * expects the pair's results after each scan. */
+static void scan_text(const pair_under_test *t, bool hash_first, mms_processor *between,
+                      uint64_t window, const unsigned char *data, size_t len, int scans,
+                      mms_hash_algorithm algorithm)
 {
     tu_enter_temp_dir();
     tu_write_file("text", data, len);
@@ -180,10 +181,10 @@ static void scan_text(const pair_under_test *t, mms_processor *between, uint64_t
     if (window)
         ck_assert_int_eq(mms_engine_set_window(engine, window, NULL), 0);
     mms_engine_set_threads(engine, 2);
-    ck_assert_int_eq(mms_engine_add(engine, t->wc, NULL), 0);
+    ck_assert_int_eq(mms_engine_add(engine, hash_first ? t->hash : t->wc, NULL), 0);
     if (between)
         ck_assert_int_eq(mms_engine_add(engine, between, NULL), 0);
-    ck_assert_int_eq(mms_engine_add(engine, t->hash, NULL), 0);
+    ck_assert_int_eq(mms_engine_add(engine, hash_first ? t->wc : t->hash, NULL), 0);
     mms_wc_counts one = tu_wc_counts(data, len), want = {0};
     for (int scan = 0; scan < scans; scan++) {
         ck_assert_msg(mms_engine_scan_path(engine, "text", &err) == 0, "%s", err.message);
@@ -196,16 +197,19 @@ static void scan_text(const pair_under_test *t, mms_processor *between, uint64_t
     tu_remove_temp_dir();
 }
 
-/* A scan on two threads with small windows: the hash's parts sum blocks
- * of their own and take the stream over as they go, each fed with the
- * count; text with a byte here and there that is not. */
+/* A scan on two threads with small windows, the count added first or the
+ * hash: the hash's parts sum blocks of their own and take the stream over
+ * as they go, each fed with the count; text with a byte here and there
+ * that is not. */
 START_TEST(a_split_scan_counts_and_hashes_as_each_alone)
 {
     size_t len = (3 << 20) + 333;
     unsigned char *data = make_text(len, 100000, 42);
-    pair_under_test t = pair_new(summed_algorithms[_i]);
-    scan_text(&t, NULL, 64 << 10, data, len, 3, summed_algorithms[_i]);
-    pair_free(&t);
+    for (int hash_first = 0; hash_first < 2; hash_first++) {
+        pair_under_test t = pair_new(summed_algorithms[_i]);
+        scan_text(&t, hash_first, NULL, 64 << 10, data, len, 3, summed_algorithms[_i]);
+        pair_free(&t);
+    }
     free(data);
 }
 END_TEST
@@ -292,7 +296,7 @@ START_TEST(a_lane_scan_counts_and_hashes_as_each_alone)
     pair_under_test t = pair_new(summed_algorithms[_i]);
     mms_processor *ordered;
     ck_assert_int_eq(mms_hash_new(&ordered, MMS_XXH64, NULL), 0);
-    scan_text(&t, ordered, 0, data, len, 1, summed_algorithms[_i]);
+    scan_text(&t, false, ordered, 0, data, len, 1, summed_algorithms[_i]);
     mms_hash_digest digest;
     ck_assert_int_eq(mms_hash_get_digest(ordered, &digest), 0);
     XXH64_canonical_t want;
@@ -304,7 +308,7 @@ START_TEST(a_lane_scan_counts_and_hashes_as_each_alone)
 }
 END_TEST
 
-START_TEST(only_a_word_count_then_a_summing_hash_make_a_pair)
+START_TEST(only_a_word_count_and_a_summing_hash_make_a_pair)
 {
     mms_processor *words, *lines, *xxh3, *xxh128, *xxh64, *xxh32;
     ck_assert_int_eq(mms_wc_new(&words, MMS_WC_ALL, NULL), 0);
@@ -315,11 +319,13 @@ START_TEST(only_a_word_count_then_a_summing_hash_make_a_pair)
     ck_assert_int_eq(mms_hash_new(&xxh32, MMS_XXH32, NULL), 0);
     ck_assert_ptr_nonnull(mms_pair_for(words, xxh3));
     ck_assert_ptr_nonnull(mms_pair_for(words, xxh128));
-    ck_assert_ptr_null(mms_pair_for(xxh3, words));
+    ck_assert_ptr_nonnull(mms_pair_for(xxh3, words));
     ck_assert_ptr_null(mms_pair_for(lines, xxh3)); /* counting lines alone is no slower */
     ck_assert_ptr_null(mms_pair_for(words, xxh64));
     ck_assert_ptr_null(mms_pair_for(words, xxh32));
     ck_assert_ptr_null(mms_pair_for(words, words));
+    ck_assert_ptr_null(mms_pair_for(xxh3, xxh128));
+    ck_assert_ptr_null(mms_pair_for(xxh64, words));
     mms_processor *all[] = {words, lines, xxh3, xxh128, xxh64, xxh32};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         mms_processor_free(all[i]);
@@ -335,7 +341,7 @@ static Suite *count_and_hash_suite(void)
     tcase_add_loop_test(tc, a_split_scan_counts_and_hashes_as_each_alone, 0, 2);
     tcase_add_loop_test(tc, parts_sum_blocks_or_take_the_stream_over_midway, 0, 2);
     tcase_add_loop_test(tc, a_lane_scan_counts_and_hashes_as_each_alone, 0, 2);
-    tcase_add_test(tc, only_a_word_count_then_a_summing_hash_make_a_pair);
+    tcase_add_test(tc, only_a_word_count_and_a_summing_hash_make_a_pair);
     suite_add_tcase(s, tc);
     return s;
 }

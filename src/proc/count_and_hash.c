@@ -48,7 +48,20 @@ static int count_and_hash(void *count, void *hash, const mms_chunk *chunk, size_
     return 0;
 }
 
+/* The same, added the other way round. */
+static int hash_and_count(void *hash, void *count, const mms_chunk *chunk, size_t *failed,
+                          mms_error *err)
+{
+    int rc = count_and_hash(count, hash, chunk, failed, err);
+    *failed = 0; /* only the hash fails */
+    return rc;
+}
+
 mms_pair_fn mms_pair_for(const mms_processor *first, const mms_processor *second)
 {
-    return wc_counts_words(first) && hash_takes_sums(second) ? count_and_hash : NULL;
+    if (wc_counts_words(first) && hash_takes_sums(second))
+        return count_and_hash;
+    if (hash_takes_sums(first) && wc_counts_words(second))
+        return hash_and_count;
+    return NULL;
 }
