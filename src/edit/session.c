@@ -122,7 +122,8 @@ int edit_finish_journal(const char *journal_path, const char *keep, mms_error *e
 {
     if (keep && !link_kept(journal_path, keep))
         return mms_error_set(err, MMS_EJOURNAL, errno, "the edit is complete, but its journal "
-                             "stays at '%s', not at '%s': %s", journal_path, keep, strerror(errno));
+                             "stays at '%s' ('%s': %s): move it away, or remove it, to edit "
+                             "the file again", journal_path, keep, strerror(errno));
     if (unlink(journal_path) < 0)
         return mms_error_set(err, MMS_EJOURNAL, errno, "the edit is complete, but its journal "
                              "stays at '%s': %s", journal_path, strerror(errno));

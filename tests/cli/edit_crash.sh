@@ -69,6 +69,23 @@ for keep in "" "--keep-undo kept.undo"; do
     ! ls -a | grep -q 'mmscan-undo\|kept.undo' || fail "undo of a leftover journal $keep: a journal was left"
 done
 
+# Killed once final, and the name --keep-undo asked for taken meanwhile:
+# the edit stays final, the journal stays where it is, and the message
+# says how to go on; once it is moved away, the file can be edited again.
+cp orig.txt data.txt
+MMSCAN_TEST_KILL_AT=$n "$MMSCAN" replace --keep-undo kept.undo --window 128K -F foo FOO data.txt \
+    >/dev/null 2>&1
+echo other >kept.undo
+expect_status "recover, kept name taken" 2 "$MMSCAN" recover data.txt
+grep -q "journal stays at '.*/.data.txt.mmscan-undo' ('.*/kept.undo': File exists): move it away, or remove it, to edit the file again" err.txt ||
+    fail "recover, kept name taken: $(cat err.txt)"
+[ "$(cat kept.undo)" = other ] || fail "recover, kept name taken: the other file was replaced"
+cmp -s data.txt edited.txt || fail "recover, kept name taken: the edit is not final"
+mv .data.txt.mmscan-undo moved.undo
+expect_status "edit after the journal was moved" 0 "$MMSCAN" replace -F FOO foo data.txt
+[ "$(hash_of data.txt)" = "$ORIG" ] || fail "edit after the journal was moved: not the original"
+rm -f kept.undo moved.undo
+
 # A kill during the recovery itself: recovering again finishes the job.
 for n in 20 30; do
     cp orig.txt data.txt
