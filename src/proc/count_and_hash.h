@@ -12,8 +12,9 @@
 /* Whether proc is a wc processor that counts words. */
 bool wc_counts_words(const mms_processor *proc);
 
-/* Counts the chunk's new bytes into state (a wc state that counts words),
- * as its chunk() does, and sums the blocks of summed into sums. */
+/* Counts the chunk's new bytes into state, as wc's chunk() does; with
+ * summed (not NULL; a state that counts words), also sums the blocks it
+ * names into sums on the way. */
 void wc_chunk_summing(void *state, const mms_chunk *chunk, const xxh3_summed *summed,
                       uint64_t (*sums)[8]);
 
@@ -21,7 +22,8 @@ void wc_chunk_summing(void *state, const mms_chunk *chunk, const xxh3_summed *su
  * XXH128). */
 bool hash_takes_sums(const mms_processor *proc);
 
-/* As the hash's chunk(), with the blocks of summed already summed. */
+/* As the hash's chunk(); summed, when not NULL (XXH3 and XXH128 only),
+ * holds the sums of the chunk's blocks. */
 int hash_chunk_summed(void *state, const mms_chunk *chunk, const xxh3_summed *summed,
                       mms_error *err);
 

@@ -127,11 +127,10 @@ static void add_to_stream(hash_state *s, const unsigned char *data, size_t len,
         xxh_update(&s->stream, data, len);
 }
 
-/* Adds the chunk's new bytes to s; summed, when not NULL (XXH3 and XXH128
- * only), holds the sums of their blocks. */
-static int hash_update(hash_state *s, const mms_chunk *chunk, const xxh3_summed *summed,
-                       mms_error *err)
+int hash_chunk_summed(void *self, const mms_chunk *chunk, const xxh3_summed *summed,
+                      mms_error *err)
 {
+    hash_state *s = self;
     const unsigned char *data = chunk->data + chunk->overlap;
     size_t len = chunk->len - chunk->overlap;
     uint64_t offset = chunk->offset + chunk->overlap;
@@ -159,13 +158,7 @@ static int hash_update(hash_state *s, const mms_chunk *chunk, const xxh3_summed 
 
 static int hash_chunk(void *self, const mms_chunk *chunk, mms_error *err)
 {
-    return hash_update(self, chunk, NULL, err);
-}
-
-int hash_chunk_summed(void *self, const mms_chunk *chunk, const xxh3_summed *summed,
-                      mms_error *err)
-{
-    return hash_update(self, chunk, summed, err);
+    return hash_chunk_summed(self, chunk, NULL, err);
 }
 
 static void *hash_split(const void *self)

@@ -31,11 +31,10 @@ static void *wc_split(const void *self)
     return state;
 }
 
-/* Counts the chunk's new bytes; summed, when not NULL, also has the
- * blocks it names summed into sums on the way (words only). */
-static void count_chunk(wc_state *s, const mms_chunk *chunk, const xxh3_summed *summed,
-                        uint64_t (*sums)[8])
+void wc_chunk_summing(void *state, const mms_chunk *chunk, const xxh3_summed *summed,
+                      uint64_t (*sums)[8])
 {
+    wc_state *s = state;
     const unsigned char *p = chunk->data + chunk->overlap;
     size_t len = chunk->len - chunk->overlap;
     s->counts.bytes += len;
@@ -46,7 +45,7 @@ static void count_chunk(wc_state *s, const mms_chunk *chunk, const xxh3_summed *
     }
     if (s->head == WC_TRANSPARENT)
         s->head = wc_first_class(p, len);
-    if (!summed || summed->n == 0) {
+    if (!summed) {
         wc_count_lines_words(p, len, &s->counts.lines, &s->words);
         return;
     }
@@ -61,14 +60,8 @@ static void count_chunk(wc_state *s, const mms_chunk *chunk, const xxh3_summed *
 static int wc_chunk(void *self, const mms_chunk *chunk, mms_error *err)
 {
     (void)err;
-    count_chunk(self, chunk, NULL, NULL);
+    wc_chunk_summing(self, chunk, NULL, NULL);
     return 0;
-}
-
-void wc_chunk_summing(void *state, const mms_chunk *chunk, const xxh3_summed *summed,
-                      uint64_t (*sums)[8])
-{
-    count_chunk(state, chunk, summed, sums);
 }
 
 static int wc_merge(void *self, void *other, mms_error *err)

@@ -14,6 +14,13 @@ typedef struct regex_set regex_set;
 /* What one thread needs to run a regex_set (scratch and match space). */
 typedef struct regex_worker regex_worker;
 
+/* Why PCRE2 refused a set of patterns. */
+typedef struct regex_refusal {
+    char why[160];  /* PCRE2's message */
+    size_t pattern; /* the index of the pattern refused, or count when
+                       PCRE2 refused the set as a whole (too large) */
+} regex_refusal;
+
 /*
  * Compiles count NUL-terminated patterns, each written once for Hyperscan
  * and once for PCRE2 (they may differ where Hyperscan lacks look-around but
@@ -27,11 +34,6 @@ typedef struct regex_worker regex_worker;
  * filled in for a pattern that PCRE2 does not accept, or -2 when out of
  * memory.
  */
-typedef struct regex_refusal {
-    char why[160];  /* PCRE2's message */
-    size_t pattern; /* the index of the pattern refused, or count when
-                       PCRE2 refused the set as a whole (too large) */
-} regex_refusal;
 int regex_set_new(regex_set **out, const char *const *hs_patterns,
                   const char *const *pcre_patterns, const char *const pcre_context[2],
                   const size_t *word_lengths, size_t count, bool caseless,
